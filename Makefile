@@ -1,0 +1,10 @@
+.PHONY: run test stop bench
+
+run:   ## Hela systemet med demodata: webb, worker och beat
+	bash scripts/run.sh
+
+test:  ## Hela testsviten mot riktig PostgreSQL, Redis, Celery och Chromium
+	bash scripts/test.sh $(ARGS)
+
+stop:  ## Stoppar projektets PostgreSQL och Redis
+	bash -c 'source scripts/services.sh && stop_services'

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BudgetConfig(AppConfig):
+    name = "budget"
+    verbose_name = "Budget och uppföljning"
+    default_auto_field = "django.db.models.BigAutoField"

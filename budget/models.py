@@ -1,0 +1,1 @@
+# Budget, månadsfakta, bokslut och prognoser (kommer i nästa ärenden).

@@ -1,0 +1,1 @@
+# Placeringar: vårdformer, utförare, avtal, priser och placeringar (kommer i nästa ärenden).

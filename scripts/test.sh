@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make test`: the same set-up as `make run`, throw-away databases, then the
+# gates (ruff, migrations) and the whole pytest suite, browser tests included.
+set -euo pipefail
+source "$(dirname "$0")/services.sh"
+cd "$ROOT"
+
+ensure_uv
+ensure_chromium_installed
+IFO_PG_FSYNC=off start_postgres
+start_redis
+
+export DJANGO_DEBUG=1
+export DATABASE_APP_ROLE="$PG_APP"
+# pytest-django creates and drops test_ifo_test as the owner role.
+export DATABASE_URL="$(owner_url ifo_test)"
+export DATABASE_APP_URL="$(app_url ifo_test)"
+export REDIS_URL="$(redis_url 1)"
+export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+log "ruff"
+uv run --frozen ruff check .
+log "makemigrations --check"
+uv run --frozen python manage.py makemigrations --check --dry-run >/dev/null
+log "pytest"
+exec uv run --frozen pytest -p no:cacheprovider "$@"

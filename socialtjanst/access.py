@@ -1,0 +1,143 @@
+"""Who may do what with which case object: role × unit × object × action.
+
+Every view, list, search, export, report and API reaches case data through the
+selectors here. Objects outside a user's scope are simply absent from the
+querysets, so a detail view answers 404 for missing and forbidden alike.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from .models import AccessEvent, Case, Person, Unit
+from .roles import CASE_ROLES, PROTECTED_IDENTITY_PERMISSION, Role
+
+MASKED_NAME = "Skyddad identitet"
+MASKED_ID_NUMBER = "********-****"
+MASKED_ADDRESS = "Skyddad adress"
+
+
+def user_roles(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_ifo_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        user._ifo_roles = cached
+    return cached
+
+
+def user_unit_ids(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_ifo_unit_ids", None)
+    if cached is None:
+        cached = frozenset(user.unitmembership_set.values_list("unit_id", flat=True))
+        user._ifo_unit_ids = cached
+    return cached
+
+
+def user_units(user) -> list[Unit]:
+    return list(Unit.objects.filter(pk__in=user_unit_ids(user)))
+
+
+def has_role(user, role: str) -> bool:
+    return role in user_roles(user)
+
+
+def works_with_cases(user) -> bool:
+    return bool(user_roles(user) & CASE_ROLES)
+
+
+def can_view_protected_identity(user) -> bool:
+    return user.is_authenticated and user.has_perm(PROTECTED_IDENTITY_PERMISSION)
+
+
+# --- case data ---------------------------------------------------------------
+
+
+def cases_for_user(user) -> QuerySet[Case]:
+    """Cases the user may see: handläggare and enhetschef see their own units' cases;
+    controllers and systemförvaltare see no case content at all."""
+    if not (works_with_cases(user) and user.has_perm("socialtjanst.view_case")):
+        return Case.objects.none()
+    return Case.objects.filter(unit_id__in=user_unit_ids(user))
+
+
+def persons_for_user(user) -> QuerySet[Person]:
+    """Persons with at least one case the user may see."""
+    visible_cases = cases_for_user(user).filter(person_id=OuterRef("pk"))
+    return Person.objects.filter(Exists(visible_cases))
+
+
+def case_get_for_user(user, pk) -> Case:
+    try:
+        return cases_for_user(user).select_related("person", "unit", "responsible").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("Ärendet finns inte.") from None
+
+
+def person_get_for_user(user, pk) -> Person:
+    try:
+        return persons_for_user(user).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("Personen finns inte.") from None
+
+
+def units_where_user_can_open_cases(user) -> QuerySet[Unit]:
+    if not (works_with_cases(user) and user.has_perm("socialtjanst.add_case")):
+        return Unit.objects.none()
+    return Unit.objects.filter(pk__in=user_unit_ids(user))
+
+
+def can_change_case(user, case: Case) -> bool:
+    return (
+        works_with_cases(user)
+        and user.has_perm("socialtjanst.change_case")
+        and case.unit_id in user_unit_ids(user)
+    )
+
+
+def can_change_person(user, person: Person) -> bool:
+    return user.has_perm("socialtjanst.change_person") and persons_for_user(user).filter(pk=person.pk).exists()
+
+
+# --- identity ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    id_number: str
+    address: str
+    masked: bool
+
+
+def person_identity(user, person: Person) -> Identity:
+    """The name, number and address a user may read; masked for a protected person
+    unless the user holds the explicit permission."""
+    if person.protected_identity and not can_view_protected_identity(user):
+        return Identity(MASKED_NAME, MASKED_ID_NUMBER, MASKED_ADDRESS, masked=True)
+    return Identity(f"{person.first_name} {person.last_name}", person.id_number, person.address, masked=False)
+
+
+def person_name_filter_allowed(user) -> QuerySet[Person]:
+    """Persons whose name may be matched by a free-text search: never a protected
+    person for a user without the permission, or the search would confirm a name."""
+    qs = persons_for_user(user)
+    if not can_view_protected_identity(user):
+        qs = qs.filter(protected_identity=False)
+    return qs
+
+
+# --- access log ------------------------------------------------------------------
+
+
+def access_events_for_user(user) -> QuerySet[AccessEvent]:
+    """The access log a manager may review: events by members of their units, or
+    about objects in their units."""
+    if not (has_role(user, Role.ENHETSCHEF) and user.has_perm("socialtjanst.view_accessevent")):
+        return AccessEvent.objects.none()
+    units = list(user_unit_ids(user))
+    return AccessEvent.objects.filter(Q(actor_unit_ids__overlap=units) | Q(object_unit_ids__overlap=units))

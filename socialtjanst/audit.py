@@ -1,0 +1,74 @@
+"""Writes the access log. Called by services and views inside the request's
+transaction, so a failed write fails the request and nothing is shown."""
+
+from collections.abc import Iterable
+
+from .access import user_roles, user_unit_ids
+from .middleware import client_ip_var, request_id_var
+from .models import AccessAction, AccessEvent, Case, Person
+
+
+def audit_record(
+    *,
+    user,
+    action: AccessAction,
+    object_type: str,
+    object_id: int | None = None,
+    persons: Iterable[Person] = (),
+    object_unit_ids: Iterable[int] = (),
+    criteria: dict | None = None,
+) -> AccessEvent:
+    persons = list(persons)
+    actor_units = sorted(user_unit_ids(user))
+    object_units = sorted(set(object_unit_ids))
+    return AccessEvent.objects.create(
+        user=user if user.is_authenticated else None,
+        username=user.get_username() if user.is_authenticated else "",
+        roles=", ".join(sorted(user_roles(user))),
+        actor_unit_ids=actor_units,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        person_ids=sorted({p.pk for p in persons}),
+        object_unit_ids=object_units,
+        outside_own_units=bool(object_units) and not set(object_units) & set(actor_units),
+        protected_person=any(p.protected_identity for p in persons),
+        criteria=criteria or {},
+        client_ip=client_ip_var.get(),
+        request_id=request_id_var.get(),
+    )
+
+
+def _units_of_persons(person_ids: list[int]) -> set[int]:
+    return set(Case.objects.filter(person_id__in=person_ids).values_list("unit_id", flat=True).distinct())
+
+
+def audit_person(*, user, action: AccessAction, person: Person, criteria: dict | None = None) -> AccessEvent:
+    return audit_record(
+        user=user, action=action, object_type="Person", object_id=person.pk, persons=[person],
+        object_unit_ids=_units_of_persons([person.pk]), criteria=criteria,
+    )
+
+
+def audit_persons(
+    *, user, action: AccessAction, persons: list[Person], criteria: dict | None = None, object_type="Person"
+) -> AccessEvent:
+    return audit_record(
+        user=user, action=action, object_type=object_type, persons=persons,
+        object_unit_ids=_units_of_persons([p.pk for p in persons]), criteria=criteria,
+    )
+
+
+def audit_case(*, user, action: AccessAction, case: Case, object_type: str = "Case", object_id=None) -> AccessEvent:
+    """Anything in a case (the case itself, or a child object named by object_type/object_id)."""
+    return audit_record(
+        user=user, action=action, object_type=object_type, object_id=object_id or case.pk,
+        persons=[case.person], object_unit_ids=[case.unit_id],
+    )
+
+
+def audit_cases(*, user, action: AccessAction, cases: list[Case], criteria: dict | None = None) -> AccessEvent:
+    return audit_record(
+        user=user, action=action, object_type="Case", persons=[c.person for c in cases],
+        object_unit_ids=[c.unit_id for c in cases], criteria=criteria,
+    )

@@ -1,0 +1,8 @@
+from . import access
+
+
+def roles(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"user_roles": sorted(access.user_roles(user)), "user_units": access.user_units(user)}

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from socialtjanst.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Läser in referensdata och den syntetiska demokommunen (idempotent)."
+
+    def handle(self, *args, **options):
+        result = load_demo()
+        self.stdout.write(
+            f"Demokommunen är inläst: {result['persons']} nya personer, {result['cases']} nya ärenden."
+        )

@@ -1,0 +1,46 @@
+import pghistory
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    FEMALE = "kvinna", _("Kvinna")
+    MALE = "man", _("Man")
+    UNKNOWN = "okant", _("Okänt")
+
+
+class IdKind(models.TextChoices):
+    PERSONNUMMER = "personnummer", _("Personnummer")
+    SAMORDNINGSNUMMER = "samordningsnummer", _("Samordningsnummer")
+    RESERVNUMMER = "reservnummer", _("Reservnummer")
+
+
+@pghistory.track()
+class Person(models.Model):
+    """A client. Identity fields are read only through socialtjanst.access.person_identity."""
+
+    id_number = models.CharField(_("personnummer"), max_length=13, unique=True, help_text="ÅÅÅÅMMDD-NNNN")
+    id_kind = models.CharField(_("typ av nummer"), max_length=20, choices=IdKind.choices)
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    gender = models.CharField(_("kön"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    birth_date = models.DateField(_("födelsedatum"), null=True, blank=True)
+    address = models.CharField(_("adress"), max_length=300, blank=True)
+    protected_identity = models.BooleanField(_("skyddade personuppgifter"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        permissions = [("view_protected_identity", _("Får se skyddade personuppgifter"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id_number__regex=r"^[0-9]{8}-[0-9A-Z]{4}$"), name="person_id_number_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the name: __str__ ends up in logs, admin messages and task arguments.
+        return f"Person {self.pk}"

@@ -1,0 +1,102 @@
+"""Writes of persons and cases. Each service is atomic and records its access-log row
+in the same transaction; the acting user is always passed as `by`."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+
+from . import access
+from .audit import audit_case, audit_person
+from .identity import parse_id_number
+from .models import AccessAction, Case, Person, Unit
+
+STALE_VERSION = (
+    "Uppgifterna har ändrats av någon annan sedan du öppnade dem. Ladda om sidan och gör ändringen igen."
+)
+UNIT_NOT_ALLOWED = "Du kan bara öppna ärenden i dina egna enheter."
+CASE_CLOSE_BEFORE_OPEN = "Avslutsdatum kan inte vara före datumet då ärendet öppnades."
+
+PERSON_EDITABLE_FIELDS = ("first_name", "last_name", "gender", "address", "protected_identity")
+
+
+@transaction.atomic
+def person_register(
+    *,
+    by,
+    id_number: str,
+    first_name: str,
+    last_name: str,
+    address: str = "",
+    gender: str | None = None,
+    protected_identity: bool = False,
+) -> tuple[Person, bool]:
+    """Finds the person by number or creates them. Returns (person, created)."""
+    parsed = parse_id_number(id_number)
+    person, created = Person.objects.get_or_create(
+        id_number=parsed.canonical,
+        defaults={
+            "id_kind": parsed.kind,
+            "first_name": first_name.strip(),
+            "last_name": last_name.strip(),
+            "address": address.strip(),
+            "gender": gender or parsed.gender,
+            "birth_date": parsed.birth_date,
+            "protected_identity": protected_identity,
+        },
+    )
+    if created:
+        audit_person(user=by, action=AccessAction.CREATE, person=person)
+    return person, created
+
+
+@transaction.atomic
+def case_open(*, by, person: Person, unit: Unit, opened_on: datetime.date | None = None, responsible=None) -> Case:
+    if not access.units_where_user_can_open_cases(by).filter(pk=unit.pk).exists():
+        raise PermissionDenied(UNIT_NOT_ALLOWED)
+    case = Case.objects.create(
+        person=person, unit=unit, opened_on=opened_on or timezone.localdate(), responsible=responsible or by
+    )
+    audit_case(user=by, action=AccessAction.CREATE, case=case)
+    return case
+
+
+def _bump_version(model, pk: int, expected_version: int, changes: dict) -> None:
+    """Optimistic locking: the UPDATE only matches the version the user read."""
+    updated = model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1, **changes)
+    if updated != 1:
+        raise ValidationError(STALE_VERSION, code="stale_version")
+
+
+@transaction.atomic
+def person_update(*, by, person_id: int, expected_version: int, **changes) -> Person:
+    person = access.person_get_for_user(by, person_id)
+    if not access.can_change_person(by, person):
+        raise Http404("Personen finns inte.")
+    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Fält som inte får ändras: {sorted(unknown)}")
+    if person.protected_identity and not access.can_view_protected_identity(by):
+        # Without the permission one cannot see, and so not change, the protected identity.
+        changes = {k: v for k, v in changes.items() if k not in ("first_name", "last_name", "address")}
+        changes.pop("protected_identity", None)
+    _bump_version(Person, person.pk, expected_version, changes)
+    person.refresh_from_db()
+    audit_person(user=by, action=AccessAction.CHANGE, person=person)
+    return person
+
+
+@transaction.atomic
+def case_close(*, by, case_id: int, expected_version: int, closed_on: datetime.date) -> Case:
+    case = access.case_get_for_user(by, case_id)
+    if not access.can_change_case(by, case):
+        raise Http404("Ärendet finns inte.")
+    if closed_on < case.opened_on:
+        raise ValidationError(CASE_CLOSE_BEFORE_OPEN, code="closed_before_opened")
+    _bump_version(Case, case.pk, expected_version, {"closed_on": closed_on, "status": Case.Status.CLOSED})
+    case.refresh_from_db()
+    audit_case(user=by, action=AccessAction.CHANGE, case=case)
+    return case

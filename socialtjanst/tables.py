@@ -1,0 +1,61 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from . import access
+from .models import AccessEvent, Case, Person
+
+
+class BaseTable(tables.Table):
+    """Project base table: Swedish empty text, striped rows, 25 per page."""
+
+    class Meta:
+        attrs = {"class": "table"}
+        empty_text = "Inga rader att visa."
+        per_page = 25
+
+
+class PersonTable(BaseTable):
+    name = tables.Column(verbose_name="Namn", empty_values=(), orderable=False)
+    id_number = tables.Column(verbose_name="Personnummer", orderable=False, empty_values=())
+    gender = tables.Column(verbose_name="Kön")
+    birth_date = tables.DateColumn(verbose_name="Född", format="Y-m-d")
+
+    class Meta(BaseTable.Meta):
+        model = Person
+        fields = ("name", "id_number", "gender", "birth_date")
+
+    def render_name(self, record):
+        ident = access.person_identity(self.request.user, record)
+        return format_html('<a href="{}">{}</a>', reverse("socialtjanst:person_detail", args=[record.pk]), ident.name)
+
+    def render_id_number(self, record):
+        return access.person_identity(self.request.user, record).id_number
+
+
+class CaseTable(BaseTable):
+    pk = tables.Column(verbose_name="Ärende", linkify=True)
+    person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)
+    unit = tables.Column(verbose_name="Enhet")
+    responsible = tables.Column(verbose_name="Ansvarig")
+    opened_on = tables.DateColumn(verbose_name="Öppnat", format="Y-m-d")
+    status = tables.Column(verbose_name="Status")
+
+    class Meta(BaseTable.Meta):
+        model = Case
+        fields = ("pk", "person", "unit", "responsible", "opened_on", "status")
+
+    def render_person(self, record):
+        return access.person_identity(self.request.user, record.person).name
+
+
+class AccessEventTable(BaseTable):
+    at = tables.DateTimeColumn(verbose_name="Tidpunkt", format="Y-m-d H:i:s")
+
+    class Meta(BaseTable.Meta):
+        model = AccessEvent
+        fields = (
+            "at", "username", "roles", "action", "object_type", "object_id", "person_ids",
+            "outside_own_units", "protected_person", "client_ip", "request_id",
+        )
+        per_page = 50

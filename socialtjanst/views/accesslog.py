@@ -1,0 +1,51 @@
+from django.http import Http404
+
+from .. import access
+from ..audit import audit_record
+from ..exports import csv_response, xlsx_response
+from ..filters import AccessEventFilter
+from ..models import AccessAction
+from ..tables import AccessEventTable
+from .base import AuditedTableView
+
+EXPORT_HEADER = [
+    "Tidpunkt", "Användare", "Roll", "Åtgärd", "Objekttyp", "Objekt-id", "Personer (id)",
+    "Utanför egna enheter", "Skyddad person", "Sökvillkor", "IP-adress", "Anrops-id",
+]
+
+
+def _scoped_events(user):
+    qs = access.access_events_for_user(user)
+    if not access.has_role(user, "Enhetschef"):
+        raise Http404
+    return qs
+
+
+class AccessEventListView(AuditedTableView):
+    table_class = AccessEventTable
+    filterset_class = AccessEventFilter
+    template_name = "socialtjanst/accessevent_list.html"
+
+    def get_queryset(self):
+        return _scoped_events(self.request.user)
+
+    def audit(self, records, criteria):
+        audit_record(user=self.request.user, action=AccessAction.LIST, object_type="AccessEvent", criteria=criteria)
+
+
+def access_event_export(request, fmt):
+    qs = AccessEventFilter(request.GET, queryset=_scoped_events(request.user), request=request).qs
+    criteria = {k: v for k, v in request.GET.items() if v}
+    audit_record(user=request.user, action=AccessAction.EXPORT, object_type="AccessEvent", criteria=criteria)
+    rows = (
+        [
+            e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.username, e.roles, e.get_action_display(),
+            e.object_type, e.object_id, ",".join(map(str, e.person_ids)),
+            "ja" if e.outside_own_units else "nej", "ja" if e.protected_person else "nej",
+            str(e.criteria or ""), e.client_ip, str(e.request_id or ""),
+        ]
+        for e in qs.iterator()
+    )
+    if fmt == "xlsx":
+        return xlsx_response("atkomstlogg.xlsx", EXPORT_HEADER, rows)
+    return csv_response("atkomstlogg.csv", EXPORT_HEADER, rows)

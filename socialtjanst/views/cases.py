@@ -1,0 +1,148 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import access, services
+from ..audit import audit_case, audit_cases, audit_person, audit_persons
+from ..exports import csv_response
+from ..filters import CaseFilter, PersonFilter
+from ..forms import CaseCloseForm, CaseOpenForm, PersonUpdateForm
+from ..models import AccessAction
+from ..tables import CaseTable, PersonTable
+from .base import AuditedTableView
+
+
+class PersonListView(AuditedTableView):
+    table_class = PersonTable
+    filterset_class = PersonFilter
+    template_name = "socialtjanst/person_list.html"
+
+    def get_queryset(self):
+        return access.persons_for_user(self.request.user).order_by("last_name", "first_name", "pk")
+
+    def audit(self, records, criteria):
+        action = AccessAction.SEARCH if criteria.get("q") else AccessAction.LIST
+        audit_persons(user=self.request.user, action=action, persons=records, criteria=criteria)
+
+
+def person_export(request):
+    """CSV of the same filtered, access-scoped list."""
+    qs = PersonFilter(request.GET, queryset=access.persons_for_user(request.user), request=request).qs
+    persons = list(qs.order_by("last_name", "first_name", "pk"))
+    audit_persons(
+        user=request.user, action=AccessAction.EXPORT, persons=persons,
+        criteria={k: v for k, v in request.GET.items() if v},
+    )
+    rows = []
+    for p in persons:
+        ident = access.person_identity(request.user, p)
+        rows.append([ident.id_number, ident.name, p.get_gender_display(), p.birth_date])
+    return csv_response("personer.csv", ["Personnummer", "Namn", "Kön", "Född"], rows)
+
+
+def person_detail(request, pk):
+    person = access.person_get_for_user(request.user, pk)
+    audit_person(user=request.user, action=AccessAction.VIEW, person=person)
+    cases = access.cases_for_user(request.user).filter(person=person).select_related("unit", "responsible")
+    return render(request, "socialtjanst/person_detail.html", {
+        "person": person,
+        "identity": access.person_identity(request.user, person),
+        "cases": cases,
+        "can_change": access.can_change_person(request.user, person),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def person_update(request, pk):
+    person = access.person_get_for_user(request.user, pk)
+    if not access.can_change_person(request.user, person):
+        return HttpResponse(status=404)
+    identity = access.person_identity(request.user, person)
+    if request.method == "POST":
+        form = PersonUpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.person_update(
+                    by=request.user, person_id=person.pk, expected_version=data.pop("version"), **data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Personuppgifterna är sparade.")
+                return redirect("socialtjanst:person_detail", pk=person.pk)
+    else:
+        audit_person(user=request.user, action=AccessAction.VIEW, person=person)
+        form = PersonUpdateForm(initial={
+            "version": person.version, "first_name": "" if identity.masked else person.first_name,
+            "last_name": "" if identity.masked else person.last_name, "gender": person.gender,
+            "address": "" if identity.masked else person.address, "protected_identity": person.protected_identity,
+        })
+        if identity.masked:
+            for name in ("first_name", "last_name", "address", "protected_identity"):
+                form.fields[name].disabled = True
+                form.fields[name].required = False
+    return render(request, "socialtjanst/person_form.html", {"form": form, "person": person, "identity": identity})
+
+
+class CaseListView(AuditedTableView):
+    table_class = CaseTable
+    filterset_class = CaseFilter
+    template_name = "socialtjanst/case_list.html"
+
+    def get_queryset(self):
+        return access.cases_for_user(self.request.user).select_related("person", "unit", "responsible")
+
+    def audit(self, records, criteria):
+        audit_cases(user=self.request.user, action=AccessAction.LIST, cases=records, criteria=criteria)
+
+
+def case_detail(request, pk):
+    case = access.case_get_for_user(request.user, pk)
+    audit_case(user=request.user, action=AccessAction.VIEW, case=case)
+    return render(request, "socialtjanst/case_detail.html", {
+        "case": case,
+        "identity": access.person_identity(request.user, case.person),
+        "can_change": access.can_change_case(request.user, case),
+        "close_form": CaseCloseForm(initial={"version": case.version}),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    units = access.units_where_user_can_open_cases(request.user)
+    if not units.exists():
+        return HttpResponse(status=404)
+    form = CaseOpenForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person, _ = services.person_register(
+            by=request.user, id_number=data["id_number"], first_name=data["first_name"],
+            last_name=data["last_name"], address=data["address"], protected_identity=data["protected_identity"],
+        )
+        case = services.case_open(by=request.user, person=person, unit=data["unit"], opened_on=data["opened_on"])
+        messages.success(request, f"Ärende {case.pk} är öppnat.")
+        return redirect(case)
+    return render(request, "socialtjanst/case_form.html", {"form": form})
+
+
+@require_POST
+def case_close(request, pk):
+    case = access.case_get_for_user(request.user, pk)
+    form = CaseCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_close(
+                by=request.user, case_id=case.pk, expected_version=form.cleaned_data["version"],
+                closed_on=form.cleaned_data["closed_on"],
+            )
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+        else:
+            messages.success(request, "Ärendet är avslutat.")
+    else:
+        messages.error(request, "Ange ett giltigt avslutsdatum (ÅÅÅÅ-MM-DD).")
+    return redirect(case)
