@@ -18,6 +18,7 @@ export DATABASE_APP_URL="$(app_url ifo_test)"
 export REDIS_URL="$(redis_url 1)"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
+export DB_CONN_MAX_AGE=0
 
 log "ruff"
 uv run --frozen ruff check .

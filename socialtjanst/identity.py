@@ -8,8 +8,8 @@ birth date and gender derived from the number.
 import datetime
 from dataclasses import dataclass
 
-import personnummer
 from django.core.exceptions import ValidationError
+from personnummer.personnummer import Personnummer, PersonnummerException
 
 from .models import Gender, IdKind
 
@@ -30,8 +30,8 @@ def parse_id_number(raw: str) -> ParsedIdNumber:
     if len(value) < 10:
         raise ValidationError(INVALID_ID_NUMBER, code="invalid_id_number")
     try:
-        pnr = personnummer.parse(value)
-    except personnummer.PersonnummerException as exc:
+        pnr = Personnummer(value)
+    except (PersonnummerException, ValueError) as exc:
         raise ValidationError(INVALID_ID_NUMBER, code="invalid_id_number") from exc
     long_form = pnr.format(long_format=True)
     kind = IdKind.SAMORDNINGSNUMMER if pnr.is_coordination_number() else IdKind.PERSONNUMMER

@@ -1,0 +1,57 @@
+"""A real Celery worker on the real Redis, pointed at the test database.
+
+Tests using it must be transactional (their data committed) so the worker sees it."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    db = settings.DATABASES["default"]
+    app_url = os.environ.get("DATABASE_APP_URL")
+    if app_url:  # the worker logs in as the application's role, as in production
+        app_url = app_url.rsplit("/", 1)[0] + "/" + db["NAME"]
+    else:
+        app_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": app_url}
+    from socialtjanst.celery import app
+
+    app.control.purge()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "socialtjanst", "worker", "--pool", "solo",
+         "--loglevel", "INFO", "--hostname", f"test-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("Celery-workern startade inte:\n" + proc.stdout.read())
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        proc.terminate()
+        raise RuntimeError("Celery-workern svarade inte inom 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def wait_for(predicate, timeout=30.0, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False

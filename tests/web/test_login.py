@@ -1,0 +1,52 @@
+import pytest
+from django.test import Client
+
+from socialtjanst.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+def test_every_page_requires_log_in():
+    response = Client().get("/personer/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/logga-in/?next=")
+
+
+@pytest.mark.django_db
+def test_log_in_page_is_swedish_and_has_csp(units):
+    response = Client().get("/logga-in/")
+    assert response.status_code == 200
+    assert "Logga in" in response.content.decode()
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_failed_log_ins_are_throttled_even_with_the_right_password(units, settings):
+    UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["own"]])
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post("/logga-in/", {"username": "hanna", "password": "fel-losen"})
+        assert response.status_code == 200
+    response = client.post("/logga-in/", {"username": "hanna", "password": "fel-losen"})
+    assert response.status_code == 429
+    response = client.post("/logga-in/", {"username": "hanna", "password": "test-losen-123"})
+    assert response.status_code == 429
+    assert "För många misslyckade inloggningar" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_correct_log_in_reaches_the_role_start_page(units):
+    UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["own"]])
+    client = Client()
+    response = client.post("/logga-in/", {"username": "hanna", "password": "test-losen-123"}, follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Dina pågående ärenden" in body
+    assert "Mottagning barn och unga" in body
+
+
+def test_sessions_expire_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE == 1800
