@@ -141,3 +141,57 @@ def access_events_for_user(user) -> QuerySet[AccessEvent]:
         return AccessEvent.objects.none()
     units = list(user_unit_ids(user))
     return AccessEvent.objects.filter(Q(actor_unit_ids__overlap=units) | Q(object_unit_ids__overlap=units))
+
+
+# --- case flow objects: always reached through their case -----------------------------
+
+
+def intakes_for_user(user) -> QuerySet:
+    from .models import Intake
+
+    return Intake.objects.filter(case__in=cases_for_user(user))
+
+
+def investigations_for_user(user) -> QuerySet:
+    from .models import Investigation
+
+    return Investigation.objects.filter(case__in=cases_for_user(user))
+
+
+def decisions_for_user(user) -> QuerySet:
+    from .models import Decision
+
+    return Decision.objects.filter(case__in=cases_for_user(user))
+
+
+def interventions_for_user(user) -> QuerySet:
+    from .models import Intervention
+
+    return Intervention.objects.filter(decision__case__in=cases_for_user(user))
+
+
+def _get_or_404(qs, pk, label):
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"{label} finns inte.") from None
+
+
+def intake_get_for_user(user, pk):
+    return _get_or_404(intakes_for_user(user).select_related("case__person", "case__unit"), pk, "Anmälan")
+
+
+def investigation_get_for_user(user, pk):
+    return _get_or_404(
+        investigations_for_user(user).select_related("case__person", "case__unit", "responsible"), pk, "Utredningen"
+    )
+
+
+def decision_get_for_user(user, pk):
+    return _get_or_404(decisions_for_user(user).select_related("case__person", "case__unit"), pk, "Beslutet")
+
+
+def intervention_get_for_user(user, pk):
+    return _get_or_404(
+        interventions_for_user(user).select_related("decision__case__person", "decision__case__unit"), pk, "Insatsen"
+    )

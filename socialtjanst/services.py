@@ -100,3 +100,29 @@ def case_close(*, by, case_id: int, expected_version: int, closed_on: datetime.d
     case.refresh_from_db()
     audit_case(user=by, action=AccessAction.CHANGE, case=case)
     return case
+
+
+RESERVE_NUMBER_EXHAUSTED = "Kunde inte skapa reservnummer för födelsedatumet."
+
+
+@transaction.atomic
+def person_register_without_number(
+    *, by, first_name: str, last_name: str, birth_date: datetime.date, gender: str = "okant"
+) -> Person:
+    """A person whose personnummer is unknown gets a reservnummer: birth date + 'R' + a serial."""
+    from .models import IdKind
+
+    prefix = f"{birth_date:%Y%m%d}-R"
+    taken = set(Person.objects.filter(id_number__startswith=prefix).values_list("id_number", flat=True))
+    for serial in range(1, 1000):
+        candidate = f"{prefix}{serial:03d}"
+        if candidate not in taken:
+            break
+    else:
+        raise ValidationError(RESERVE_NUMBER_EXHAUSTED)
+    person = Person.objects.create(
+        id_number=candidate, id_kind=IdKind.RESERVNUMMER, first_name=first_name.strip(),
+        last_name=last_name.strip(), birth_date=birth_date, gender=gender,
+    )
+    audit_person(user=by, action=AccessAction.CREATE, person=person)
+    return person

@@ -59,3 +59,23 @@ class AccessEventTable(BaseTable):
             "outside_own_units", "protected_person", "client_ip", "request_id",
         )
         per_page = 50
+
+
+class TodoTable(BaseTable):
+    due_on = tables.DateColumn(verbose_name="Senast", format="Y-m-d")
+    days_left = tables.Column(verbose_name="Dagar kvar", attrs={"td": {"class": "num"}})
+    kind = tables.Column(verbose_name="Att göra")
+    person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)
+    unit = tables.Column(verbose_name="Enhet", accessor="case__unit__name")
+    responsible = tables.Column(verbose_name="Ansvarig", default="– ej fördelad –")
+
+    class Meta(BaseTable.Meta):
+        order_by = ("due_on",)
+        row_attrs = {"class": lambda record: "overdue" if record.overdue else ""}
+
+    def render_person(self, record):
+        ident = access.person_identity(self.request.user, record.case.person)
+        return format_html('<a href="{}">{}</a>', record.url, ident.name)
+
+    def render_days_left(self, value, record):
+        return f"{value} (försenad)" if record.overdue else value

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .admin import admin_site
-from .views import accesslog, cases, home
+from .views import accesslog, caseflow, cases, etjanst, home
 
 case_patterns = [
     path("personer/", cases.PersonListView.as_view(), name="person_list"),
@@ -13,6 +13,21 @@ case_patterns = [
     path("arenden/create/", cases.case_create, name="case_create"),
     path("arenden/<int:pk>/", cases.case_detail, name="case_detail"),
     path("arenden/<int:pk>/close/", cases.case_close, name="case_close"),
+    path("att-gora/", caseflow.todo_list, name="todo"),
+    path("anmalningar/create/", caseflow.intake_create, name="intake_create"),
+    path("anmalningar/<int:pk>/", caseflow.intake_detail, name="intake_detail"),
+    path("anmalningar/<int:pk>/skyddsbedomning/", caseflow.safety_assess, name="safety_assess"),
+    path("anmalningar/<int:pk>/forhandsbedomning/", caseflow.screening_create, name="screening_create"),
+    path("utredningar/<int:pk>/", caseflow.investigation_detail, name="investigation_detail"),
+    path("utredningar/<int:pk>/forlangning/", caseflow.extension_create, name="extension_create"),
+    path("utredningar/<int:pk>/barnsamtal/", caseflow.child_interview_create, name="child_interview_create"),
+    path("utredningar/<int:pk>/avsluta/", caseflow.investigation_complete, name="investigation_complete"),
+    path("arenden/<int:pk>/beslut/", caseflow.decision_create, name="decision_create"),
+    path("beslut/<int:pk>/insats/", caseflow.intervention_create, name="intervention_create"),
+    path("insatser/<int:pk>/verkstall/", caseflow.intervention_start, name="intervention_start"),
+    path("insatser/<int:pk>/avsluta/", caseflow.intervention_end, name="intervention_end"),
+    path("api/e-tjanst/orosanmalningar/", etjanst.intake_create, name="api_etjanst_intake"),
+    path("api/openapi.json", etjanst.openapi, name="api_openapi"),
     path("atkomstlogg/", accesslog.AccessEventListView.as_view(), name="accessevent_list"),
     path("atkomstlogg/export.<str:fmt>", accesslog.access_event_export, name="accessevent_export"),
 ]
@@ -23,4 +38,6 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin_site.urls),
     path("", include((case_patterns, "socialtjanst"))),
+    # The project's URL root wires every app; placements and budget never import socialtjanst's urls.
+    path("placeringar/", include("placements.urls")),
 ]

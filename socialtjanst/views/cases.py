@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, services
@@ -9,7 +10,9 @@ from ..audit import audit_case, audit_cases, audit_person, audit_persons
 from ..exports import csv_response
 from ..filters import CaseFilter, PersonFilter
 from ..forms import CaseCloseForm, CaseOpenForm, PersonUpdateForm
+from ..forms_caseflow import DecisionForm, InterventionForm
 from ..models import AccessAction
+from ..selectors import case_flow
 from ..tables import CaseTable, PersonTable
 from .base import AuditedTableView
 
@@ -107,6 +110,8 @@ def case_detail(request, pk):
         "identity": access.person_identity(request.user, case.person),
         "can_change": access.can_change_case(request.user, case),
         "close_form": CaseCloseForm(initial={"version": case.version}),
+        "flow": case_flow(case, today=timezone.localdate()),
+        "decision_form": DecisionForm(), "intervention_form": InterventionForm(),
     })
 
 

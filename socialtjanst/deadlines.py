@@ -1,0 +1,98 @@
+"""Every legal deadline of the case flow (shared/domain.md §3). Nothing else computes one.
+
+Calendar months use python-dateutil's relativedelta, whose day clamps to the end of
+the target month: started 2024-10-31 → due 2025-02-28. A deadline is met if the work
+is done on or before the due date.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+SCREENING_DAYS = 14  # SoL: förhandsbedömning within 14 days of the report
+INVESTIGATION_MONTHS = 4  # SoL: a child's investigation within four calendar months
+ENFORCEMENT_MONTHS = 3  # verkställighet of a favourable decision within three months (IVO report)
+REVIEW_MONTHS = 6  # övervägande / omprövning of a placed child's care
+
+
+def add_calendar_months(day: datetime.date, months: int) -> datetime.date:
+    return day + relativedelta(months=months)
+
+
+def safety_assessment_due(received_on: datetime.date) -> datetime.date:
+    """Omedelbar skyddsbedömning: due the day the report arrives; overdue from the next day."""
+    return received_on
+
+
+def screening_due(received_on: datetime.date, extended_due_on: datetime.date | None = None) -> datetime.date:
+    """Förhandsbedömning: received + 14 days, unless synnerliga skäl set a later date."""
+    return extended_due_on or received_on + datetime.timedelta(days=SCREENING_DAYS)
+
+
+def investigation_initial_due(started_on: datetime.date) -> datetime.date:
+    return add_calendar_months(started_on, INVESTIGATION_MONTHS)
+
+
+@dataclass(frozen=True)
+class ExtensionStatus:
+    decided_on: datetime.date
+    new_due_on: datetime.date
+    extends_due_on: datetime.date  # the due date that applied when it was decided
+    late: bool  # decided after the due date it extends
+
+
+def extension_statuses(
+    started_on: datetime.date, extensions: Iterable[tuple[datetime.date, datetime.date]]
+) -> list[ExtensionStatus]:
+    """Each förlängningsbeslut (decided_on, new_due_on), in decision order, with the due date it
+    extended and whether it came too late (decided after that due date had passed)."""
+    due = investigation_initial_due(started_on)
+    out = []
+    for decided_on, new_due_on in sorted(extensions):
+        out.append(ExtensionStatus(decided_on, new_due_on, due, late=decided_on > due))
+        due = new_due_on
+    return out
+
+
+def investigation_due(
+    started_on: datetime.date, extensions: Iterable[tuple[datetime.date, datetime.date]] = ()
+) -> datetime.date:
+    """Four calendar months from the start, moved by each förlängningsbeslut in turn."""
+    statuses = extension_statuses(started_on, extensions)
+    return statuses[-1].new_due_on if statuses else investigation_initial_due(started_on)
+
+
+def investigation_valid_due(
+    started_on: datetime.date, extensions: Iterable[tuple[datetime.date, datetime.date]] = ()
+) -> datetime.date:
+    """The due date counting only extensions decided in time: a late extension does not
+    rescue an investigation that was already overdue."""
+    due = investigation_initial_due(started_on)
+    for status in extension_statuses(started_on, extensions):
+        if status.late:
+            break
+        due = status.new_due_on
+    return due
+
+
+def enforcement_due(decided_on: datetime.date) -> datetime.date:
+    """Verkställighet: a favourable decision should be carried out within three calendar months."""
+    return add_calendar_months(decided_on, ENFORCEMENT_MONTHS)
+
+
+def review_due(last_review_on: datetime.date) -> datetime.date:
+    return add_calendar_months(last_review_on, REVIEW_MONTHS)
+
+
+def is_met(done_on: datetime.date | None, due_on: datetime.date, today: datetime.date) -> bool | None:
+    """True/False once done (or once overdue without being done); None while still open in time."""
+    if done_on is not None:
+        return done_on <= due_on
+    return False if today > due_on else None
+
+
+def days_late(done_on: datetime.date | None, due_on: datetime.date, today: datetime.date) -> int:
+    """How many days past the due date the work was done (or, still open, is today)."""
+    return max(0, ((done_on or today) - due_on).days)

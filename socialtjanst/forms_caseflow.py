@@ -1,0 +1,112 @@
+from django import forms
+from django.utils import timezone
+
+from .identity import parse_id_number
+from .models import (
+    Channel,
+    ConcernCategory,
+    DecisionKind,
+    Gender,
+    IntakeKind,
+    InterventionKind,
+    InvestigationOutcome,
+    LegalBasis,
+    ReporterCategory,
+    SafetyResult,
+    ScreeningOutcome,
+    Track,
+    Unit,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+MISSING_PERSON = "Ange personnummer, eller namn och födelsedatum om personnumret är okänt."
+
+
+class IntakeForm(forms.Form):
+    id_number = forms.CharField(label="Barnets personnummer", max_length=13, required=False,
+                                help_text="ÅÅÅÅMMDD-NNNN. Lämna tomt om det är okänt.")
+    first_name = forms.CharField(label="Förnamn", max_length=100, required=False)
+    last_name = forms.CharField(label="Efternamn", max_length=100, required=False)
+    birth_date = forms.DateField(label="Födelsedatum (om personnummer saknas)", required=False, widget=DATE)
+    gender = forms.ChoiceField(label="Kön (om personnummer saknas)", choices=Gender.choices, initial=Gender.UNKNOWN)
+    unit = forms.ModelChoiceField(label="Enhet", queryset=Unit.objects.none())
+    kind = forms.ChoiceField(label="Typ", choices=IntakeKind.choices, initial=IntakeKind.REPORT)
+    received_at = forms.DateTimeField(label="Inkom", initial=timezone.now,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    channel = forms.ChoiceField(label="Kanal", choices=Channel.choices, initial=Channel.PHONE)
+    reporter_category = forms.ChoiceField(label="Anmälare", choices=ReporterCategory.choices, required=False)
+    reporter_contact = forms.CharField(label="Anmälarens kontaktuppgifter", max_length=300, required=False)
+    concern_categories = forms.MultipleChoiceField(label="Oron gäller", choices=ConcernCategory.choices,
+                                                   required=False, widget=forms.CheckboxSelectMultiple)
+    concern_text = forms.CharField(label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        intake_units = units.filter(is_intake=True)
+        if intake_units.exists():
+            self.fields["unit"].initial = intake_units.first()
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"].strip()
+        if value:
+            return parse_id_number(value).canonical
+        return ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("id_number") and not (data.get("first_name") and data.get("last_name")
+                                              and data.get("birth_date")):
+            if not self.errors.get("id_number"):
+                raise forms.ValidationError(MISSING_PERSON)
+        return data
+
+
+class SafetyForm(forms.Form):
+    assessed_on = forms.DateField(label="Bedömd", widget=DATE, initial=timezone.localdate)
+    result = forms.ChoiceField(label="Resultat", choices=SafetyResult.choices)
+
+
+class ScreeningForm(forms.Form):
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate)
+    outcome = forms.ChoiceField(label="Beslut", choices=ScreeningOutcome.choices)
+    track = forms.ChoiceField(label="Spår (om utredning inleds)", choices=Track.choices, initial=Track.SECOND_LINE)
+    linked_investigation = forms.IntegerField(label="Utrednings-id (vid koppling)", required=False)
+    extraordinary_reason = forms.CharField(label="Synnerliga skäl (om fristen förlängs)", required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))
+    extended_due_on = forms.DateField(label="Förlängd frist", required=False, widget=DATE)
+
+
+class ExtensionForm(forms.Form):
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate)
+    new_due_on = forms.DateField(label="Ny tidsfrist", widget=DATE)
+    reason = forms.CharField(label="Särskilda skäl", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChildInterviewForm(forms.Form):
+    held_on = forms.DateField(label="Barnsamtal hållet", required=False, widget=DATE)
+    not_held_reason = forms.CharField(label="Skäl till att barnsamtal inte hållits", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InvestigationCompleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    completed_on = forms.DateField(label="Avslutad", widget=DATE, initial=timezone.localdate)
+    outcome = forms.ChoiceField(label="Utfall", choices=InvestigationOutcome.choices)
+
+
+class DecisionForm(forms.Form):
+    investigation = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
+    kind = forms.ChoiceField(label="Beslut", choices=DecisionKind.choices)
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate)
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(label="Insats", choices=InterventionKind.choices)
+    started_on = forms.DateField(label="Verkställd (tomt = ännu inte)", required=False, widget=DATE)
+
+
+class InterventionDateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label="Datum", widget=DATE, initial=timezone.localdate)
