@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from socialtjanst.demo import load_demo
+from socialtjanst.demo_caseflow import load_demo_inflow
 
 
 class Command(BaseCommand):
@@ -11,3 +12,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demokommunen är inläst: {result['persons']} nya personer, {result['cases']} nya ärenden."
         )
+        created = load_demo_inflow()
+        self.stdout.write(f"Ett års inflöde: {created} nya aktualiseringar.")
