@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .admin import admin_site
-from .views import accesslog, caseflow, cases, etjanst, home
+from .views import accesslog, caseflow, cases, home
 
 case_patterns = [
     path("personer/", cases.PersonListView.as_view(), name="person_list"),
@@ -26,8 +26,6 @@ case_patterns = [
     path("beslut/<int:pk>/insats/", caseflow.intervention_create, name="intervention_create"),
     path("insatser/<int:pk>/verkstall/", caseflow.intervention_start, name="intervention_start"),
     path("insatser/<int:pk>/avsluta/", caseflow.intervention_end, name="intervention_end"),
-    path("api/e-tjanst/orosanmalningar/", etjanst.intake_create, name="api_etjanst_intake"),
-    path("api/openapi.json", etjanst.openapi, name="api_openapi"),
     path("atkomstlogg/", accesslog.AccessEventListView.as_view(), name="accessevent_list"),
     path("atkomstlogg/export.<str:fmt>", accesslog.access_event_export, name="accessevent_export"),
 ]
