@@ -19,6 +19,7 @@ DATABASE_URL="$(owner_url ifo)" uv run --frozen python manage.py migrate --noinp
 export DATABASE_URL="$(app_url ifo)"
 log "Läser in referensdata och demokommunen"
 uv run --frozen python manage.py load_demo
+uv run --frozen python manage.py load_demo_placements
 
 cat <<MSG
 

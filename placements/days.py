@@ -1,0 +1,94 @@
+"""The one rule for counting vårddygn and insatsdagar (shared/domain.md §5).
+
+A placement's days are the dates d with start ≤ d < end, where end is the day the
+person left (in- and utskrivningsdag together count as one dygn). A placement that
+starts and ends on the same date counts one dygn; an ongoing placement (end None)
+counts every day up to the end of the period asked for.
+
+Periods are half-open too: [period_start, period_end), so February 2024 is
+(2024-02-01, 2024-03-01) — see month_bounds().
+
+The rule exists in Python (care_days) and in exactly one SQL twin (care_period_sql /
+care_days_sql, and the Django expression care_period_expression used by the stored
+Placement.period column). tests/placements/test_days.py checks with hypothesis that
+Python and SQL agree.
+"""
+
+import calendar
+import datetime
+
+from django.contrib.postgres.fields import DateRangeField
+from django.db.models import Case, F, Func, Value, When
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def care_end(start: datetime.date, end: datetime.date | None) -> datetime.date | None:
+    """The exclusive end of the counted range: a same-day placement counts one dygn."""
+    if end is not None and end == start:
+        return start + ONE_DAY
+    return end
+
+
+def care_days(
+    start: datetime.date,
+    end: datetime.date | None,
+    period_start: datetime.date,
+    period_end: datetime.date,
+) -> int:
+    """Vårddygn of a placement [start, end) (end None = ongoing) within [period_start, period_end)."""
+    stop = care_end(start, end)
+    upper = period_end if stop is None else min(stop, period_end)
+    lower = max(start, period_start)
+    return max(0, (upper - lower).days)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    """[first day of the month, first day of the next month)."""
+    first = datetime.date(year, month, 1)
+    return first, first + datetime.timedelta(days=calendar.monthrange(year, month)[1])
+
+
+def days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def care_days_in_month(start: datetime.date, end: datetime.date | None, year: int, month: int) -> int:
+    return care_days(start, end, *month_bounds(year, month))
+
+
+# --- the SQL twin ---------------------------------------------------------------
+
+# The placement's counted range as a PostgreSQL daterange with '[)' bounds.
+CARE_PERIOD_SQL = "daterange({start}, CASE WHEN {end} = {start} THEN {start} + 1 ELSE {end} END, '[)')"
+
+# Days of a counted range (e.g. placements_placement.period) within [period_start, period_end).
+CARE_DAYS_SQL = (
+    "COALESCE(upper({period} * daterange({period_start}, {period_end}, '[)'))"
+    " - lower({period} * daterange({period_start}, {period_end}, '[)')), 0)"
+)
+
+
+def care_period_sql(start: str, end: str) -> str:
+    return CARE_PERIOD_SQL.format(start=start, end=end)
+
+
+def care_days_sql(period: str, period_start: str, period_end: str) -> str:
+    """SQL for the vårddygn of `period` (a daterange from care_period_sql or the stored
+    Placement.period column) within [period_start, period_end). The monthly roll-up uses this."""
+    return CARE_DAYS_SQL.format(period=period, period_start=period_start, period_end=period_end)
+
+
+class _PlusOneDay(Func):
+    template = "(%(expressions)s + 1)"
+
+
+def care_period_expression(start: str = "start_on", end: str = "end_on") -> Func:
+    """CARE_PERIOD_SQL as a Django expression, for the generated Placement.period column."""
+    return Func(
+        F(start),
+        Case(When(**{end: F(start)}, then=_PlusOneDay(F(start))), default=F(end)),
+        Value("[)"),
+        function="daterange",
+        output_field=DateRangeField(),
+    )

@@ -1,0 +1,74 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from socialtjanst.models import Unit
+
+from .days import month_bounds
+from .models import CareType, Placement, Provider
+
+INVALID_MONTH = "Ange månad som ÅÅÅÅ-MM."
+
+
+def parse_month(value: str | None) -> tuple[int, int]:
+    """'2024-02' → (2024, 2); empty → the current month."""
+    if not value:
+        today = timezone.localdate()
+        return today.year, today.month
+    try:
+        first = datetime.date.fromisoformat(f"{value.strip()}-01")
+    except ValueError:
+        raise ValidationError(INVALID_MONTH) from None
+    return first.year, first.month
+
+
+class MonthField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            parse_month(value)
+        return value
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+    def filter(self, qs, value):
+        # Placements with at least one day in the month (the list then shows that month's days and cost).
+        from django.db.backends.postgresql.psycopg_any import DateRange
+
+        first, next_first = month_bounds(*parse_month(value))
+        return qs.filter(period__overlap=DateRange(first, next_first, "[)"))
+
+
+class PlacementFilter(django_filters.FilterSet):
+    month = MonthFilter(label="Månad (ÅÅÅÅ-MM)", widget=forms.TextInput(attrs={"placeholder": "ÅÅÅÅ-MM"}))
+    care_type = django_filters.ModelChoiceFilter(label="Vårdform", queryset=CareType.objects.all())
+    provider = django_filters.ModelChoiceFilter(label="Utförare", queryset=Provider.objects.all())
+    unit = django_filters.ModelChoiceFilter(label="Enhet", queryset=Unit.objects.all())
+    cost_centre = django_filters.CharFilter(label="Verksamhet")
+    ongoing = django_filters.BooleanFilter(label="Pågående", method="filter_ongoing")
+
+    class Meta:
+        model = Placement
+        fields = ["month", "care_type", "provider", "unit", "cost_centre", "ongoing"]
+
+    def filter_ongoing(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(end_on__isnull=value)
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # The month always applies: an empty month means the current one.
+        if not (self.form.is_bound and self.form.cleaned_data.get("month")):
+            qs = self.filters["month"].filter(qs, None)
+        return qs
+
+    def chosen_month(self) -> tuple[int, int]:
+        value = self.form.cleaned_data.get("month") if self.form.is_bound and self.form.is_valid() else None
+        return parse_month(value)

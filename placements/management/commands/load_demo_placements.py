@@ -1,0 +1,16 @@
+"""python manage.py load_demo_placements: demo placements for the persons of load_demo (idempotent)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from placements.demo import load_demo_placements
+
+
+class Command(BaseCommand):
+    help = "Läser in demoplaceringar för Demokommunens personer (kör load_demo först). Kan köras flera gånger."
+
+    def handle(self, *args, **options):
+        try:
+            result = load_demo_placements()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Demoplaceringar: {result['placements']} nya, {result['total']} totalt.")

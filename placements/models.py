@@ -1,1 +1,0 @@
-# Placeringar: vårdformer, utförare, avtal, priser och placeringar (kommer i nästa ärenden).

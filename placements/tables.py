@@ -1,0 +1,61 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from socialtjanst.tables import BaseTable
+
+from . import selectors
+from .models import Placement
+from .pricing import month_cost
+
+
+class PlacementTable(BaseTable):
+    """Placements with their days and cost in the chosen month (`table.year`, `table.month`)."""
+
+    pk = tables.Column(verbose_name="Placering")
+    name = tables.Column(verbose_name="Namn", empty_values=(), orderable=False)
+    id_number = tables.Column(verbose_name="Personnummer", empty_values=(), orderable=False)
+    care_type = tables.Column(verbose_name="Vårdform", order_by="care_type__name")
+    provider = tables.Column(verbose_name="Utförare", order_by="provider__name", default="Egen regi")
+    unit = tables.Column(verbose_name="Enhet", order_by="unit__name")
+    cost_centre = tables.Column(verbose_name="Verksamhet")
+    start_on = tables.DateColumn(verbose_name="Start", format="Y-m-d")
+    end_on = tables.DateColumn(verbose_name="Slut", format="Y-m-d", default="pågående")
+    days = tables.Column(verbose_name="Dygn i månaden", empty_values=(), orderable=False,
+                         attrs={"td": {"class": "num"}})
+    cost = tables.Column(verbose_name="Kostnad i månaden (kr)", empty_values=(), orderable=False,
+                         attrs={"td": {"class": "num"}})
+
+    class Meta(BaseTable.Meta):
+        model = Placement
+        fields = ("pk", "name", "id_number", "care_type", "provider", "unit", "cost_centre", "start_on", "end_on",
+                  "days", "cost")
+
+    def __init__(self, *args, year: int, month: int, show_identity: bool, **kwargs):
+        exclude = () if show_identity else ("name", "id_number")
+        super().__init__(*args, exclude=exclude, **kwargs)
+        self.year, self.month = year, month
+
+    def _cost(self, record):
+        return month_cost(placement=record, year=self.year, month=self.month,
+                          price_periods=record.price_periods.all())
+
+    def render_pk(self, record):
+        return format_html('<a href="{}">{}</a>', reverse("placements:placement_detail", args=[record.pk]), record.pk)
+
+    def render_name(self, record):
+        return selectors.placement_identity(self.request.user, record)[0]
+
+    def render_id_number(self, record):
+        return selectors.placement_identity(self.request.user, record)[1]
+
+    def render_days(self, record):
+        return self._cost(record).days
+
+    def render_cost(self, record):
+        result = self._cost(record)
+        amount = number_format(result.cost, decimal_pos=2, force_grouping=True)
+        if result.has_missing_price:
+            return format_html('{} <span class="overdue">({})</span>', amount, result.describe_missing())
+        return amount

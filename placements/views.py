@@ -1,0 +1,218 @@
+"""Placement screens. Thin: parse the form, call one service or selector, audit reads."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from socialtjanst import access
+from socialtjanst.audit import audit_record
+from socialtjanst.exports import xlsx_response
+from socialtjanst.models import AccessAction, Unit
+from socialtjanst.views.base import AuditedTableView
+
+from . import selectors, services
+from .filters import PlacementFilter
+from .forms import PlacementCreateForm, PlacementEndForm, PlacementImportForm, PlacementMoveForm, PricePeriodForm
+from .pricing import month_cost
+from .tables import PlacementTable
+
+PERSON_NOT_FOUND = "Personen finns inte bland dina ärenden."
+
+
+def _audit_placements(user, action, placements, criteria=None, object_id=None):
+    audit_record(
+        user=user, action=action, object_type="Placement", object_id=object_id,
+        persons=[p.person for p in placements], object_unit_ids=[p.unit_id for p in placements],
+        criteria=criteria,
+    )
+
+
+def _list_queryset(user):
+    return (selectors.placements_for_user(user).select_related("person", "care_type", "provider", "unit")
+            .prefetch_related("price_periods").order_by("-start_on", "pk"))
+
+
+def _require_list_access(user):
+    if not (selectors.is_placement_controller(user) or access.works_with_cases(user)):
+        raise Http404("Sidan finns inte.")
+
+
+class PlacementListView(AuditedTableView):
+    table_class = PlacementTable
+    filterset_class = PlacementFilter
+    template_name = "placements/placement_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require_list_access(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return _list_queryset(self.request.user)
+
+    def get_table_kwargs(self):
+        year, month = self.filterset.chosen_month()
+        return {"year": year, "month": month,
+                "show_identity": selectors.can_see_placement_identity(self.request.user)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["year"], context["month"] = self.filterset.chosen_month()
+        context["can_register"] = selectors.can_register_placements(self.request.user)
+        context["can_import"] = selectors.can_import_placements(self.request.user)
+        return context
+
+    def audit(self, records, criteria):
+        _audit_placements(self.request.user, AccessAction.LIST, records, criteria)
+
+
+EXPORT_HEADER = ["Placering", "Namn", "Personnummer", "Vårdform", "Utförare", "Enhet", "Verksamhet", "Lagrum",
+                 "Start", "Slut", "Dygn i månaden", "Kostnad i månaden (kr)", "Dygn som saknar pris"]
+
+
+def placement_export(request):
+    """Excel of the same filtered, access-scoped list, with the month's days and cost as numbers."""
+    _require_list_access(request.user)
+    filterset = PlacementFilter(request.GET, queryset=_list_queryset(request.user), request=request)
+    placements = list(filterset.qs)
+    year, month = filterset.chosen_month()
+    _audit_placements(request.user, AccessAction.EXPORT, placements,
+                      criteria={k: v for k, v in request.GET.items() if v})
+    rows = []
+    for p in placements:
+        name, id_number = selectors.placement_identity(request.user, p)
+        cost = month_cost(placement=p, year=year, month=month, price_periods=p.price_periods.all())
+        rows.append([p.pk, name, id_number, p.care_type.name, p.provider.name if p.provider else "Egen regi",
+                     p.unit.name, p.cost_centre, p.legal_basis, p.start_on, p.end_on, cost.days, cost.cost,
+                     cost.unpriced_days])
+    return xlsx_response(f"placeringar-{year}-{month:02d}.xlsx", EXPORT_HEADER, rows)
+
+
+@require_http_methods(["GET", "POST"])
+def placement_create(request):
+    if not selectors.can_register_placements(request.user):
+        raise Http404("Sidan finns inte.")
+    units = Unit.objects.filter(pk__in=access.user_unit_ids(request.user))
+    if request.method == "POST":
+        form = PlacementCreateForm(request.POST, units=units)
+        if form.is_valid():
+            data = form.cleaned_data
+            person = selectors.persons_placeable_by(request.user).filter(id_number=data["id_number"]).first()
+            if person is None:
+                form.add_error("id_number", PERSON_NOT_FOUND)
+            else:
+                try:
+                    placement = services.placement_create(
+                        by=request.user, person=person, care_type=data["care_type"], unit=data["unit"],
+                        legal_basis=data["legal_basis"], start_on=data["start_on"], end_on=data["end_on"],
+                        provider=data["provider"], daily_price=data["daily_price"],
+                        monthly_amount=data["monthly_amount"], ivo_checked_on=data["ivo_checked_on"],
+                        ivo_check_result=data["ivo_check_result"],
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, "Placeringen är registrerad.")
+                    return redirect(placement.get_absolute_url())
+    else:
+        initial = {}
+        person_pk = request.GET.get("person")
+        if person_pk and person_pk.isdigit():
+            person = selectors.persons_placeable_by(request.user).filter(pk=person_pk).first()
+            if person is not None and not access.person_identity(request.user, person).masked:
+                initial["id_number"] = person.id_number
+        form = PlacementCreateForm(initial=initial, units=units)
+    return render(request, "placements/placement_form.html", {"form": form, "title": "Registrera placering"})
+
+
+def _detail_context(request, placement, **forms):
+    name, id_number = selectors.placement_identity(request.user, placement)
+    others = []
+    if selectors.can_see_placement_identity(request.user):
+        others = list(selectors.placements_for_user(request.user).filter(person_id=placement.person_id)
+                      .exclude(pk=placement.pk).select_related("care_type", "provider"))
+    can_change = selectors.can_change_placement(request.user, placement)
+    context = {
+        "placement": placement, "name": name, "id_number": id_number, "others": others,
+        "price_periods": placement.price_periods.order_by("valid_from"), "can_change": can_change,
+        "move_form": PlacementMoveForm(prefix="move"), "end_form": PlacementEndForm(prefix="end"),
+        "price_form": PricePeriodForm(prefix="price"),
+    }
+    context.update(forms)
+    return context
+
+
+def placement_detail(request, pk):
+    placement = selectors.placement_get_for_user(request.user, pk)
+    _audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
+    return render(request, "placements/placement_detail.html", _detail_context(request, placement))
+
+
+def _changeable(request, pk):
+    placement = selectors.placement_get_for_user(request.user, pk)
+    if not selectors.can_change_placement(request.user, placement):
+        raise Http404("Placeringen finns inte.")
+    return placement
+
+
+def _post_action(request, pk, form_class, prefix, call, success):
+    placement = _changeable(request, pk)
+    if request.method == "POST":
+        form = form_class(request.POST, prefix=prefix)
+        if form.is_valid():
+            try:
+                result = call(placement, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, success)
+                return redirect(result.get_absolute_url())
+    else:
+        form = form_class(prefix=prefix)
+    _audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
+    return render(request, "placements/placement_detail.html",
+                  _detail_context(request, placement, **{f"{prefix}_form": form}), status=200)
+
+
+@require_http_methods(["GET", "POST"])
+def placement_move(request, pk):
+    return _post_action(request, pk, PlacementMoveForm, "move", lambda p, d: services.placement_move(
+        by=request.user, placement=p, move_on=d["move_on"], care_type=d["care_type"], provider=d["provider"],
+        daily_price=d["daily_price"], monthly_amount=d["monthly_amount"], ivo_checked_on=d["ivo_checked_on"],
+        ivo_check_result=d["ivo_check_result"]), "Flytten är registrerad.")
+
+
+@require_http_methods(["GET", "POST"])
+def placement_end(request, pk):
+    return _post_action(request, pk, PlacementEndForm, "end", lambda p, d: services.placement_end(
+        by=request.user, placement=p, end_on=d["end_on"], end_reason=d["end_reason"]),
+        "Placeringen är avslutad.")
+
+
+@require_http_methods(["GET", "POST"])
+def price_period_create(request, pk):
+    return _post_action(request, pk, PricePeriodForm, "price", lambda p, d: services.price_period_set(
+        by=request.user, placement=p, valid_from=d["valid_from"], daily_price=d["daily_price"],
+        monthly_amount=d["monthly_amount"]).placement, "Priset är sparat.")
+
+
+@require_http_methods(["GET", "POST"])
+def placement_import(request):
+    from .importing import PlacementImportError, import_placements
+
+    if not selectors.can_import_placements(request.user):
+        raise Http404("Sidan finns inte.")
+    errors: list[str] = []
+    summary = None
+    form = PlacementImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = import_placements(by=request.user, content=upload.read(), filename=upload.name)
+        except PlacementImportError as exc:
+            errors = exc.errors
+    return render(request, "placements/placement_import.html",
+                  {"form": form, "errors": errors, "summary": summary})
+
+
