@@ -89,11 +89,17 @@ def person_update(*, by, person_id: int, expected_version: int, **changes) -> Pe
     return person
 
 
+CASE_ALREADY_CLOSED = "Ärendet är redan avslutat."
+
+
 @transaction.atomic
 def case_close(*, by, case_id: int, expected_version: int, closed_on: datetime.date) -> Case:
     case = access.case_get_for_user(by, case_id)
     if not access.can_change_case(by, case):
         raise Http404("Ärendet finns inte.")
+    # A stale version is reported as such first (_bump_version); a current one on a closed case is refused.
+    if case.status == Case.Status.CLOSED and case.version == expected_version:
+        raise ValidationError(CASE_ALREADY_CLOSED, code="already_closed")
     if closed_on < case.opened_on:
         raise ValidationError(CASE_CLOSE_BEFORE_OPEN, code="closed_before_opened")
     _bump_version(Case, case.pk, expected_version, {"closed_on": closed_on, "status": Case.Status.CLOSED})

@@ -34,6 +34,8 @@ class AccessEventListView(AuditedTableView):
 
 
 def access_event_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Okänt exportformat.")
     qs = AccessEventFilter(request.GET, queryset=_scoped_events(request.user), request=request).qs
     criteria = {k: v for k, v in request.GET.items() if v}
     audit_record(user=request.user, action=AccessAction.EXPORT, object_type="AccessEvent", criteria=criteria)

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -231,8 +232,8 @@ def investigation_complete(request, pk):
 @require_POST
 def decision_create(request, pk):
     case = access.case_get_for_user(request.user, pk)
-    back = request.POST.get("back") or case.get_absolute_url()
-    if not back.startswith("/"):
+    back = request.POST.get("back") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = case.get_absolute_url()
     return _action(request, DecisionForm, lambda d: caseflow.decision_record(
         by=request.user, case_id=case.pk, legal_basis=d["legal_basis"], kind=d["kind"], decided_on=d["decided_on"],

@@ -57,6 +57,16 @@ def person_detail(request, pk):
     })
 
 
+def _lock_masked_fields(form, identity):
+    """A user without the protected-identity permission can neither see nor change the hidden fields;
+    the same on GET and POST, since a browser sends no disabled fields."""
+    if identity.masked:
+        for name in ("first_name", "last_name", "address", "protected_identity"):
+            form.fields[name].disabled = True
+            form.fields[name].required = False
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 def person_update(request, pk):
     person = access.person_get_for_user(request.user, pk)
@@ -64,7 +74,7 @@ def person_update(request, pk):
         return HttpResponse(status=404)
     identity = access.person_identity(request.user, person)
     if request.method == "POST":
-        form = PersonUpdateForm(request.POST)
+        form = _lock_masked_fields(PersonUpdateForm(request.POST), identity)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -83,10 +93,7 @@ def person_update(request, pk):
             "last_name": "" if identity.masked else person.last_name, "gender": person.gender,
             "address": "" if identity.masked else person.address, "protected_identity": person.protected_identity,
         })
-        if identity.masked:
-            for name in ("first_name", "last_name", "address", "protected_identity"):
-                form.fields[name].disabled = True
-                form.fields[name].required = False
+        _lock_masked_fields(form, identity)
     return render(request, "socialtjanst/person_form.html", {"form": form, "person": person, "identity": identity})
 
 
