@@ -1,1 +1,0 @@
-# Budget, månadsfakta, bokslut och prognoser (kommer i nästa ärenden).

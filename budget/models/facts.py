@@ -1,0 +1,107 @@
+"""Monthly facts, the months still to recompute, and month closings (shared/domain.md §6).
+
+A fact row is booked in `booking_month` and belongs to `origin_month`. Ordinary rows have
+both equal; a correction of a closed month is booked in the first open month with the
+closed month as its origin ('varav efterregistrering'), so that for every origin month the
+sum of its rows equals a fresh computation. Rows booked in a closed month never change:
+a trigger (migration 0002) refuses it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from placements.models import CareType, Provider
+from socialtjanst.models import LegalBasis, TargetGroup
+
+from .costcentres import CostCentre
+
+
+class MonthlyFact(models.Model):
+    booking_month = models.DateField(_("bokföringsmånad"))
+    origin_month = models.DateField(_("avser månad"))
+    cost_centre = models.ForeignKey(CostCentre, on_delete=models.PROTECT, null=True, related_name="+",
+                                    verbose_name=_("verksamhet"))
+    care_type = models.ForeignKey(CareType, on_delete=models.PROTECT, related_name="+", verbose_name=_("vårdform"))
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, related_name="+",
+                                 verbose_name=_("utförare"))
+    regime = models.CharField(_("regi"), max_length=10)
+    target_group = models.CharField(_("målgrupp"), max_length=20, choices=TargetGroup.choices)
+    legal_basis = models.CharField(_("lagrum"), max_length=5, choices=LegalBasis.choices)
+    care_days = models.IntegerField(_("vårddygn"))
+    cost = models.DecimalField(_("kostnad, kr"), max_digits=16, decimal_places=2)
+    persons = models.IntegerField(_("personer"))
+    started = models.IntegerField(_("påbörjade placeringar"))
+    ended = models.IntegerField(_("avslutade placeringar"))
+    unpriced_days = models.IntegerField(_("dygn utan pris"))
+    computed_at = models.DateTimeField(_("beräknad"))
+
+    class Meta:
+        verbose_name = _("månadsfakta")
+        verbose_name_plural = _("månadsfakta")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking_month", "origin_month", "cost_centre", "care_type", "provider", "legal_basis"],
+                nulls_distinct=False, name="monthlyfact_key",
+            ),
+            models.CheckConstraint(condition=Q(booking_month__day=1, origin_month__day=1),
+                                   name="monthlyfact_months_first_day"),
+            models.CheckConstraint(condition=Q(origin_month__lte=F("booking_month")),
+                                   name="monthlyfact_origin_not_after_booking"),
+        ]
+        indexes = [models.Index(fields=["origin_month"], name="monthlyfact_origin")]
+
+    def __str__(self) -> str:
+        return f"Månadsfakta {self.booking_month:%Y-%m} (avser {self.origin_month:%Y-%m})"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.origin_month != self.booking_month
+
+
+class DirtyMonth(models.Model):
+    """A month whose facts must be recomputed. Written by triggers (migration 0002) in the same
+    transaction as every change of a placement, price period, payment or cost-centre mapping;
+    `seq` rises on every mark, so a roll-up only clears the marks it has seen."""
+
+    month = models.DateField(primary_key=True)
+    seq = models.BigIntegerField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("månad att räkna om")
+        verbose_name_plural = _("månader att räkna om")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class MonthClosing(models.Model):
+    """A closed month. Reopening keeps the row (who, when, why) and frees the month;
+    at most one active closing per month."""
+
+    month = models.DateField(_("månad"))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("stängd av"))
+    closed_at = models.DateTimeField(_("stängd"), auto_now_add=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("återöppnad av"))
+    reopened_at = models.DateTimeField(_("återöppnad"), null=True, blank=True)
+    reopen_reason = models.TextField(_("skäl för återöppning"), blank=True)
+
+    class Meta:
+        ordering = ["-month", "-closed_at"]
+        verbose_name = _("månadsbokslut")
+        verbose_name_plural = _("månadsbokslut")
+        permissions = [("reopen_monthclosing", _("Får återöppna en stängd månad"))]
+        constraints = [
+            models.UniqueConstraint(fields=["month"], condition=Q(reopened_at__isnull=True),
+                                    name="monthclosing_one_active_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="monthclosing_month_first_day"),
+            models.CheckConstraint(condition=Q(reopened_at__isnull=True)
+                                   | Q(reopened_by__isnull=False) & ~Q(reopen_reason=""),
+                                   name="monthclosing_reopen_needs_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bokslut {self.month:%Y-%m}"
