@@ -7,6 +7,6 @@ class BudgetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import report_defs, signals  # noqa: F401  (report_defs registers the budget reports)
 
         signals.connect()

@@ -30,6 +30,16 @@ ROLLUP_LOCK = 7_301_2024
 MEASURES = ("care_days", "cost", "persons", "started", "ended", "unpriced_days")
 KEY = ("cost_centre_id", "care_type_id", "provider_id", "legal_basis")
 
+# The placement's cost centre in a month: its own code when it names a known cost centre, else the
+# care type's mapping valid at the month's start. The only place this is decided (roll-up and forecast).
+COST_CENTRE_JOINS = """LEFT JOIN budget_costcentre own ON own.code = NULLIF({p}.cost_centre, '')
+  LEFT JOIN LATERAL (
+    SELECT cm.cost_centre_id FROM budget_costcentremapping cm
+    WHERE cm.care_type_id = {p}.care_type_id AND cm.valid_from <= {month}
+    ORDER BY cm.valid_from DESC LIMIT 1
+  ) mapped ON true"""
+COST_CENTRE_SQL = "COALESCE(own.id, mapped.cost_centre_id)"
+
 FRESH_SQL = f"""
 WITH months AS (
   SELECT m::date AS month_start, (m::date + interval '1 month')::date AS month_end
@@ -49,7 +59,7 @@ pairs AS (
 pm AS (
   SELECT p.id AS placement_id, p.person_id, p.care_type_id, p.provider_id, p.legal_basis, p.period,
          ct.regime, ct.target_group, mo.month_start, mo.month_end, (mo.month_end - mo.month_start) AS month_len,
-         COALESCE(own.id, mapped.cost_centre_id) AS cost_centre_id,
+         {COST_CENTRE_SQL} AS cost_centre_id,
          {care_days_sql("p.period", "mo.month_start", "mo.month_end")} AS care_days,
          (p.start_on >= mo.month_start AND p.start_on < mo.month_end) AS started,
          (p.end_on >= mo.month_start AND p.end_on < mo.month_end) AS ended
@@ -57,12 +67,7 @@ pm AS (
   JOIN placements_placement p ON p.id = pairs.placement_id
   JOIN months mo ON mo.month_start = pairs.month_start
   JOIN placements_caretype ct ON ct.id = p.care_type_id
-  LEFT JOIN budget_costcentre own ON own.code = NULLIF(p.cost_centre, '')
-  LEFT JOIN LATERAL (
-    SELECT cm.cost_centre_id FROM budget_costcentremapping cm
-    WHERE cm.care_type_id = p.care_type_id AND cm.valid_from <= mo.month_start
-    ORDER BY cm.valid_from DESC LIMIT 1
-  ) mapped ON true
+  {COST_CENTRE_JOINS.format(p="p", month="mo.month_start")}
 ),
 priced AS (
   SELECT pm.placement_id, pm.month_start,

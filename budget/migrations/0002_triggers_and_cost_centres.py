@@ -90,20 +90,10 @@ END $$;
 CREATE TRIGGER budget_fact_closed_guard BEFORE INSERT OR UPDATE OR DELETE ON budget_monthlyfact
   FOR EACH ROW EXECUTE FUNCTION budget_fact_guard();
 
-CREATE FUNCTION budget_fact_truncate_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM budget_monthclosing WHERE reopened_at IS NULL) THEN
-    RAISE EXCEPTION 'Det finns stängda månader: månadsfakta kan inte tömmas.' USING ERRCODE = 'P0001';
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER budget_fact_truncate_guard BEFORE TRUNCATE ON budget_monthlyfact
-  FOR EACH STATEMENT EXECUTE FUNCTION budget_fact_truncate_guard();
+-- TRUNCATE needs no trigger: the application's role was never granted it (socialtjanst/0002).
 """
 
 BACKWARD = r"""
-DROP TRIGGER budget_fact_truncate_guard ON budget_monthlyfact;
-DROP FUNCTION budget_fact_truncate_guard();
 DROP TRIGGER budget_fact_closed_guard ON budget_monthlyfact;
 DROP FUNCTION budget_fact_guard();
 DROP TRIGGER budget_mapping_dirty ON budget_costcentremapping;

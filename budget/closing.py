@@ -1,0 +1,129 @@
+"""Month closing (shared/domain.md §6, issue 5 item 3).
+
+A controller closes months in order. Closing brings the month's facts and the corrections of
+earlier closed months up to date, freezes them (a trigger refuses any later write to a closed
+month's facts) and stores the full-year forecast as it stands. Reopening needs its own
+permission and a reason, only the latest closed month can be reopened, and both are written
+to the access log."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from socialtjanst.audit import audit_record
+from socialtjanst.models import AccessAction
+
+from . import forecast, rollup
+from .models import MonthClosing
+
+CLOSE_PERMISSION = "budget.add_monthclosing"
+REOPEN_PERMISSION = "budget.reopen_monthclosing"
+
+MONTH_NAMES = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+               "november", "december"]
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def _who(closing: MonthClosing) -> str:
+    user = closing.closed_by
+    name = user.get_full_name() or user.username
+    return f"{name} {timezone.localtime(closing.closed_at):%Y-%m-%d %H:%M}"
+
+
+def active_closings():
+    return MonthClosing.objects.filter(reopened_at__isnull=True)
+
+
+def latest_closed_month() -> datetime.date | None:
+    latest = active_closings().order_by("-month").first()
+    return latest.month if latest else None
+
+
+def next_month_to_close() -> datetime.date | None:
+    latest = latest_closed_month()
+    return rollup.add_months(latest, 1) if latest else None
+
+
+def close_month(*, by, month: datetime.date) -> MonthClosing:
+    """Closes `month` (its first day). Raises ValidationError with a Swedish message when it
+    cannot: not yet ended, already closed (naming who closed it), or an earlier month open."""
+    if not by.has_perm(CLOSE_PERMISSION):
+        raise PermissionDenied("Du får inte stänga månader.")
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError(f"{month_label(month).capitalize()} är inte slut än och kan inte stängas.")
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                # Serialises closings with each other and with the roll-up: two controllers at once
+                # get one closing; the second sees it below.
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [rollup.ROLLUP_LOCK])
+            existing = active_closings().filter(month=month).select_related("closed_by").first()
+            if existing:
+                raise ValidationError(f"{month_label(month).capitalize()} är redan stängd ({_who(existing)}).")
+            expected = next_month_to_close()
+            if expected is not None and month != expected:
+                if month < expected:
+                    raise ValidationError(f"{month_label(month).capitalize()} ligger före den senast stängda "
+                                          f"månaden och kan inte stängas nu.")
+                raise ValidationError(f"Stäng först {month_label(expected)}: månader stängs i ordning.")
+            _bring_up_to_date(month)
+            closing = MonthClosing.objects.create(month=month, closed_by=by)
+            forecast.store_forecast(closing)
+            audit_record(user=by, action=AccessAction.CREATE, object_type="MonthClosing", object_id=closing.pk,
+                         criteria={"month": month.isoformat()})
+            return closing
+    except IntegrityError:
+        # The partial unique index is the last guard if the lock were ever bypassed.
+        raise ValidationError(f"{month_label(month).capitalize()} är redan stängd.") from None
+
+
+def _bring_up_to_date(month: datetime.date) -> None:
+    """Recomputes the month and every dirty month up to it inside the closing transaction, so the
+    frozen figures and the corrections booked in it are current."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT month, seq FROM budget_dirtymonth WHERE month <= %s FOR UPDATE", [month])
+        seen = cur.fetchall()
+        months = sorted({m for m, _ in seen} | {month})
+        rollup._sync(cur, months, rollup.closed_months(cur))
+        rollup._clear_marks(cur, seen)
+
+
+def reopen_month(*, by, closing_id: int, reason: str) -> MonthClosing:
+    if not by.has_perm(REOPEN_PERMISSION):
+        raise PermissionDenied("Du får inte återöppna månader.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Ange skälet till att månaden öppnas igen.")
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [rollup.ROLLUP_LOCK])
+        closing = active_closings().select_for_update().filter(pk=closing_id).first()
+        if closing is None:
+            raise ValidationError("Månaden är inte stängd.")
+        if closing.month != latest_closed_month():
+            raise ValidationError(f"Bara den senast stängda månaden ({month_label(latest_closed_month())}) "
+                                  f"kan öppnas igen.")
+        closing.reopened_by = by
+        closing.reopened_at = timezone.now()
+        closing.reopen_reason = reason
+        closing.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
+        with connection.cursor() as cur:
+            # The reopened month and every month whose correction is booked in it or later
+            # must be recomputed: their corrections move to the new first open month.
+            cur.execute("""
+                SELECT DISTINCT origin_month FROM budget_monthlyfact WHERE booking_month >= %s
+            """, [closing.month])
+            origins = [r[0] for r in cur.fetchall()]
+        rollup.mark_months([closing.month, *origins])
+        audit_record(user=by, action=AccessAction.CHANGE, object_type="MonthClosing", object_id=closing.pk,
+                     criteria={"month": closing.month.isoformat(), "reopen_reason": reason})
+    from .tasks import rollup_dirty
+
+    rollup_dirty.delay_on_commit()
+    return closing

@@ -1,0 +1,96 @@
+"""The roll-up through Redis and real Celery workers: woken on commit, idempotent, and safe on
+two workers at once; the reconciler finds what no message announced."""
+
+import datetime
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from budget import rollup
+from budget.models import DirtyMonth, MonthlyFact
+from budget.reference import reference_facts
+from budget.tasks import reconcile, rollup_period
+from placements.models import Placement
+from tests.budget.conftest import ensure_cost_centres
+from tests.placements.factories import PlacementFactory, PricePeriodFactory, care_type
+from tests.tasks.conftest import ROOT, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+D = datetime.date
+MONTHS_2024 = rollup.year_months(2024)
+
+
+def snapshot():
+    return sorted(
+        (f.booking_month, f.origin_month, f.cost_centre_id, f.care_type_id, f.provider_id, f.legal_basis,
+         f.care_days, f.cost, f.persons, f.started, f.ended, f.unpriced_days)
+        for f in MonthlyFact.objects.filter(origin_month__year=2024)
+    )
+
+
+def as_reference():
+    return sorted(
+        (k[0], k[0], k[1], k[2], k[3], k[4], v["care_days"], v["cost"], v["persons"], v["started"], v["ended"],
+         v["unpriced_days"])
+        for k, v in reference_facts(MONTHS_2024).items()
+    )
+
+
+@pytest.fixture
+def placements_2024():
+    ensure_cost_centres()
+    made = []
+    for i, code in enumerate(["HVB_BOU", "FH_EGET", "SIS_LVU", "STODBOENDE_BOU"]):
+        p = PlacementFactory(care_type=care_type(code), start_on=D(2024, 1 + i, 3 + i))
+        price = {"monthly_amount": Decimal("31000")} if code == "FH_EGET" else {"daily_price": Decimal(4100 + i)}
+        PricePeriodFactory(placement=p, **price)
+        made.append(p)
+    return made
+
+
+def test_a_committed_change_wakes_the_worker_which_rolls_up_the_dirty_months(celery_worker_process,
+                                                                              placements_2024):
+    # The commit of each factory save sent rollup_dirty (delay_on_commit); the worker clears the marks.
+    assert wait_for(lambda: not DirtyMonth.objects.exists(), timeout=60)
+    assert snapshot() == as_reference()
+
+    Placement.objects.filter(pk=placements_2024[0].pk).update(end_on=D(2024, 6, 30), end_reason="enligt_plan")
+    assert DirtyMonth.objects.exists()  # a bulk update sends no signal; the reconciler finds the marks
+    reconcile.delay()
+    assert wait_for(lambda: not DirtyMonth.objects.exists(), timeout=60)
+    assert snapshot() == as_reference()
+
+
+@pytest.fixture
+def second_worker(celery_worker_process):
+    """Another worker process on the same queue, logged in like the first."""
+    from django.conf import settings
+
+    env = {**os.environ}
+    if os.environ.get("DATABASE_APP_URL"):
+        server = os.environ["DATABASE_APP_URL"].rsplit("/", 1)[0]
+        env["DATABASE_URL"] = f"{server}/{settings.DATABASES['default']['NAME']}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "socialtjanst", "worker", "--pool", "solo", "--loglevel", "WARNING",
+         "--hostname", f"test2-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    from socialtjanst.celery import app
+
+    assert wait_for(lambda: len(app.control.ping(timeout=0.5)) >= 2, timeout=60)
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_the_same_year_on_two_workers_at_once_gives_identical_facts(second_worker, placements_2024):
+    assert wait_for(lambda: not DirtyMonth.objects.exists(), timeout=60)
+    before = snapshot()
+    results = [rollup_period.apply_async(args=[2024], ignore_result=False) for _ in range(2)]
+    descriptions = [r.get(timeout=120) for r in results]
+
+    assert all(d.startswith("Månader: 2024-01") for d in descriptions)
+    assert snapshot() == before == as_reference()
