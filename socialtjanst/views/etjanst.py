@@ -1,0 +1,134 @@
+"""The e-tjänst intake API: a municipal e-tjänst posts an orosanmälan as JSON with its own
+bearer token, and gets the intake's id back. No session, no cookies: the token is the only
+credential, which is why CSRF protection does not apply."""
+
+import hashlib
+import hmac
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import caseflow, services
+from ..audit import audit_case
+from ..etjanst_forms import INVALID_JSON, UNAUTHORIZED, ETjanstIntakeForm
+from ..models import AccessAction, Channel, EServiceClient, Intake, IntakeKind
+from ..openapi import openapi_document
+
+UNKNOWN_PERSON_NAME = "Okänt"
+
+
+def token_sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _client_for(request) -> EServiceClient | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    digest = token_sha256(token)
+    client = EServiceClient.objects.select_related("unit", "user").filter(token_sha256=digest).first()
+    # The lookup is by hash already; the constant-time compare keeps it so if the lookup ever changes.
+    if client is None or not hmac.compare_digest(client.token_sha256, digest):
+        return None
+    if not (client.active and client.user.is_active):
+        return None
+    return client
+
+
+def _unauthorized() -> JsonResponse:
+    response = JsonResponse({"fel": UNAUTHORIZED}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _bad_request(errors: dict) -> JsonResponse:
+    return JsonResponse({"fel": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+
+
+def _answer(intake: Intake, reference: str, created: bool) -> JsonResponse:
+    # Only the id and the client's own reference: never a name or a personnummer.
+    return JsonResponse({"id": intake.pk, "referens": reference, "skapad": created}, status=201 if created else 200,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+class _LostRace(Exception):
+    """Another request registered the same reference first: undo this one's person."""
+
+    def __init__(self, intake: Intake):
+        self.intake = intake
+
+
+def _register(client: EServiceClient, data: dict) -> tuple[Intake, bool]:
+    by = client.user
+    existing = Intake.objects.filter(e_service_client=client, external_reference=data["referens"]).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            if data["personnummer"]:
+                person, _ = services.person_register(
+                    by=by, id_number=data["personnummer"], first_name=data["fornamn"] or UNKNOWN_PERSON_NAME,
+                    last_name=data["efternamn"] or UNKNOWN_PERSON_NAME,
+                )
+            else:
+                # Always a new reservnummer person: matching an unknown child by name and birth date is
+                # the mottagning's call, not the API's.
+                person = services.person_register_without_number(
+                    by=by, first_name=data["fornamn"], last_name=data["efternamn"], birth_date=data["fodelsedatum"],
+                    gender=data["kon"],
+                )
+            intake, created = caseflow.intake_register(
+                by=by, unit=client.unit, person=person, kind=IntakeKind.REPORT, received_at=data["inkom"],
+                channel=Channel.E_SERVICE, reporter_category=data["anmalare_kategori"],
+                reporter_contact=data["anmalare_kontakt"], concern_categories=data["oro_kategorier"],
+                concern_text=data["beskrivning"], e_service_client=client, external_reference=data["referens"],
+            )
+            if not created:
+                raise _LostRace(intake)
+    except _LostRace as race:
+        return race.intake, False
+    return intake, True
+
+
+@login_not_required
+@csrf_exempt
+@never_cache
+@require_POST
+def intake_create(request):
+    client = _client_for(request)
+    if client is None:
+        return _unauthorized()
+    # The history rows (pghistory) and everything downstream name the e-tjänst's system user.
+    request.user = client.user
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        payload = None
+    if not isinstance(payload, dict):
+        return _bad_request({NON_FIELD_ERRORS: [INVALID_JSON]})
+    form = ETjanstIntakeForm(payload)
+    if not form.is_valid():
+        return _bad_request({field: list(messages) for field, messages in form.errors.items()})
+    data = form.cleaned_data
+    try:
+        intake, created = _register(client, data)
+    except ValidationError as exc:
+        return _bad_request({NON_FIELD_ERRORS: exc.messages})
+    if not created:
+        # A repeat discloses nothing but the id, yet it does look the case up: logged as a view.
+        audit_case(user=client.user, action=AccessAction.VIEW, case=intake.case, object_type="Intake",
+                   object_id=intake.pk)
+    return _answer(intake, data["referens"], created)
+
+
+@login_not_required
+@require_GET
+def openapi(request):
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
