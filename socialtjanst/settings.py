@@ -173,6 +173,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# Results only for callers that ask (manage.py rollup waits for its task); kept an hour.
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -187,6 +190,17 @@ CELERY_BEAT_SCHEDULE = {
     "sessions-clear-expired": {
         "task": "socialtjanst.tasks.sessions_clear_expired",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # Nightly 01:30: mark the current month (ongoing placements enter a new month) and roll up
+    # every dirty month; every five minutes: re-enqueue what PostgreSQL says is still dirty.
+    "budget-rollup-nightly": {
+        "task": "budget.tasks.reconcile",
+        "schedule": crontab(hour=1, minute=30),
+        "kwargs": {"mark_current_month": True},
+    },
+    "budget-reconcile": {
+        "task": "budget.tasks.reconcile",
+        "schedule": crontab(minute="*/5"),
     },
 }
 

@@ -2,7 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .admin import admin_site
-from .views import accesslog, caseflow, cases, home
+from .views import accesslog, caseflow, cases, etjanst, followup, home, reports
+from .views import controls as control_views
+from .views import indicators as indicator_views
+from .views import statistics as statistics_views
 
 case_patterns = [
     path("personer/", cases.PersonListView.as_view(), name="person_list"),
@@ -28,6 +31,28 @@ case_patterns = [
     path("insatser/<int:pk>/avsluta/", caseflow.intervention_end, name="intervention_end"),
     path("atkomstlogg/", accesslog.AccessEventListView.as_view(), name="accessevent_list"),
     path("atkomstlogg/export.<str:fmt>", accesslog.access_event_export, name="accessevent_export"),
+    path("uppfoljning/frister/", followup.deadline_report, name="deadline_report"),
+    path("uppfoljning/frister/<slug:kind>/", followup.deadline_misses, name="deadline_misses"),
+    path("uppfoljning/frister/<slug:kind>/export.<str:fmt>", followup.deadline_misses_export,
+         name="deadline_misses_export"),
+    path("uppfoljning/ivo/", followup.ivo_list, name="ivo_list"),
+    path("uppfoljning/ivo/export.<str:fmt>", followup.ivo_export, name="ivo_export"),
+    path("uppfoljning/kontroller/", control_views.ControlRoundListView.as_view(), name="controlround_list"),
+    path("uppfoljning/kontroller/create/", control_views.controlround_create, name="controlround_create"),
+    path("uppfoljning/kontroller/<int:pk>/", control_views.controlround_detail, name="controlround_detail"),
+    path("uppfoljning/kontroller/utredningstider/", control_views.control_investigation_times,
+         name="control_investigation_times"),
+    path("uppfoljning/kontroller/barnsamtal/", control_views.control_child_interviews,
+         name="control_child_interviews"),
+    path("uppfoljning/kontroller/stickprov/", control_views.control_sample, name="control_sample"),
+    path("uppfoljning/anmalningar/", statistics_views.intake_statistics_page, name="intake_statistics"),
+    path("indikatorer/", indicator_views.indicator_list, name="indicator_list"),
+    path("indikatorer/create/", indicator_views.indicator_create, name="indicator_create"),
+    path("indikatorer/uppdatera/", indicator_views.indicator_refresh, name="indicator_refresh"),
+    path("indikatorer/<int:pk>/", indicator_views.indicator_detail, name="indicator_detail"),
+    path("indikatorer/<int:pk>/update/", indicator_views.indicator_update, name="indicator_update"),
+    path("indikatorer/<int:pk>/varden/", indicator_views.indicator_value_set, name="indicator_value_set"),
+    path("indikatorer/<int:pk>/kommentarer/", indicator_views.indicator_comment_add, name="indicator_comment_add"),
 ]
 
 urlpatterns = [
@@ -35,7 +60,13 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin_site.urls),
+    path("api/e-tjanst/orosanmalningar/", etjanst.intake_create, name="api_etjanst_intake"),
+    path("api/openapi.json", etjanst.openapi, name="api_openapi"),
+    path("rapporter/", reports.report_index, name="report_index"),
+    path("rapporter/<slug:name>/", reports.report_page, name="report_page"),
+    path("rapporter/<slug:name>/export.<str:fmt>", reports.report_export, name="report_export"),
     path("", include((case_patterns, "socialtjanst"))),
     # The project's URL root wires every app; placements and budget never import socialtjanst's urls.
     path("placeringar/", include("placements.urls")),
+    path("budget/", include("budget.urls")),
 ]

@@ -22,6 +22,8 @@ from .caseflow import (
     ScreeningOutcome,
     Track,
 )
+from .controls import ControlKind, ControlResult, ControlRound
+from .indicators import Assessment, Indicator, IndicatorComment, IndicatorDirection, IndicatorValue, Trend
 from .org import TargetGroup, Unit, UnitMembership
 from .person import Gender, IdKind, Person
 
@@ -30,6 +32,8 @@ __all__ = [
     "EServiceClient", "Intake", "IntakeKind", "Intervention", "InterventionKind", "Investigation",
     "InvestigationExtension", "InvestigationOutcome", "LegalBasis", "ReporterCategory", "SafetyResult", "Screening",
     "ScreeningOutcome", "Track",
+    "ControlKind", "ControlResult", "ControlRound",
+    "Assessment", "Indicator", "IndicatorComment", "IndicatorDirection", "IndicatorValue", "Trend",
     "AccessAction", "AccessEvent", "Case", "Gender", "IdKind", "Person",
     "TargetGroup", "Unit", "UnitMembership",
 ]

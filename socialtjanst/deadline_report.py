@@ -1,0 +1,271 @@
+"""The deadline report (shared/domain.md §3, §8): per unit and period, the share of
+förhandsbedömningar within 14 days, of utredningar within four calendar months, of insatser
+verkställda within three months, and the mean utredningstid for children 0–20.
+
+Every due date comes from socialtjanst.deadlines; this module only decides which items
+belong to a period and counts them.
+
+Population rule (Decision): an item belongs to the period in which its **due date** falls
+(1 January through the last day of the through-month, cumulative), and is counted once it can
+be judged: done (on time or late), or not done and the due date has passed (as of today). An
+item whose due date is in the period but still ahead and open is not yet counted. So a case
+that is far overdue and still open counts as a miss in the period its deadline passed, and
+never in two periods.
+
+- Förhandsbedömning: every aktualisering (the case flow asks a förhandsbedömning of each, as
+  on Att göra); due = received + 14 days, or the later date set with synnerliga skäl; met if
+  the screening was decided on or before the due date.
+- Utredning: every investigation (as on Att göra); due = four calendar months from the start,
+  moved only by förlängningsbeslut decided before the due date they extend
+  (deadlines.investigation_valid_due); met if completed on or before it.
+- Verkställighet: every insats of a favourable, non-voided decision, and a favourable decision
+  with no insats registered as one item never verkställd; due = decided + three calendar
+  months; met if the insats started on or before it.
+- Utredningstid (Kolada): days from start to completion, mean over investigations completed in
+  the period whose person was 0–20 years old at the start; persons without a birth date are
+  left out.
+
+Scope: an enhetschef's own units; a controller's and the management command's every unit,
+with identity never shown (report_cases_for_user, shows_identity).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Prefetch, Q, QuerySet
+
+from . import access, deadlines
+from .models import (
+    FAVOURABLE_DECISION_KINDS,
+    Case,
+    Decision,
+    Intake,
+    Intervention,
+    Investigation,
+    InvestigationExtension,
+    Unit,
+)
+from .roles import Role
+
+TARGET_SHARE = Decimal("1")  # the nämnd's target for each share: 100 %
+CHILD_MAX_AGE = 20  # utredningstid is reported for children and young people 0–20
+
+SCREENINGS, INVESTIGATIONS, ENFORCEMENT = "forhandsbedomningar", "utredningar", "verkstallighet"
+KINDS = {
+    SCREENINGS: "Förhandsbedömningar inom 14 dagar",
+    INVESTIGATIONS: "Utredningar inom fyra månader",
+    ENFORCEMENT: "Insatser verkställda inom tre månader",
+}
+
+
+# --- scope ---------------------------------------------------------------------------
+
+
+def may_view(user) -> bool:
+    """Enhetschef (own units) and controller (all units, without identity)."""
+    return (access.has_role(user, Role.ENHETSCHEF) and user.has_perm("socialtjanst.view_case")) or access.has_role(
+        user, Role.CONTROLLER
+    )
+
+
+def shows_identity(user) -> bool:
+    """Only an enhetschef sees who a case is about (masked by access.person_identity);
+    a controller sees case numbers only."""
+    return user is not None and access.has_role(user, Role.ENHETSCHEF)
+
+
+def report_cases_for_user(user) -> QuerySet[Case]:
+    """The cases a deadline figure may count: None (the command) and a controller all of them,
+    an enhetschef those of access.cases_for_user; anyone else none."""
+    if user is None:
+        return Case.objects.all()
+    if shows_identity(user):
+        return access.cases_for_user(user)
+    if access.has_role(user, Role.CONTROLLER):
+        return Case.objects.all()
+    return Case.objects.none()
+
+
+def report_units_for_user(user) -> QuerySet[Unit]:
+    if shows_identity(user):
+        return Unit.objects.filter(pk__in=access.user_unit_ids(user))
+    if user is None or access.has_role(user, Role.CONTROLLER):
+        return Unit.objects.all()
+    return Unit.objects.none()
+
+
+# --- periods ------------------------------------------------------------------------
+
+
+def period_bounds(year: int, through_month: int | None) -> tuple[datetime.date, datetime.date]:
+    """1 January through the last day of the through-month (the whole year without one)."""
+    month = through_month or 12
+    return datetime.date(year, 1, 1), datetime.date(year, month, 1) + relativedelta(months=1, days=-1)
+
+
+def share(within: int, total: int) -> Decimal | None:
+    if not total:
+        return None
+    # Tenths of a percent: 2 of 3 is 0.667, shown as 66,7 %.
+    return (Decimal(within) / Decimal(total)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+# --- items ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    kind: str
+    pk: int  # the intake, investigation or decision
+    case: Case
+    start_on: datetime.date  # when the clock started: received, started or decided
+    due_on: datetime.date
+    done_on: datetime.date | None
+    responsible: object
+    extension: str  # what moved the due date, in Swedish; "" if nothing
+    intervention_kind: str = ""
+    legal_basis: str = ""
+
+    def met(self, today: datetime.date) -> bool | None:
+        return deadlines.is_met(self.done_on, self.due_on, today)
+
+    def days_late(self, today: datetime.date) -> int:
+        return deadlines.days_late(self.done_on, self.due_on, today)
+
+
+_CASE_RELATED = ("case__person", "case__unit", "case__responsible")
+
+
+def screening_items(intakes: QuerySet[Intake], start: datetime.date, end: datetime.date) -> list[DeadlineItem]:
+    """Förhandsbedömningar due within start..end (the prefilter only narrows the rows read)."""
+    window = Q(received_on__gte=start - datetime.timedelta(days=deadlines.SCREENING_DAYS)) | Q(
+        screening__extended_due_on__gte=start
+    )
+    rows = intakes.filter(window, received_on__lte=end).select_related(*_CASE_RELATED, "screening")
+    items = []
+    for intake in rows:
+        screening = getattr(intake, "screening", None)
+        extended = screening.extended_due_on if screening else None
+        due = deadlines.screening_due(intake.received_on, extended)
+        if start <= due <= end:
+            items.append(DeadlineItem(
+                kind=SCREENINGS, pk=intake.pk, case=intake.case, start_on=intake.received_on, due_on=due,
+                done_on=screening.decided_on if screening else None, responsible=intake.case.responsible,
+                extension=f"Synnerliga skäl: frist {extended.isoformat()}" if extended else "",
+            ))
+    return items
+
+
+def _extension_text(started_on, extensions) -> str:
+    parts = []
+    for status in deadlines.extension_statuses(started_on, extensions):
+        late = " (för sent beslutad, gäller inte)" if status.late else ""
+        parts.append(f"Förlängd {status.decided_on.isoformat()} till {status.new_due_on.isoformat()}{late}")
+    return "; ".join(parts)
+
+
+def investigation_items(
+    investigations: QuerySet[Investigation], start: datetime.date, end: datetime.date
+) -> list[DeadlineItem]:
+    """Utredningar whose valid due date (timely extensions only) falls within start..end."""
+    earliest_start = deadlines.add_calendar_months(start, -deadlines.INVESTIGATION_MONTHS) - datetime.timedelta(days=3)
+    rows = (
+        investigations.filter(Q(started_on__gte=earliest_start) | Q(extensions__new_due_on__gte=start),
+                              started_on__lte=end)
+        .distinct()
+        .select_related(*_CASE_RELATED, "responsible")
+        .prefetch_related(Prefetch("extensions", queryset=InvestigationExtension.objects.only(
+            "investigation_id", "decided_on", "new_due_on")))
+    )
+    items = []
+    for inv in rows:
+        extensions = [(e.decided_on, e.new_due_on) for e in inv.extensions.all()]
+        due = deadlines.investigation_valid_due(inv.started_on, extensions)
+        if start <= due <= end:
+            items.append(DeadlineItem(
+                kind=INVESTIGATIONS, pk=inv.pk, case=inv.case, start_on=inv.started_on, due_on=due,
+                done_on=inv.completed_on, responsible=inv.responsible,
+                extension=_extension_text(inv.started_on, extensions),
+            ))
+    return items
+
+
+def enforcement_items(decisions: QuerySet[Decision]) -> list[DeadlineItem]:
+    """One item per insats of each favourable, non-voided decision given; a decision without
+    any insats is one item that was never verkställd."""
+    rows = (
+        decisions.filter(kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="")
+        .select_related(*_CASE_RELATED)
+        .prefetch_related(Prefetch("interventions", queryset=Intervention.objects.order_by("pk")))
+    )
+    items = []
+    for decision in rows:
+        due = deadlines.enforcement_due(decision.decided_on)
+        interventions = list(decision.interventions.all()) or [None]
+        for intervention in interventions:
+            items.append(DeadlineItem(
+                kind=ENFORCEMENT, pk=decision.pk, case=decision.case, start_on=decision.decided_on, due_on=due,
+                done_on=intervention.started_on if intervention else None, responsible=decision.case.responsible,
+                extension="", legal_basis=decision.legal_basis,
+                intervention_kind=intervention.get_kind_display() if intervention else "Ingen insats registrerad",
+            ))
+    return items
+
+
+def enforcement_items_due(decisions: QuerySet[Decision], start: datetime.date, end: datetime.date):
+    earliest = deadlines.add_calendar_months(start, -deadlines.ENFORCEMENT_MONTHS) - datetime.timedelta(days=3)
+    return [i for i in enforcement_items(decisions.filter(decided_on__range=(earliest, end)))
+            if start <= i.due_on <= end]
+
+
+def items_for(kind: str, cases: QuerySet[Case], start: datetime.date, end: datetime.date) -> list[DeadlineItem]:
+    if kind == SCREENINGS:
+        return screening_items(Intake.objects.filter(case__in=cases), start, end)
+    if kind == INVESTIGATIONS:
+        return investigation_items(Investigation.objects.filter(case__in=cases), start, end)
+    if kind == ENFORCEMENT:
+        return enforcement_items_due(Decision.objects.filter(case__in=cases), start, end)
+    raise ValueError(kind)
+
+
+def misses(kind: str, cases: QuerySet[Case], start: datetime.date, end: datetime.date,
+           today: datetime.date) -> list[DeadlineItem]:
+    """The items behind a share that missed their deadline, latest-due first."""
+    late = [i for i in items_for(kind, cases, start, end) if i.met(today) is False]
+    late.sort(key=lambda i: (i.due_on, i.pk), reverse=True)
+    return late
+
+
+def count_by_unit(items: Iterable[DeadlineItem], today: datetime.date) -> dict[int, tuple[int, int]]:
+    """unit id → (within, total) over the items that can be judged today."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for item in items:
+        met = item.met(today)
+        if met is None:
+            continue
+        counts[item.case.unit_id][1] += 1
+        counts[item.case.unit_id][0] += int(met)
+    return {unit: (c[0], c[1]) for unit, c in counts.items()}
+
+
+def investigation_days_by_unit(cases: QuerySet[Case], start: datetime.date,
+                               end: datetime.date) -> dict[int, list[int]]:
+    """unit id → utredningstid in days of each investigation completed in start..end whose
+    person was 0–20 at the start."""
+    rows = Investigation.objects.filter(case__in=cases, completed_on__range=(start, end)).values_list(
+        "case__unit_id", "started_on", "completed_on", "case__person__birth_date")
+    days: dict[int, list[int]] = defaultdict(list)
+    for unit_id, started_on, completed_on, birth_date in rows:
+        if birth_date is not None and relativedelta(started_on, birth_date).years <= CHILD_MAX_AGE:
+            days[unit_id].append((completed_on - started_on).days)
+    return days
+
+
+def mean_days(values: list[int]) -> Decimal | None:
+    if not values:
+        return None
+    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -1,0 +1,42 @@
+"""Forms of the indicator register: the shape of each field only; rules live in socialtjanst.indicators."""
+
+from django import forms
+from django.utils import timezone
+
+from .indicators import SOURCES, available_sources
+from .models import Assessment, Indicator, Unit
+
+YEAR = {"min_value": 2000, "max_value": 2100}
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "description", "responsible_unit", "target_value", "unit_of_measure", "direction",
+                  "partly_met_tolerance", "source", "active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        localized_fields = ["target_value", "partly_met_tolerance"]  # 74,5 as well as 74.5
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = units if units is not None else Unit.objects.none()
+        offered = available_sources()
+        current = self.instance.source if self.instance.pk else ""
+        choices = [("", "Registreras för hand")]
+        choices += [(s.key, s.label) for s in SOURCES if s.key in offered or s.key == current]
+        self.fields["source"] = forms.ChoiceField(label="Källa", choices=choices, required=False)
+
+
+class IndicatorValueForm(forms.Form):
+    year = forms.IntegerField(label="År", **YEAR, initial=lambda: timezone.localdate().year)
+    value = forms.DecimalField(label="Värde", max_digits=14, decimal_places=4, required=False, localize=True)
+    assessment_override = forms.ChoiceField(label="Bedömning satt för hand",
+                                            choices=[("", "Beräknas ur målvärdet")] + Assessment.choices,
+                                            required=False)
+    override_reason = forms.CharField(label="Skäl till bedömningen", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IndicatorCommentForm(forms.Form):
+    year = forms.IntegerField(label="År", **YEAR, initial=lambda: timezone.localdate().year)
+    text = forms.CharField(label="Kommentar", widget=forms.Textarea(attrs={"rows": 3}))

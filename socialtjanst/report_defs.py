@@ -1,0 +1,95 @@
+"""The `deadlines` report of shared/formats.md ('Report exports'): one row per unit, the shares of
+socialtjanst.deadline_report with the counts behind them and the same period last year.
+
+Targets: every share has the target 100 % (deadline_report.TARGET_SHARE), shown in the column
+labels. Totals are recomputed from the summed counts, and the total mean utredningstid is the
+mean over all investigations, not a mean of the units' means.
+"""
+
+from django.utils import timezone
+
+from . import deadline_report as dr
+from .reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
+
+MEASURES = (
+    ("screenings", dr.SCREENINGS),
+    ("investigations", dr.INVESTIGATIONS),
+    ("interventions", dr.ENFORCEMENT),
+)
+
+
+def _figures(cases, year: int, through_month: int | None, today) -> tuple[dict, dict]:
+    """Per unit and in total: {prefix: (within, total)} and utredningstider, for one period."""
+    start, end = dr.period_bounds(year, through_month)
+    per_unit: dict[int, dict] = {}
+    for prefix, kind in MEASURES:
+        for unit_id, counts in dr.count_by_unit(dr.items_for(kind, cases, start, end), today).items():
+            per_unit.setdefault(unit_id, {})[prefix] = counts
+    for unit_id, days in dr.investigation_days_by_unit(cases, start, end).items():
+        per_unit.setdefault(unit_id, {})["days"] = days
+    totals: dict = {}
+    for figures in per_unit.values():
+        for prefix, _kind in MEASURES:
+            within, total = figures.get(prefix, (0, 0))
+            old = totals.get(prefix, (0, 0))
+            totals[prefix] = (old[0] + within, old[1] + total)
+        totals["days"] = totals.get("days", []) + figures.get("days", [])
+    return per_unit, totals
+
+
+def _row(now: dict, last: dict) -> dict:
+    row = {}
+    for prefix, _kind in MEASURES:
+        within, total = now.get(prefix, (0, 0))
+        row[f"{prefix}_total"] = total
+        row[f"{prefix}_within"] = within
+        row[f"{prefix}_share"] = dr.share(within, total)
+        row[f"{prefix}_share_last_year"] = dr.share(*last.get(prefix, (0, 0)))
+    row["mean_investigation_days"] = dr.mean_days(now.get("days", []))
+    row["mean_investigation_days_last_year"] = dr.mean_days(last.get("days", []))
+    return row
+
+
+def build(*, user, year: int, through_month: int | None, **_params) -> ReportResult:
+    today = timezone.localdate()
+    cases = dr.report_cases_for_user(user)
+    now_units, now_totals = _figures(cases, year, through_month, today)
+    last_units, last_totals = _figures(cases, year - 1, through_month, today)
+    rows = []
+    for unit in dr.report_units_for_user(user).order_by("name"):
+        rows.append({"unit": unit.code, "unit_name": unit.name,
+                     **_row(now_units.get(unit.pk, {}), last_units.get(unit.pk, {}))})
+    return ReportResult(rows=rows, totals=_row(now_totals, last_totals))
+
+
+def _share_columns(prefix: str, label: str) -> tuple[Column, ...]:
+    return (
+        Column(f"{prefix}_total", f"{label}: antal", INT),
+        Column(f"{prefix}_within", f"{label}: inom frist", INT),
+        Column(f"{prefix}_share", f"{label}: andel (mål 100 %)", PERCENT),
+    )
+
+
+DEADLINES = register(Report(
+    name="deadlines",
+    title="Frister per enhet",
+    description=(
+        "Andel förhandsbedömningar inom 14 dagar, utredningar inom fyra kalendermånader och insatser verkställda "
+        "inom tre månader, med målvärde 100 %, samt genomsnittlig utredningstid i dagar för barn och unga 0–20 år. "
+        "Ett ärende räknas i den period då fristen löper ut."
+    ),
+    columns=(
+        Column("unit", "Enhetskod", TEXT),
+        Column("unit_name", "Enhet", TEXT),
+        *_share_columns("screenings", "Förhandsbedömningar"),
+        *_share_columns("investigations", "Utredningar"),
+        *_share_columns("interventions", "Verkställighet"),
+        Column("mean_investigation_days", "Utredningstid 0–20 år, dagar", DECIMAL),
+        Column("screenings_share_last_year", "Förhandsbedömningar: andel i fjol", PERCENT),
+        Column("investigations_share_last_year", "Utredningar: andel i fjol", PERCENT),
+        Column("interventions_share_last_year", "Verkställighet: andel i fjol", PERCENT),
+        Column("mean_investigation_days_last_year", "Utredningstid i fjol, dagar", DECIMAL),
+    ),
+    build=build,
+    allowed=dr.may_view,
+))

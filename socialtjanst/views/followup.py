@@ -1,0 +1,219 @@
+"""Deadline follow-up for managers and controllers: the deadline report with links to the
+cases behind every miss, and the quarterly IVO list. Scope and identity are decided by
+socialtjanst.deadline_report; every page and download that shows cases writes the access log."""
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django_tables2 import RequestConfig
+
+from .. import access, reporting
+from .. import deadline_report as dr
+from ..audit import audit_cases, audit_record
+from ..exports import csv_response, xlsx_response
+from ..ivo_report import ivo_rows, quarter_bounds
+from ..models import AccessAction, Case, Unit
+from ..tables import BaseTable
+from .reports import MONTHS, period_from_request, report_table
+
+NOT_DONE = "ej klar"
+SHARE_LINKS = {"screenings": dr.SCREENINGS, "investigations": dr.INVESTIGATIONS, "interventions": dr.ENFORCEMENT}
+
+
+def _require_viewer(user):
+    if not dr.may_view(user):
+        raise Http404("Sidan finns inte.")
+
+
+def _criteria(request, **extra) -> dict:
+    return {**{k: v for k, v in request.GET.items() if v and k != "page"}, **extra}
+
+
+# --- the report page -----------------------------------------------------------------------
+
+
+def deadline_report(request):
+    """The `deadlines` report with each share linked to the misses behind it."""
+    report = reporting.get_report("deadlines")
+    _require_viewer(request.user)
+    year, month = period_from_request(request)
+    result = reporting.run_report(report, user=request.user, year=year, through_month=month)
+    audit_record(user=request.user, action=AccessAction.LIST, object_type="Rapport:deadlines",
+                 criteria={"year": year, "month": month})
+    period = f"year={year}" + (f"&month={month}" if month else "")
+
+    def links(record, key):
+        prefix = key.removesuffix("_share")
+        if key.endswith("_share") and prefix in SHARE_LINKS and record.get(key) is not None:
+            url = reverse("socialtjanst:deadline_misses", args=[SHARE_LINKS[prefix]])
+            return f"{url}?unit={record['unit']}&{period}"
+        return None
+
+    return render(request, "socialtjanst/followup/deadlines.html", {
+        "report": report, "table": report_table(report, result, links=links), "year": year, "month": month,
+        "months": list(enumerate(MONTHS, start=1)), "formats": reporting.FORMATS,
+        "period_label": f"januari–{MONTHS[month - 1]} {year}" if month else f"helår {year}",
+        "kinds": dr.KINDS, "period_query": period,
+    })
+
+
+# --- drill-down ----------------------------------------------------------------------------
+
+
+class DeadlineMissFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(label="Enhet", queryset=Unit.objects.none(), to_field_name="code")
+    year = django_filters.NumberFilter(label="År", method="keep")
+    month = django_filters.ChoiceFilter(label="Till och med månad", method="keep", empty_label="Helår",
+                                        choices=list(enumerate(MONTHS, start=1)))
+
+    class Meta:
+        model = Case
+        fields = ["unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = dr.report_units_for_user(self.request.user)
+        self.form.fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+
+    def keep(self, queryset, name, value):
+        return queryset  # the period is applied by deadline_report, not to the cases
+
+
+class DeadlineMissTable(BaseTable):
+    case = tables.Column(verbose_name="Ärende", orderable=False)
+    person = tables.Column(verbose_name="Person", orderable=False)
+    unit = tables.Column(verbose_name="Enhet", orderable=False)
+    start_on = tables.Column(verbose_name="Frist från", orderable=False)
+    due_on = tables.Column(verbose_name="Senast", orderable=False)
+    done_on = tables.Column(verbose_name="Klar", orderable=False)
+    days_late = tables.Column(verbose_name="Dagar för sent", orderable=False, attrs={"td": {"class": "num"}})
+    responsible = tables.Column(verbose_name="Ansvarig handläggare", orderable=False)
+    detail = tables.Column(verbose_name="Förlängning / insats", orderable=False)
+
+    def render_case(self, value, record):
+        url = record.get("url")
+        return format_html('<a href="{}">{}</a>', url, value) if url else value
+
+
+def miss_rows(user, items, today) -> list[dict]:
+    """The drill-down's rows, the same on screen and in the downloads; a controller's rows
+    carry neither a person nor a name."""
+    identity = dr.shows_identity(user)
+    rows = []
+    for item in items:
+        row = {
+            "case": item.case.pk, "unit": item.case.unit.name, "start_on": item.start_on.isoformat(),
+            "due_on": item.due_on.isoformat(), "done_on": item.done_on.isoformat() if item.done_on else NOT_DONE,
+            "days_late": item.days_late(today),
+            "detail": "; ".join(x for x in (item.legal_basis, item.intervention_kind, item.extension) if x),
+        }
+        if identity:
+            row["person"] = access.person_identity(user, item.case.person).name
+            row["responsible"] = (item.responsible.get_full_name() or item.responsible.username
+                                  if item.responsible else "– ej fördelad –")
+            row["url"] = item.case.get_absolute_url()
+        rows.append(row)
+    return rows
+
+
+def _misses(request, kind):
+    if kind not in dr.KINDS:
+        raise Http404("Sidan finns inte.")
+    _require_viewer(request.user)
+    year, month = period_from_request(request)
+    cases = dr.report_cases_for_user(request.user).select_related("unit")
+    miss_filter = DeadlineMissFilter(request.GET, queryset=cases, request=request)
+    start, end = dr.period_bounds(year, month)
+    today = timezone.localdate()
+    items = dr.misses(kind, miss_filter.qs, start, end, today)
+    return miss_filter, items, year, month, today
+
+
+def deadline_misses(request, kind):
+    miss_filter, items, year, month, today = _misses(request, kind)
+    table = DeadlineMissTable(miss_rows(request.user, items, today), request=request)
+    if not dr.shows_identity(request.user):
+        table.columns.hide("person")
+        table.columns.hide("responsible")
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    shown = [items[i] for i in range(table.page.start_index() - 1, table.page.end_index())] if items else []
+    audit_cases(user=request.user, action=AccessAction.LIST, cases=[i.case for i in shown],
+                criteria=_criteria(request, kind=kind))
+    return render(request, "socialtjanst/followup/misses.html", {
+        "title": dr.KINDS[kind], "kind": kind, "filter": miss_filter, "table": table, "count": len(items),
+        "query": request.GET.urlencode(), "year": year, "month": month,
+    })
+
+
+def deadline_misses_export(request, kind, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Okänt exportformat.")
+    _filter, items, year, month, today = _misses(request, kind)
+    audit_cases(user=request.user, action=AccessAction.EXPORT, cases=[i.case for i in items],
+                criteria=_criteria(request, kind=kind, format=fmt))
+    columns = [c for c in DeadlineMissTable.base_columns.items()
+               if dr.shows_identity(request.user) or c[0] not in ("person", "responsible")]
+    header = [str(col.verbose_name) for _key, col in columns]
+    rows = ([row.get(key, "") for key, _col in columns] for row in miss_rows(request.user, items, today))
+    filename = f"frister_{kind}_{year}" + (f"-{month:02d}" if month else "") + f".{fmt}"
+    return (xlsx_response if fmt == "xlsx" else csv_response)(filename, header, rows)
+
+
+# --- IVO ------------------------------------------------------------------------------------
+
+IVO_HEADER = ["Status", "Ärende", "Person", "Enhet", "Beslutsdatum", "Lagrum", "Insats", "Verkställd",
+              "Dagar väntat"]
+
+
+def _ivo(request):
+    _require_viewer(request.user)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
+        start, end = quarter_bounds(year, quarter)
+    except ValueError:
+        raise Http404("Ogiltig period.") from None
+    cases = dr.report_cases_for_user(request.user).select_related("unit")
+    rows = ivo_rows(cases, year=year, quarter=quarter, today=today)
+    identity = dr.shows_identity(request.user)
+    table_rows = [
+        {"status": r.status_label, "case": r.item.case.pk,
+         "person": access.person_identity(request.user, r.item.case.person).name if identity else "",
+         "unit": r.item.case.unit.name, "decided_on": r.item.start_on.isoformat(), "legal_basis": r.item.legal_basis,
+         "intervention": r.item.intervention_kind,
+         "started_on": r.item.done_on.isoformat() if r.item.done_on and r.item.done_on <= end else "ej verkställd",
+         "days_waited": r.days_waited, "url": r.item.case.get_absolute_url() if identity else ""}
+        for r in rows
+    ]
+    return year, quarter, rows, table_rows, identity
+
+
+def ivo_list(request):
+    year, quarter, rows, table_rows, identity = _ivo(request)
+    audit_cases(user=request.user, action=AccessAction.LIST, cases=[r.item.case for r in rows],
+                criteria=_criteria(request, list="ivo", year=year, quarter=quarter))
+    return render(request, "socialtjanst/followup/ivo.html", {
+        "rows": table_rows, "year": year, "quarter": quarter, "identity": identity, "quarters": (1, 2, 3, 4),
+    })
+
+
+def ivo_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Okänt exportformat.")
+    year, quarter, rows, table_rows, identity = _ivo(request)
+    audit_cases(user=request.user, action=AccessAction.EXPORT, cases=[r.item.case for r in rows],
+                criteria=_criteria(request, list="ivo", year=year, quarter=quarter, format=fmt))
+    keys = ["status", "case", "person", "unit", "decided_on", "legal_basis", "intervention", "started_on",
+            "days_waited"]
+    header = list(IVO_HEADER)
+    if not identity:
+        keys.remove("person")
+        header.remove("Person")
+    body = ([row[k] for k in keys] for row in table_rows)
+    return (xlsx_response if fmt == "xlsx" else csv_response)(f"ivo_{year}_k{quarter}.{fmt}", header, body)

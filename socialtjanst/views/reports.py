@@ -1,0 +1,107 @@
+"""The pages and downloads of every registered report (socialtjanst.reporting): one view
+for all, so each report reads the same on screen and in its files."""
+
+import django_tables2 as tables
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.html import format_html
+
+from .. import reporting
+from ..audit import audit_record
+from ..models import AccessAction
+from ..tables import BaseTable
+
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december"]
+
+
+def format_value(value, kind: str) -> str:
+    """Swedish screen format: 1 234 567 kr, 1 234,5, 12,5 %, 2024-08-31."""
+    if value is None or value == "":
+        return ""
+    if kind == reporting.KR:
+        return formats.number_format(round(value), 0, use_l10n=True, force_grouping=True)
+    if kind == reporting.INT:
+        return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    if kind == reporting.DECIMAL:
+        return formats.number_format(value, 1, use_l10n=True, force_grouping=True)
+    if kind == reporting.PERCENT:
+        return formats.number_format(value * 100, 1, use_l10n=True, force_grouping=True) + "\xa0%"
+    if kind == reporting.DATE:
+        return value.isoformat()
+    return str(value)
+
+
+def report_table(report: reporting.Report, result: reporting.ReportResult, links=None):
+    """A django-tables2 table built from the report's columns, with the totals as its footer."""
+    attrs = {}
+    for i, col in enumerate(report.columns):
+        numeric = col.kind != reporting.TEXT
+        footer = format_value(result.totals.get(col.key), col.kind) if result.totals else None
+        if i == 0 and result.totals and not footer:
+            footer = "Totalt"
+        attrs[col.key] = tables.Column(
+            verbose_name=col.label, accessor=tables.A(col.key), footer=footer, orderable=False, empty_values=(),
+            attrs={"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}} if numeric else {},
+        )
+
+        # The catch-all matters: django-tables2 calls a render method only if every named argument is one it
+        # passes, so without it `_col` would make every cell render as None.
+        def render(self, value, record, _col=col, **_cell):
+            text = format_value(value, _col.kind)
+            link = links(record, _col.key) if links else None
+            return format_html('<a href="{}">{}</a>', link, text) if link else text
+
+        attrs[f"render_{col.key}"] = render
+    attrs["Meta"] = type("Meta", (BaseTable.Meta,), {"per_page": 500})
+    return type(f"{report.name.title()}Table", (BaseTable,), attrs)(result.rows)
+
+
+def period_from_request(request) -> tuple[int, int | None]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        month = request.GET.get("month")
+        month = int(month) if month else None
+    except ValueError:
+        raise Http404("Ogiltig period.") from None
+    if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+        raise Http404("Ogiltig period.")
+    return year, month
+
+
+def _allowed_report(request, name):
+    report = reporting.get_report(name)
+    if not report.allowed(request.user):
+        raise Http404("Rapporten finns inte.")
+    return report
+
+
+def report_index(request):
+    reports = [r for r in reporting.all_reports() if r.allowed(request.user)]
+    return render(request, "reports/index.html", {"reports": reports})
+
+
+def report_page(request, name):
+    report = _allowed_report(request, name)
+    year, month = period_from_request(request)
+    result = reporting.run_report(report, user=request.user, year=year, through_month=month)
+    audit_record(user=request.user, action=AccessAction.LIST, object_type=f"Rapport:{report.name}",
+                 criteria={"year": year, "month": month})
+    return render(request, "reports/report.html", {
+        "report": report, "table": report_table(report, result), "year": year, "month": month,
+        "months": list(enumerate(MONTHS, start=1)), "formats": reporting.FORMATS,
+        "period_label": f"januari–{MONTHS[month - 1]} {year}" if month else f"helår {year}",
+    })
+
+
+def report_export(request, name, fmt):
+    report = _allowed_report(request, name)
+    if fmt not in reporting.FORMATS:
+        raise Http404("Okänt exportformat.")
+    year, month = period_from_request(request)
+    result = reporting.run_report(report, user=request.user, year=year, through_month=month)
+    audit_record(user=request.user, action=AccessAction.EXPORT, object_type=f"Rapport:{report.name}",
+                 criteria={"year": year, "month": month, "format": fmt})
+    return reporting.download_response(report, result, fmt, year=year, through_month=month)
