@@ -202,8 +202,16 @@ def _effects(row: dict, *, cost_budget: Decimal, cost: Decimal, volume_budget, v
     return row
 
 
+MONEY_TOTALS = frozenset({"cost", "cost_budget", "cost_last_year", "deviation", "volume_effect", "price_effect",
+                          "corrections_cost", "budget_year", "cost_last_year_same_period", "category_cost"})
+
+
 def sum_key(rows: list[dict], key: str):
+    """The total of a column: amounts start from 0 kr (an empty report totals 0), others are None
+    when no row has a value."""
     values = [r[key] for r in rows if r.get(key) is not None]
+    if key in MONEY_TOTALS:
+        return sum(values, Decimal("0.00"))
     return sum(values) if values else None
 
 

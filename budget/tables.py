@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -6,12 +8,13 @@ from django.utils.html import format_html
 from socialtjanst.tables import BaseTable
 
 from . import planning
-from .models import Budget, CostCentre
+from .models import Budget, CostCentre, VolumeUnit
 
 
 def kronor(value) -> str:
     """1 234 567 kr (whole kronor, grouped by the Swedish thousands separator)."""
-    return f"{number_format(value, decimal_pos=0, force_grouping=True)} kr"
+    rounded = Decimal(value).quantize(Decimal(1), ROUND_HALF_UP)
+    return f"{number_format(rounded, decimal_pos=0, force_grouping=True)} kr"
 
 
 def decimal(value, places: int = 1) -> str:
@@ -31,7 +34,7 @@ class BudgetTable(BaseTable):
                            footer=lambda table: kronor(planning.budget_totals(table.data)["amount"]))
     volume = tables.Column(verbose_name="Volym", attrs=NUM, default="–",
                            footer=lambda table: "; ".join(
-                               f"{decimal(v)} {unit}" for unit, v in
+                               f"{decimal(v)} {VolumeUnit(unit).label.lower()}" for unit, v in
                                sorted(planning.budget_totals(table.data)["volumes"].items())))
     price = tables.Column(verbose_name="À-pris per dygn", attrs=NUM, empty_values=(), orderable=False)
     profile = tables.Column(verbose_name="Månadsfördelning", empty_values=(), orderable=False)
