@@ -17,7 +17,8 @@ from django.utils import timezone
 from socialtjanst.identity import luhn_check_digit
 from socialtjanst.models import Case, TargetGroup
 
-from .models import CareType, Placement, PricePeriod, Provider
+from .days import care_days, month_bounds
+from .models import CareType, FosterCarePayment, FosterCarePaymentKind, Placement, PricePeriod, Provider
 
 # (name, 9 first digits of a synthetic org number, care type codes it offers)
 PROVIDERS = [
@@ -111,7 +112,27 @@ def _create(rng, *, external_id, person, unit, care_type, providers, start, end,
     PricePeriod.objects.bulk_create(
         [PricePeriod(placement=placement, **pp) for pp in prices]
     )
+    if care_type.code == "FH_EGET":
+        FosterCarePayment.objects.bulk_create(_foster_care_payments(placement))
     return placement, True
+
+
+def _foster_care_payments(placement: Placement) -> list[FosterCarePayment]:
+    """An own familjehem's first months: särskilda kostnader at the start, and barnbidrag (1 250 kr,
+    paid straight to the familjehem) deducted for up to three months."""
+    first = placement.start_on.replace(day=1)  # a month always has days of a placement starting in it
+    payments = [FosterCarePayment(placement=placement, month=first, kind=FosterCarePaymentKind.SPECIAL_COSTS,
+                                  amount=Decimal("2500.00"), comment="Inskrivning: kläder och utrustning")]
+    month = first
+    for _ in range(3):
+        if month > timezone.localdate() or not care_days(placement.start_on, placement.end_on,
+                                                         *month_bounds(month.year, month.month)):
+            break
+        payments.append(FosterCarePayment(placement=placement, month=month,
+                                          kind=FosterCarePaymentKind.CHILD_BENEFIT_DEDUCTION,
+                                          amount=Decimal("1250.00"), comment="Barnbidrag"))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return payments
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.utils import timezone
 from socialtjanst.models import Unit
 
 from .days import month_bounds
-from .models import CareType, Placement, Provider
+from .models import Agreement, AgreementKind, AgreementPrice, CareType, Placement, Provider
 
 INVALID_MONTH = "Ange månad som ÅÅÅÅ-MM."
 
@@ -72,3 +72,39 @@ class PlacementFilter(django_filters.FilterSet):
     def chosen_month(self) -> tuple[int, int]:
         value = self.form.cleaned_data.get("month") if self.form.is_bound and self.form.is_valid() else None
         return parse_month(value)
+
+
+# --- the controller's reference data -------------------------------------------------
+
+
+class ProviderFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label="Namn", lookup_expr="icontains")
+    org_number = django_filters.CharFilter(label="Organisationsnummer", lookup_expr="startswith")
+
+    class Meta:
+        model = Provider
+        fields = ["name", "org_number"]
+
+
+class AgreementFilter(django_filters.FilterSet):
+    provider = django_filters.ModelChoiceFilter(label="Utförare", queryset=Provider.objects.all())
+    kind = django_filters.ChoiceFilter(label="Avtalstyp", choices=AgreementKind.choices)
+    valid_on = django_filters.DateFilter(label="Gäller den (ÅÅÅÅ-MM-DD)", method="filter_valid_on")
+
+    class Meta:
+        model = Agreement
+        fields = ["provider", "kind", "valid_on"]
+
+    def filter_valid_on(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=value), valid_from__lte=value)
+
+
+class AgreementPriceFilter(django_filters.FilterSet):
+    agreement__provider = django_filters.ModelChoiceFilter(label="Utförare", queryset=Provider.objects.all())
+    care_type = django_filters.ModelChoiceFilter(label="Vårdform", queryset=CareType.objects.all())
+
+    class Meta:
+        model = AgreementPrice
+        fields = ["agreement__provider", "care_type"]

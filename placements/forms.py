@@ -1,10 +1,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from socialtjanst import access
 from socialtjanst.identity import parse_id_number
 from socialtjanst.models import LegalBasis, Unit
 
-from .models import CareType, EndReason, IvoCheckResult, Provider
+from . import selectors
+from .models import (
+    Agreement,
+    AgreementKind,
+    CareType,
+    EndReason,
+    FosterCarePaymentKind,
+    IvoCheckResult,
+    Provider,
+    normalise_org_number,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -19,11 +30,27 @@ class PriceFields(forms.Form):
     monthly_amount = _amount("Månadsbelopp (kr)")
 
 
+def _agreement_field():
+    return forms.ModelChoiceField(
+        label="Avtal", queryset=Agreement.objects.select_related("provider"), required=False,
+        help_text="Utan angivet pris kopieras avtalets priser för vårdformen till placeringen.",
+    )
+
+
+def _agreement_label(agreement: Agreement) -> str:
+    return f"{agreement.provider.name}: {agreement}"
+
+
 class PlacementCreateForm(PriceFields):
     id_number = forms.CharField(label="Personnummer", max_length=13, help_text="ÅÅÅÅMMDD-NNNN")
     care_type = forms.ModelChoiceField(label="Vårdform", queryset=CareType.objects.filter(active=True))
     provider = forms.ModelChoiceField(label="Utförare", queryset=Provider.objects.all(), required=False,
                                       help_text="Krävs för köpta vårdformer.")
+    agreement = _agreement_field()
+    intervention = forms.ModelChoiceField(label="Beslut / insats", queryset=None,
+                                          required=False)
+    parent_placement = forms.ModelChoiceField(label="Förälderns placering (LSB)", queryset=None,
+                                              required=False, help_text="Endast för barn placerade enligt LSB.")
     unit = forms.ModelChoiceField(label="Ansvarig enhet", queryset=Unit.objects.none())
     legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
     start_on = forms.DateField(label="Startdatum", widget=DATE)
@@ -31,12 +58,23 @@ class PlacementCreateForm(PriceFields):
     ivo_checked_on = forms.DateField(label="Kontroll i IVO:s placeringsstöd", required=False, widget=DATE)
     ivo_check_result = forms.ChoiceField(label="Resultat av IVO-kontrollen", required=False,
                                          choices=[("", "–"), *IvoCheckResult.choices])
-    field_order = ["id_number", "care_type", "provider", "unit", "legal_basis", "start_on", "end_on",
-                   "daily_price", "monthly_amount", "ivo_checked_on", "ivo_check_result"]
+    field_order = ["id_number", "intervention", "care_type", "provider", "agreement", "unit", "legal_basis",
+                   "parent_placement", "start_on", "end_on", "daily_price", "monthly_amount", "ivo_checked_on",
+                   "ivo_check_result"]
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, user, person=None, **kwargs):
+        """`person` (when known) limits the insatser to that person's; the service checks the link anyway."""
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["agreement"].label_from_instance = _agreement_label
+        intervention = self.fields["intervention"]
+        intervention.queryset = selectors.interventions_for_placement(user, person)
+        intervention.label_from_instance = lambda i: (
+            f"{i.get_kind_display()}, beslut {i.decision.decided_on.isoformat()} ({i.decision.legal_basis})")
+        parent = self.fields["parent_placement"]
+        parent.queryset = selectors.placement_choices_for_parent(user).select_related("person")
+        parent.label_from_instance = lambda p: (
+            f"{access.person_identity(user, p.person).name}: {p.describe()}")
 
     def clean_id_number(self):
         return parse_id_number(self.cleaned_data["id_number"]).canonical
@@ -47,10 +85,15 @@ class PlacementMoveForm(PriceFields):
                               help_text="Nuvarande placering avslutas och nästa börjar detta datum.")
     care_type = forms.ModelChoiceField(label="Ny vårdform", queryset=CareType.objects.filter(active=True))
     provider = forms.ModelChoiceField(label="Utförare", queryset=Provider.objects.all(), required=False)
+    agreement = _agreement_field()
     ivo_checked_on = forms.DateField(label="Kontroll i IVO:s placeringsstöd", required=False, widget=DATE)
     ivo_check_result = forms.ChoiceField(label="Resultat av IVO-kontrollen", required=False,
                                          choices=[("", "–"), *IvoCheckResult.choices])
-    field_order = ["move_on", "care_type", "provider", "daily_price", "monthly_amount"]
+    field_order = ["move_on", "care_type", "provider", "agreement", "daily_price", "monthly_amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].label_from_instance = _agreement_label
 
 
 class PlacementEndForm(forms.Form):
@@ -71,3 +114,50 @@ class PlacementImportForm(forms.Form):
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError("Filen måste vara .xlsx eller .csv.")
         return f
+
+
+class FosterCarePaymentForm(forms.Form):
+    month = forms.DateField(label="Månad", input_formats=["%Y-%m"], help_text="ÅÅÅÅ-MM",
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    kind = forms.ChoiceField(label="Slag", choices=FosterCarePaymentKind.choices)
+    amount = forms.DecimalField(label="Belopp (kr)", max_digits=12, decimal_places=2, min_value=0, localize=True,
+                                help_text="Avdrag för barnbidrag/studiebidrag anges som positivt belopp.")
+    comment = forms.CharField(label="Kommentar", required=False, widget=forms.TextInput)
+
+
+# --- the controller's reference data -------------------------------------------------
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(label="Namn", max_length=200)
+    org_number = forms.CharField(label="Organisationsnummer", max_length=13, help_text="NNNNNN-NNNN")
+    code = forms.CharField(label="Kod", max_length=40, required=False)
+    ivo_permit = forms.CharField(label="IVO-tillstånd (diarienummer)", max_length=60, required=False)
+    ivo_permit_valid_until = forms.DateField(label="IVO-tillstånd gäller till", required=False, widget=DATE)
+
+    def clean_org_number(self):
+        return normalise_org_number(self.cleaned_data["org_number"])
+
+
+class AgreementForm(forms.Form):
+    provider = forms.ModelChoiceField(label="Utförare", queryset=Provider.objects.all())
+    kind = forms.ChoiceField(label="Avtalstyp", choices=AgreementKind.choices)
+    reference = forms.CharField(label="Avtalsnummer", max_length=60)
+    framework = forms.ModelChoiceField(label="Ramavtal (för avrop)", required=False,
+                                       queryset=Agreement.objects.filter(kind=AgreementKind.FRAMEWORK)
+                                       .select_related("provider"))
+    valid_from = forms.DateField(label="Gäller från", widget=DATE)
+    valid_to = forms.DateField(label="Gäller till och med", required=False, widget=DATE)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].label_from_instance = _agreement_label
+        if editing:  # a new provider is a new agreement
+            del self.fields["provider"]
+
+
+class AgreementPriceForm(forms.Form):
+    care_type = forms.ModelChoiceField(label="Vårdform", queryset=CareType.objects.filter(active=True))
+    valid_from = forms.DateField(label="Gäller från", widget=DATE)
+    daily_price = forms.DecimalField(label="Dygnspris (kr)", max_digits=12, decimal_places=2, min_value=0,
+                                     localize=True)

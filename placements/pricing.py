@@ -4,6 +4,10 @@ Per dygn / per dag: price × care days in each price period. Per month: amount �
 days in the month ÷ days in that month (a part month). Days of the placement that no
 price period covers are reported as 'saknar pris', never costed at zero. Amounts are
 exact Decimals, not rounded (shared/formats.md: amounts in kr, not rounded).
+
+A familjehem's extra payments (FosterCarePayment) add to the month they belong to; the
+deduction of barnbidrag/studiebidrag subtracts. That sign rule is payment_cost, and its
+one SQL twin PAYMENT_COST_SQL (for the monthly roll-up); nothing else decides it.
 """
 
 import datetime
@@ -12,16 +16,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .days import care_days, care_end, days_in_month, month_bounds
-from .models import Placement, PricePeriod
+from .models import FosterCarePayment, FosterCarePaymentKind, Placement, PricePeriod
 
 MISSING_PRICE = "saknar pris"
+
+# SQL twin of payment_cost: format with the payments table's alias, e.g. PAYMENT_COST_SQL.format(t="fp").
+PAYMENT_COST_SQL = (
+    f"CASE WHEN {{t}}.kind = '{FosterCarePaymentKind.CHILD_BENEFIT_DEDUCTION.value}' "
+    "THEN -{t}.amount ELSE {t}.amount END"
+)
+
+
+def payment_cost(payment: FosterCarePayment) -> Decimal:
+    """A payment's effect on its month's cost: +amount, or −amount for the deduction of
+    barnbidrag/studiebidrag paid straight to the familjehem (shared/domain.md §4.2)."""
+    if payment.kind == FosterCarePaymentKind.CHILD_BENEFIT_DEDUCTION:
+        return -payment.amount
+    return payment.amount
 
 
 @dataclass(frozen=True)
 class MonthCost:
     days: int
-    cost: Decimal  # of the priced days only
+    cost: Decimal  # of the priced days, plus the month's payments
     unpriced_days: int
+    payments: Decimal = Decimal(0)  # the month's FosterCarePayments (included in cost)
 
     @property
     def has_missing_price(self) -> bool:
@@ -42,13 +61,18 @@ def _overlap(a_start, a_end, b_start, b_end) -> tuple[datetime.date, datetime.da
 
 
 def month_cost(
-    *, placement: Placement, year: int, month: int, price_periods: Iterable[PricePeriod] | None = None
+    *, placement: Placement, year: int, month: int, price_periods: Iterable[PricePeriod] | None = None,
+    payments: Iterable[FosterCarePayment] | None = None,
 ) -> MonthCost:
-    """Days and cost of `placement` in the month. Pass `price_periods` (e.g. prefetched) to avoid a query."""
+    """Days and cost of `placement` in the month. Pass `price_periods` and `payments` (e.g. prefetched)
+    to avoid queries."""
     first, next_first = month_bounds(year, month)
+    if payments is None:
+        payments = placement.payments.filter(month=first)
+    paid = sum((payment_cost(p) for p in payments if p.month == first), Decimal(0))
     days = care_days(placement.start_on, placement.end_on, first, next_first)
     if days == 0:
-        return MonthCost(0, Decimal(0), 0)
+        return MonthCost(0, paid, 0, paid)
     periods = list(placement.price_periods.all() if price_periods is None else price_periods)
     placement_end = care_end(placement.start_on, placement.end_on)
     month_length = days_in_month(year, month)
@@ -67,4 +91,4 @@ def month_cost(
             cost += pp.monthly_amount * n / month_length
         else:
             cost += pp.daily_price * n
-    return MonthCost(days=days, cost=cost, unpriced_days=days - priced_days)
+    return MonthCost(days=days, cost=cost + paid, unpriced_days=days - priced_days, payments=paid)

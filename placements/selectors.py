@@ -17,6 +17,11 @@ from socialtjanst.roles import Role
 from .models import Placement
 
 PLACEMENT_IDENTITY_PERMISSION = "placements.view_placement_identity"
+VIEW_PLACEMENT_PERMISSION = "placements.view_placement"
+ADD_PLACEMENT_PERMISSION = "placements.add_placement"
+CHANGE_PLACEMENT_PERMISSION = "placements.change_placement"
+ADD_PAYMENT_PERMISSION = "placements.add_fostercarepayment"
+DELETE_PAYMENT_PERMISSION = "placements.delete_fostercarepayment"
 HIDDEN_IDENTITY = "–"
 
 
@@ -25,6 +30,8 @@ def is_placement_controller(user) -> bool:
 
 
 def placements_for_user(user) -> QuerySet[Placement]:
+    if not user.has_perm(VIEW_PLACEMENT_PERMISSION):
+        return Placement.objects.none()
     if is_placement_controller(user):
         return Placement.objects.filter(voided_reason="")
     if access.works_with_cases(user):
@@ -35,17 +42,50 @@ def placements_for_user(user) -> QuerySet[Placement]:
 
 def placement_get_for_user(user, pk) -> Placement:
     try:
-        return placements_for_user(user).select_related("person", "care_type", "provider", "unit").get(pk=pk)
+        return placements_for_user(user).select_related(
+            "person", "care_type", "provider", "unit", "agreement", "intervention__decision").get(pk=pk)
     except (Placement.DoesNotExist, ValueError, TypeError):
         raise Http404("Placeringen finns inte.") from None
 
 
+def can_view_placements(user) -> bool:
+    return user.has_perm(VIEW_PLACEMENT_PERMISSION) and (is_placement_controller(user) or access.works_with_cases(user))
+
+
 def can_register_placements(user) -> bool:
-    return access.works_with_cases(user)
+    return access.works_with_cases(user) and user.has_perm(ADD_PLACEMENT_PERMISSION)
 
 
 def can_change_placement(user, placement: Placement) -> bool:
-    return access.works_with_cases(user) and placement.unit_id in access.user_unit_ids(user)
+    return (access.works_with_cases(user) and user.has_perm(CHANGE_PLACEMENT_PERMISSION)
+            and placement.unit_id in access.user_unit_ids(user))
+
+
+def can_register_payments(user, placement: Placement) -> bool:
+    """Familjehem payments: for placements priced per month, by those who may change the placement."""
+    return (placement.care_type.is_monthly and can_change_placement(user, placement)
+            and user.has_perm(ADD_PAYMENT_PERMISSION))
+
+
+def payments_for_placement(placement: Placement) -> QuerySet:
+    """A placement's familjehem payments (call only with a placement from placement_get_for_user)."""
+    return placement.payments.order_by("-month", "pk")
+
+
+def placement_choices_for_parent(user) -> QuerySet[Placement]:
+    """Placements an LSB child's placement may be linked to: the user's visible placements of adults."""
+    from socialtjanst.models import TargetGroup
+
+    return (placements_for_user(user).filter(care_type__target_group=TargetGroup.ADULTS)
+            .select_related("care_type", "provider").order_by("-start_on", "pk"))
+
+
+def interventions_for_placement(user, person=None) -> QuerySet:
+    """Insatser a placement may follow: those the user may see (socialtjanst.access), of `person` if given."""
+    qs = access.interventions_for_user(user).filter(decision__voided_reason="").select_related("decision")
+    if person is not None:
+        qs = qs.filter(decision__case__person=person)
+    return qs.order_by("-decision__decided_on", "-pk")
 
 
 def can_see_placement_identity(user) -> bool:

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from socialtjanst.tables import BaseTable
 
 from . import selectors
-from .models import Placement
+from .models import Agreement, AgreementPrice, Placement, Provider
 from .pricing import month_cost
 
 
@@ -39,7 +39,7 @@ class PlacementTable(BaseTable):
 
     def _cost(self, record):
         return month_cost(placement=record, year=self.year, month=self.month,
-                          price_periods=record.price_periods.all())
+                          price_periods=record.price_periods.all(), payments=record.payments.all())
 
     def render_pk(self, record):
         return format_html('<a href="{}">{}</a>', reverse("placements:placement_detail", args=[record.pk]), record.pk)
@@ -59,3 +59,55 @@ class PlacementTable(BaseTable):
         if result.has_missing_price:
             return format_html('{} <span class="overdue">({})</span>', amount, result.describe_missing())
         return amount
+
+
+# --- the controller's reference data -------------------------------------------------
+
+
+def _amount(value) -> str:
+    return number_format(value, decimal_pos=2, force_grouping=True)
+
+
+class ProviderTable(BaseTable):
+    name = tables.Column(verbose_name="Namn", linkify=("placements:provider_update", {"pk": tables.A("pk")}))
+    org_number = tables.Column(verbose_name="Organisationsnummer")
+    code = tables.Column(verbose_name="Kod", default="–")
+    ivo_permit = tables.Column(verbose_name="IVO-tillstånd", default="–")
+    ivo_permit_valid_until = tables.DateColumn(verbose_name="Tillstånd gäller till", format="Y-m-d", default="–")
+
+    class Meta(BaseTable.Meta):
+        model = Provider
+        fields = ("name", "org_number", "code", "ivo_permit", "ivo_permit_valid_until")
+
+
+class AgreementTable(BaseTable):
+    reference = tables.Column(verbose_name="Avtalsnummer",
+                              linkify=("placements:agreement_detail", {"pk": tables.A("pk")}))
+    provider = tables.Column(verbose_name="Utförare", order_by="provider__name")
+    kind = tables.Column(verbose_name="Avtalstyp")
+    framework = tables.Column(verbose_name="Ramavtal", default="–")
+    valid_from = tables.DateColumn(verbose_name="Gäller från", format="Y-m-d")
+    valid_to = tables.DateColumn(verbose_name="Gäller till och med", format="Y-m-d", default="tills vidare")
+
+    class Meta(BaseTable.Meta):
+        model = Agreement
+        fields = ("reference", "provider", "kind", "framework", "valid_from", "valid_to")
+
+
+class AgreementPriceTable(BaseTable):
+    agreement = tables.Column(verbose_name="Avtal", order_by="agreement__reference",
+                              linkify=("placements:agreement_detail", {"pk": tables.A("agreement_id")}))
+    provider = tables.Column(verbose_name="Utförare", accessor="agreement__provider__name",
+                             order_by="agreement__provider__name")
+    care_type = tables.Column(verbose_name="Vårdform", order_by="care_type__name")
+    valid_from = tables.DateColumn(verbose_name="Gäller från", format="Y-m-d")
+    daily_price = tables.Column(verbose_name="Dygnspris (kr)", attrs={"td": {"class": "num"}})
+    edit = tables.LinkColumn("placements:agreementprice_update", args=[tables.A("pk")], text="Ändra",
+                             verbose_name="", orderable=False, empty_values=())
+
+    class Meta(BaseTable.Meta):
+        model = AgreementPrice
+        fields = ("agreement", "provider", "care_type", "valid_from", "daily_price", "edit")
+
+    def render_daily_price(self, value):
+        return _amount(value)

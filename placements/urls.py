@@ -12,4 +12,17 @@ urlpatterns = [
     path("<int:pk>/flytta/", views.placement_move, name="placement_move"),
     path("<int:pk>/avsluta/", views.placement_end, name="placement_end"),
     path("<int:pk>/pris/", views.price_period_create, name="price_period_create"),
+    path("<int:pk>/ersattningar/", views.payment_create, name="payment_create"),
+    path("<int:pk>/ersattningar/<int:payment_pk>/delete/", views.payment_delete, name="payment_delete"),
+    # The controller's reference data.
+    path("utforare/", views.ProviderListView.as_view(), name="provider_list"),
+    path("utforare/create/", views.provider_create, name="provider_create"),
+    path("utforare/<int:pk>/update/", views.provider_update, name="provider_update"),
+    path("avtal/", views.AgreementListView.as_view(), name="agreement_list"),
+    path("avtal/create/", views.agreement_create, name="agreement_create"),
+    path("avtal/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("avtal/<int:pk>/update/", views.agreement_update, name="agreement_update"),
+    path("avtal/<int:pk>/priser/create/", views.agreementprice_create, name="agreementprice_create"),
+    path("avtalspriser/", views.AgreementPriceListView.as_view(), name="agreementprice_list"),
+    path("avtalspriser/<int:pk>/update/", views.agreementprice_update, name="agreementprice_update"),
 ]

@@ -20,6 +20,7 @@ export DATABASE_URL="$(app_url ifo)"
 log "Läser in referensdata och demokommunen"
 uv run --frozen python manage.py load_demo
 uv run --frozen python manage.py load_demo_placements
+uv run --frozen python manage.py load_demo_budget
 
 cat <<MSG
 

@@ -8,9 +8,11 @@ from .catalogue import (
     Regime,
     normalise_org_number,
 )
+from .payments import AgeBand, FosterCarePayment, FosterCarePaymentKind, FosterCareRate
 from .placement import EndReason, IvoCheckResult, Placement, PricePeriod
 
 __all__ = [
     "Agreement", "AgreementKind", "AgreementPrice", "CareType", "PricingUnit", "Provider", "Regime",
-    "normalise_org_number", "EndReason", "IvoCheckResult", "Placement", "PricePeriod",
+    "normalise_org_number", "AgeBand", "FosterCarePayment", "FosterCarePaymentKind", "FosterCareRate", "EndReason",
+    "IvoCheckResult", "Placement", "PricePeriod",
 ]

@@ -3,6 +3,7 @@ agreements (ramavtal, avrop, individavtal) with their price lists."""
 
 import re
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -48,6 +49,7 @@ class PricingUnit(models.TextChoices):
     PER_MONTH = "manad", _("Per månad")
 
 
+@pghistory.track()
 class CareType(models.Model):
     """A vårdform of shared/domain.md §4.1, loaded by migration 0002 and editable by the admin."""
 
@@ -75,6 +77,7 @@ class CareType(models.Model):
         return self.pricing_unit == PricingUnit.PER_MONTH
 
 
+@pghistory.track()
 class Provider(models.Model):
     """An external utförare (company, foundation, SiS, region)."""
 
@@ -104,6 +107,7 @@ class AgreementKind(models.TextChoices):
     INDIVIDUAL = "individavtal", _("Individavtal")
 
 
+@pghistory.track()
 class Agreement(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="agreements",
                                  verbose_name=_("utförare"))
@@ -130,6 +134,7 @@ class Agreement(models.Model):
         return f"{self.get_kind_display()} {self.reference}"
 
 
+@pghistory.track()
 class AgreementPrice(models.Model):
     """One line of an agreement's price list; copied to a placement's PricePeriod at avrop."""
 

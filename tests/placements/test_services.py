@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import Http404
 
 from placements import services
-from placements.models import Placement, PricePeriod
+from placements.models import IvoCheckResult, Placement, PricePeriod
 from socialtjanst.models import AccessEvent
 from tests.factories import CaseFactory, PersonFactory
 from tests.placements.factories import ProviderFactory, care_type
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def _hvb(by, person, unit, provider, start, end=None, price="4600.00"):
     return services.placement_create(
         by=by, person=person, care_type=care_type("HVB_BOU"), unit=unit, legal_basis="SoL", start_on=start,
-        end_on=end, provider=provider, daily_price=Decimal(price),
+        end_on=end, provider=provider, daily_price=Decimal(price), ivo_checked_on=start,
+        ivo_check_result=IvoCheckResult.NO_REMARKS,
     )
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from placements import services
-from placements.models import Placement
+from placements.models import IvoCheckResult, Placement
 from socialtjanst.models import AccessEvent
 from tests.conftest import login
 from tests.placements.factories import PlacementFactory, PricePeriodFactory, ProviderFactory, care_type
@@ -22,6 +22,7 @@ def hvb_placement(handlaggare, units, child, hvb_provider):
     return services.placement_create(
         by=handlaggare, person=child, care_type=care_type("HVB_BOU"), unit=units["own"], legal_basis="SoL",
         start_on=D(2024, 1, 1), provider=hvb_provider, daily_price=Decimal("4600.00"),
+        ivo_checked_on=D(2023, 12, 28), ivo_check_result=IvoCheckResult.NO_REMARKS,
     )
 
 
@@ -130,5 +131,5 @@ def test_list_query_count_does_not_grow_with_rows(rows, controller, units, djang
         p = PlacementFactory(unit=units["own"], start_on=D(2024, 1, 1) + datetime.timedelta(days=i))
         PricePeriodFactory(placement=p, daily_price=Decimal("1000"))
     client = login(controller)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):  # 18 + the prefetch of familjehem payments
         client.get(reverse("placements:placement_list"), {"month": "2024-02"})

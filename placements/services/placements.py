@@ -18,9 +18,20 @@ from django.http import Http404
 from socialtjanst import access
 from socialtjanst.audit import audit_record
 from socialtjanst.db_errors import GENERIC, constraint_name
-from socialtjanst.models import AccessAction, Intervention, Person, Unit
+from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, TargetGroup, Unit
 
-from .models import Agreement, CareType, EndReason, Placement, PricePeriod, Provider, Regime
+from .. import selectors
+from ..models import Agreement, CareType, EndReason, Placement, PricePeriod, Provider, Regime
+from .prices import initial_price_periods
+
+__all__ = [
+    "OVERLAP", "OVERLAP_UNKNOWN", "PRICE_OVERLAP", "END_BEFORE_START", "PROVIDER_REQUIRED", "UNIT_NOT_ALLOWED",
+    "PERSON_NOT_VISIBLE", "ALREADY_ENDED", "MOVE_DATE_INVALID", "PRICE_KIND_MONTHLY", "PRICE_KIND_DAILY",
+    "PRICE_BEFORE_START", "PARENT_ONLY_LSB", "IVO_CHECK_INCOMPLETE", "IVO_CHECK_REQUIRED", "IVO_CHECK_AFTER_START",
+    "AGREEMENT_OTHER_PROVIDER", "PARENT_NOT_FOUND", "PARENT_SAME_PERSON", "INTERVENTION_NOT_FOUND",
+    "CONSTRAINT_MESSAGES", "lock_person_placements", "placement_create", "placement_end", "placement_move",
+    "price_period_set",
+]
 
 OVERLAP = "Personen har redan en placering som överlappar: {placement}."
 OVERLAP_UNKNOWN = "Personen har redan en placering som överlappar samma period."
@@ -36,6 +47,13 @@ PRICE_KIND_DAILY = "Vårdformen prissätts per dygn eller dag: ange dygnspris."
 PRICE_BEFORE_START = "Priset kan inte gälla från före placeringens startdatum."
 PARENT_ONLY_LSB = "Bara en placering enligt LSB kan kopplas till en förälders placering."
 IVO_CHECK_INCOMPLETE = "Ange både datum och resultat för kontrollen i IVO:s placeringsstöd."
+IVO_CHECK_REQUIRED = ("Innan ett barn placeras på {care_type} ska utföraren kontrolleras i IVO:s placeringsstöd: "
+                      "ange datum och resultat för kontrollen.")
+IVO_CHECK_AFTER_START = "Kontrollen i IVO:s placeringsstöd ska vara gjord senast placeringens startdatum."
+AGREEMENT_OTHER_PROVIDER = "Avtalet {agreement} gäller en annan utförare än den valda."
+PARENT_NOT_FOUND = "Förälderns placering finns inte."
+PARENT_SAME_PERSON = "Förälderns placering måste gälla en annan person än barnet."
+INTERVENTION_NOT_FOUND = "Insatsen finns inte bland personens insatser."
 
 CONSTRAINT_MESSAGES = {
     "placement_end_after_start": END_BEFORE_START,
@@ -67,7 +85,7 @@ def _overlapping(placement: Placement) -> Placement | None:
 def _counted_range(placement: Placement):
     from django.db.backends.postgresql.psycopg_any import DateRange
 
-    from .days import care_end
+    from ..days import care_end
 
     return DateRange(placement.start_on, care_end(placement.start_on, placement.end_on), "[)")
 
@@ -93,7 +111,9 @@ def _audit(by, action: AccessAction, placement: Placement) -> None:
     )
 
 
-def _check_may_place(by, person: Person, unit: Unit) -> None:
+def _check_may_place(by, person: Person, unit: Unit, permission: str = selectors.CHANGE_PLACEMENT_PERMISSION) -> None:
+    if not by.has_perm(permission):
+        raise Http404(PERSON_NOT_VISIBLE)
     if not access.persons_for_user(by).filter(pk=person.pk).exists():
         raise Http404(PERSON_NOT_VISIBLE)
     if not (access.works_with_cases(by) and unit.pk in access.user_unit_ids(by)):
@@ -109,6 +129,33 @@ def _check_price(care_type: CareType, daily_price, monthly_amount) -> None:
         raise ValidationError(PRICE_KIND_DAILY, code="price_kind")
 
 
+def _check_ivo(care_type: CareType, start_on: datetime.date, ivo_checked_on, ivo_check_result: str) -> None:
+    """shared/domain.md §4.2: before a child is placed at an HVB or stödboende, the handläggare
+    records the check of the provider in IVO's placeringsstöd (date and result)."""
+    if not (care_type.requires_ivo_check and care_type.target_group == TargetGroup.CHILDREN):
+        return
+    if ivo_checked_on is None or not ivo_check_result:
+        raise ValidationError(IVO_CHECK_REQUIRED.format(care_type=care_type.name), code="ivo_check_required")
+    if ivo_checked_on > start_on:
+        raise ValidationError(IVO_CHECK_AFTER_START, code="ivo_check_after_start")
+
+
+def _check_links(by, person: Person, legal_basis: str, intervention: Intervention | None,
+                 parent_placement: Placement | None) -> None:
+    """The insats must be one of the person's that the user may see; an LSB child's parent placement
+    one the user may see, of another person."""
+    if intervention is not None and not access.interventions_for_user(by).filter(
+            pk=intervention.pk, decision__case__person_id=person.pk).exists():
+        raise ValidationError(INTERVENTION_NOT_FOUND, code="intervention_not_found")
+    if parent_placement is not None:
+        if legal_basis != LegalBasis.LSB:
+            raise ValidationError(PARENT_ONLY_LSB, code="placement_parent_only_for_lsb")
+        if not selectors.placements_for_user(by).filter(pk=parent_placement.pk).exists():
+            raise ValidationError(PARENT_NOT_FOUND, code="parent_not_found")
+        if parent_placement.person_id == person.pk:
+            raise ValidationError(PARENT_SAME_PERSON, code="parent_same_person")
+
+
 # --- services --------------------------------------------------------------------
 
 
@@ -121,8 +168,13 @@ def _create(
 ) -> Placement:
     if end_on is not None and end_on < start_on:
         raise ValidationError(END_BEFORE_START, code="end_before_start")
+    if agreement is not None:
+        provider = provider or agreement.provider
+        if agreement.provider_id != provider.pk:
+            raise ValidationError(AGREEMENT_OTHER_PROVIDER.format(agreement=agreement), code="agreement_provider")
     if care_type.regime == Regime.BOUGHT and provider is None:
         raise ValidationError(PROVIDER_REQUIRED, code="provider_required")
+    _check_ivo(care_type, start_on, ivo_checked_on, ivo_check_result)
     _check_price(care_type, daily_price, monthly_amount)
     placement = Placement(
         person=person, care_type=care_type, unit=unit, legal_basis=legal_basis, start_on=start_on, end_on=end_on,
@@ -135,6 +187,8 @@ def _create(
         PricePeriod.objects.create(
             placement=placement, valid_from=start_on, daily_price=daily_price, monthly_amount=monthly_amount
         )
+    else:
+        PricePeriod.objects.bulk_create(initial_price_periods(placement=placement))
     return placement
 
 
@@ -158,8 +212,12 @@ def placement_create(
     daily_price: Decimal | None = None,
     monthly_amount: Decimal | None = None,
 ) -> Placement:
-    """Registers a placement (and its first price) for a person the user may see, in one of the user's units."""
-    _check_may_place(by, person, unit)
+    """Registers a placement (and its first price) for a person the user may see, in one of the user's units.
+
+    Without an explicit price, the price periods come from the agreement's price list at avrop, or for
+    an own familjehem from the SKR levels (services.prices); days nothing covers stay 'saknar pris'."""
+    _check_may_place(by, person, unit, selectors.ADD_PLACEMENT_PERMISSION)
+    _check_links(by, person, legal_basis, intervention, parent_placement)
     lock_person_placements(person.pk)
     placement = _create(
         by=by, person=person, care_type=care_type, unit=unit, legal_basis=legal_basis, start_on=start_on,

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from socialtjanst import access
@@ -12,11 +12,19 @@ from socialtjanst.exports import xlsx_response
 from socialtjanst.models import AccessAction, Unit
 from socialtjanst.views.base import AuditedTableView
 
-from . import selectors, services
-from .filters import PlacementFilter
-from .forms import PlacementCreateForm, PlacementEndForm, PlacementImportForm, PlacementMoveForm, PricePeriodForm
-from .pricing import month_cost
-from .tables import PlacementTable
+from .. import selectors, services
+from ..filters import PlacementFilter
+from ..forms import (
+    FosterCarePaymentForm,
+    PlacementCreateForm,
+    PlacementEndForm,
+    PlacementImportForm,
+    PlacementMoveForm,
+    PricePeriodForm,
+)
+from ..models import FosterCarePayment
+from ..pricing import month_cost, payment_cost
+from ..tables import PlacementTable
 
 PERSON_NOT_FOUND = "Personen finns inte bland dina ärenden."
 
@@ -31,11 +39,11 @@ def _audit_placements(user, action, placements, criteria=None, object_id=None):
 
 def _list_queryset(user):
     return (selectors.placements_for_user(user).select_related("person", "care_type", "provider", "unit")
-            .prefetch_related("price_periods").order_by("-start_on", "pk"))
+            .prefetch_related("price_periods", "payments").order_by("-start_on", "pk"))
 
 
 def _require_list_access(user):
-    if not (selectors.is_placement_controller(user) or access.works_with_cases(user)):
+    if not selectors.can_view_placements(user):
         raise Http404("Sidan finns inte.")
 
 
@@ -82,11 +90,20 @@ def placement_export(request):
     rows = []
     for p in placements:
         name, id_number = selectors.placement_identity(request.user, p)
-        cost = month_cost(placement=p, year=year, month=month, price_periods=p.price_periods.all())
+        cost = month_cost(placement=p, year=year, month=month, price_periods=p.price_periods.all(),
+                          payments=p.payments.all())
         rows.append([p.pk, name, id_number, p.care_type.name, p.provider.name if p.provider else "Egen regi",
                      p.unit.name, p.cost_centre, p.legal_basis, p.start_on, p.end_on, cost.days, cost.cost,
                      cost.unpriced_days])
     return xlsx_response(f"placeringar-{year}-{month:02d}.xlsx", EXPORT_HEADER, rows)
+
+
+def _person_from_query(request):
+    """The person of `?person=<pk>` (from the person page), if the user may place them."""
+    person_pk = request.GET.get("person", "")
+    if not person_pk.isdigit():
+        return None
+    return selectors.persons_placeable_by(request.user).filter(pk=person_pk).first()
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,8 +111,9 @@ def placement_create(request):
     if not selectors.can_register_placements(request.user):
         raise Http404("Sidan finns inte.")
     units = Unit.objects.filter(pk__in=access.user_unit_ids(request.user))
+    person = _person_from_query(request)
     if request.method == "POST":
-        form = PlacementCreateForm(request.POST, units=units)
+        form = PlacementCreateForm(request.POST, units=units, user=request.user, person=person)
         if form.is_valid():
             data = form.cleaned_data
             person = selectors.persons_placeable_by(request.user).filter(id_number=data["id_number"]).first()
@@ -106,7 +124,8 @@ def placement_create(request):
                     placement = services.placement_create(
                         by=request.user, person=person, care_type=data["care_type"], unit=data["unit"],
                         legal_basis=data["legal_basis"], start_on=data["start_on"], end_on=data["end_on"],
-                        provider=data["provider"], daily_price=data["daily_price"],
+                        provider=data["provider"], agreement=data["agreement"], intervention=data["intervention"],
+                        parent_placement=data["parent_placement"], daily_price=data["daily_price"],
                         monthly_amount=data["monthly_amount"], ivo_checked_on=data["ivo_checked_on"],
                         ivo_check_result=data["ivo_check_result"],
                     )
@@ -117,12 +136,9 @@ def placement_create(request):
                     return redirect(placement.get_absolute_url())
     else:
         initial = {}
-        person_pk = request.GET.get("person")
-        if person_pk and person_pk.isdigit():
-            person = selectors.persons_placeable_by(request.user).filter(pk=person_pk).first()
-            if person is not None and not access.person_identity(request.user, person).masked:
-                initial["id_number"] = person.id_number
-        form = PlacementCreateForm(initial=initial, units=units)
+        if person is not None and not access.person_identity(request.user, person).masked:
+            initial["id_number"] = person.id_number
+        form = PlacementCreateForm(initial=initial, units=units, user=request.user, person=person)
     return render(request, "placements/placement_form.html", {"form": form, "title": "Registrera placering"})
 
 
@@ -133,11 +149,19 @@ def _detail_context(request, placement, **forms):
         others = list(selectors.placements_for_user(request.user).filter(person_id=placement.person_id)
                       .exclude(pk=placement.pk).select_related("care_type", "provider"))
     can_change = selectors.can_change_placement(request.user, placement)
+    payments = [(p, payment_cost(p)) for p in selectors.payments_for_placement(placement)]
     context = {
         "placement": placement, "name": name, "id_number": id_number, "others": others,
         "price_periods": placement.price_periods.order_by("valid_from"), "can_change": can_change,
         "move_form": PlacementMoveForm(prefix="move"), "end_form": PlacementEndForm(prefix="end"),
-        "price_form": PricePeriodForm(prefix="price"),
+        "price_form": PricePeriodForm(prefix="price"), "payments": payments,
+        "show_payments": placement.care_type.is_monthly,
+        "can_register_payments": selectors.can_register_payments(request.user, placement),
+        "can_delete_payments": can_change and request.user.has_perm(selectors.DELETE_PAYMENT_PERMISSION),
+        "payment_form": FosterCarePaymentForm(prefix="payment"),
+        "parent_placement": (selectors.placements_for_user(request.user)
+                             .filter(pk=placement.parent_placement_id).select_related("care_type", "provider")
+                             .first() if placement.parent_placement_id else None),
     }
     context.update(forms)
     return context
@@ -179,7 +203,8 @@ def _post_action(request, pk, form_class, prefix, call, success):
 def placement_move(request, pk):
     return _post_action(request, pk, PlacementMoveForm, "move", lambda p, d: services.placement_move(
         by=request.user, placement=p, move_on=d["move_on"], care_type=d["care_type"], provider=d["provider"],
-        daily_price=d["daily_price"], monthly_amount=d["monthly_amount"], ivo_checked_on=d["ivo_checked_on"],
+        agreement=d["agreement"], daily_price=d["daily_price"], monthly_amount=d["monthly_amount"],
+        ivo_checked_on=d["ivo_checked_on"],
         ivo_check_result=d["ivo_check_result"]), "Flytten är registrerad.")
 
 
@@ -198,8 +223,27 @@ def price_period_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+def payment_create(request, pk):
+    def register(placement, data):
+        return services.foster_care_payment_register(
+            by=request.user, placement=placement, month=data["month"], kind=data["kind"], amount=data["amount"],
+            comment=data["comment"]).placement
+
+    return _post_action(request, pk, FosterCarePaymentForm, "payment", register, "Ersättningen är registrerad.")
+
+
+@require_http_methods(["POST"])
+def payment_delete(request, pk, payment_pk):
+    placement = _changeable(request, pk)
+    payment = get_object_or_404(FosterCarePayment, pk=payment_pk, placement=placement)
+    services.foster_care_payment_delete(by=request.user, payment=payment)
+    messages.success(request, "Ersättningen är borttagen.")
+    return redirect(placement.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
 def placement_import(request):
-    from .importing import PlacementImportError, import_placements
+    from ..importing import PlacementImportError, import_placements
 
     if not selectors.can_import_placements(request.user):
         raise Http404("Sidan finns inte.")
