@@ -33,7 +33,8 @@ def facts_by_origin(months=WINDOW) -> dict[tuple, dict]:
 
 
 def reference_in(months) -> dict[tuple, dict]:
-    return {k: {m: v[m] for m in MEASURES} for k, v in reference_facts(months).items()}
+    rows = {k: {m: v[m] for m in MEASURES} for k, v in reference_facts(months).items()}
+    return {k: v for k, v in rows.items() if any(v.values())}  # e.g. a 0 kr payment in a month without days
 
 
 def month_row(month, care_code):
