@@ -105,7 +105,8 @@ def test_a_change_marks_its_months_dirty_in_the_same_transaction_and_only_those(
     assert not DirtyMonth.objects.exists()
 
     Placement.objects.filter(pk=p.pk).update(end_on=D(2024, 2, 10))  # a bulk update: no signal, the trigger sees it
-    assert set(DirtyMonth.objects.values_list("month", flat=True)) == {D(2024, 1, 1), D(2024, 2, 1)}
+    # Only the end moved: February (between the ends) and March (the old end date), not January.
+    assert set(DirtyMonth.objects.values_list("month", flat=True)) == {D(2024, 2, 1), D(2024, 3, 1)}
     rollup.rollup_dirty()
     assert month_row(D(2024, 2, 1), "HVB_BOU")["care_days"] == 9
     assert not DirtyMonth.objects.exists()

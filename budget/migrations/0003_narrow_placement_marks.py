@@ -1,0 +1,59 @@
+"""When only a placement's end moves (the common case: ending, or correcting the end), mark just the
+months between the old and the new end and the months of both end dates (they carry the 'ended'
+count), not every month of the placement. Found with make bench: moving the end of a four-year
+placement by three days marked 47 months."""
+
+from django.db import migrations
+
+FORWARD = r"""
+CREATE OR REPLACE FUNCTION budget_placement_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_upper date;
+  new_upper date;
+BEGIN
+  IF TG_OP = 'UPDATE' AND (OLD.period, OLD.care_type_id, OLD.provider_id, OLD.cost_centre, OLD.legal_basis,
+                           OLD.person_id, OLD.voided_reason)
+                     IS NOT DISTINCT FROM (NEW.period, NEW.care_type_id, NEW.provider_id, NEW.cost_centre,
+                           NEW.legal_basis, NEW.person_id, NEW.voided_reason) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' AND (OLD.start_on, OLD.care_type_id, OLD.provider_id, OLD.cost_centre, OLD.legal_basis,
+                           OLD.person_id, OLD.voided_reason)
+                     IS NOT DISTINCT FROM (NEW.start_on, NEW.care_type_id, NEW.provider_id, NEW.cost_centre,
+                           NEW.legal_basis, NEW.person_id, NEW.voided_reason) THEN
+    old_upper := upper(OLD.period);  -- NULL = ongoing
+    new_upper := upper(NEW.period);
+    IF old_upper IS NULL OR new_upper IS NULL THEN
+      PERFORM budget_mark_months(COALESCE(old_upper, new_upper), NULL);
+    ELSE
+      PERFORM budget_mark_months(LEAST(old_upper, new_upper), GREATEST(old_upper, new_upper));
+    END IF;
+    PERFORM budget_mark_months(OLD.end_on, OLD.end_on + 1);
+    PERFORM budget_mark_months(NEW.end_on, NEW.end_on + 1);
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM budget_mark_range(OLD.period); END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM budget_mark_range(NEW.period); END IF;
+  RETURN NULL;
+END $$;
+"""
+
+BACKWARD = r"""
+CREATE OR REPLACE FUNCTION budget_placement_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND (OLD.period, OLD.care_type_id, OLD.provider_id, OLD.cost_centre, OLD.legal_basis,
+                           OLD.person_id, OLD.voided_reason)
+                     IS NOT DISTINCT FROM (NEW.period, NEW.care_type_id, NEW.provider_id, NEW.cost_centre,
+                           NEW.legal_basis, NEW.person_id, NEW.voided_reason) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM budget_mark_range(OLD.period); END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM budget_mark_range(NEW.period); END IF;
+  RETURN NULL;
+END $$;
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [("budget", "0002_triggers_and_cost_centres")]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
