@@ -36,7 +36,6 @@ PLACEMENT_DAYS = register(Report(
         Column("corrections_cost", "varav efterregistrering, kr", KR),
         Column("corrections_days", "varav efterregistrering, dygn", INT),
         Column("corrections_months", "Efterregistrering avser", TEXT),
-        Column("mean_placement_days", "Genomsnittlig placeringstid, dagar", DECIMAL),
     ),
     build=reports.placement_days,
     allowed=reports.may_view,

@@ -234,7 +234,6 @@ def placement_days(*, user, year: int, through_month: int | None, **_params) -> 
     now = facts_by(period, "care_type_id")
     last = facts_by(period.last_year(), "care_type_id")
     origins = correction_months(period, "care_type_id")
-    ended = ended_placement_days(period)
     budget_cost_by: dict[int, Decimal] = defaultdict(Decimal)
     budget_days_by: dict[int, Fraction | None] = {}
     for b in budgets_for(year):
@@ -259,7 +258,6 @@ def placement_days(*, user, year: int, through_month: int | None, **_params) -> 
             "cost_last_year": prev["cost"],
             "corrections_cost": fig["corrections_cost"], "corrections_days": fig["corrections_days"],
             "corrections_months": _months_text(origins.get((ct.pk,), [])),
-            "mean_placement_days": dv.mean_days(ended.get(ct.pk, [])),
         }
         cost_b = budget_cost_by.get(ct.pk, Decimal("0.00"))
         row["price_budget"] = None if not days_b else dv.round_fraction(Fraction(cost_b) / days_b)
@@ -277,7 +275,6 @@ def placement_days(*, user, year: int, through_month: int | None, **_params) -> 
         placement_years_budget=_two(None if total_days_b is None else total_days_b / period.days),
         price=dv.price_per_day(totals["cost"], totals["care_days"]),
         price_budget=dv.round_fraction(Fraction(cost_b_with_days) / total_days_b) if total_days_b else None,
-        mean_placement_days=dv.mean_days(d for days in ended.values() for d in days),
     )
     return ReportResult(rows=rows, totals=totals)
 

@@ -30,6 +30,7 @@ def test_a_correction_after_closing_august_lands_in_september_and_august_stays(p
     placement = services.placement_create(
         by=handlaggare, person=child, care_type=care_type("HVB_BOU"), provider=ProviderFactory(name="Ekbackens HVB"),
         unit=units["own"], legal_basis="SoL", start_on=D(YEAR, 7, 1), daily_price=Decimal("5000"),
+        ivo_checked_on=D(YEAR, 6, 28), ivo_check_result="utan_anmarkning",
     )
     rollup.rollup_months(rollup.year_months(YEAR))
     for month in range(1, 8):  # January–July closed earlier

@@ -26,7 +26,6 @@ DOCUMENTED_KEYS = {
         "care_type", "care_type_name", "care_days", "care_days_budget", "care_days_last_year", "placement_years",
         "placement_years_budget", "price", "price_budget", "cost", "cost_budget", "cost_last_year", "deviation",
         "volume_effect", "price_effect", "corrections_cost", "corrections_days", "corrections_months",
-        "mean_placement_days",
     ],
     "volume_followup": [
         "cost_centre", "cost_centre_name", "volume_unit", "volume_budget", "volume", "volume_deviation", "care_days",
@@ -182,8 +181,12 @@ def test_mean_placement_time_of_placements_ended_in_the_period():
     PlacementFactory(care_type=hvb, start_on=datetime.date(2023, 12, 1), end_on=datetime.date(2024, 2, 1))
     PlacementFactory(care_type=hvb, start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 5, 1))
     fact(datetime.date(2024, 1, 1), "HVB_BOU", days=10, cost="35000.00")
-    row = row_of(run("placement_days", 2024, 2), "care_type", "HVB_BOU")
-    assert row["mean_placement_days"] == Decimal("36.0")  # (10 + 62) ÷ 2
+    from budget import deviations as dv
+    from budget.reports import Period, ended_placement_days
+
+    # Read live from the placements, so it is not a column of the month report (which must stay reproducible).
+    ended = ended_placement_days(Period(2024, 2))
+    assert dv.mean_days(ended[hvb.pk]) == Decimal("36.0")  # (10 + 62) ÷ 2
 
 
 @pytest.mark.parametrize("name", list(DOCUMENTED_KEYS))
