@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import invoices as invoice_views
 
 app_name = "placements"
 urlpatterns = [
@@ -25,4 +26,11 @@ urlpatterns = [
     path("avtal/<int:pk>/priser/create/", views.agreementprice_create, name="agreementprice_create"),
     path("avtalspriser/", views.AgreementPriceListView.as_view(), name="agreementprice_list"),
     path("avtalspriser/<int:pk>/update/", views.agreementprice_update, name="agreementprice_update"),
+    # Fakturakontroll: a provider's invoice for a month beside the expected amounts.
+    path("fakturakontroll/", invoice_views.InvoiceCheckListView.as_view(), name="invoicecheck_list"),
+    path("fakturakontroll/create/", invoice_views.invoicecheck_create, name="invoicecheck_create"),
+    path("fakturakontroll/<int:pk>/", invoice_views.invoicecheck_detail, name="invoicecheck_detail"),
+    path("fakturakontroll/<int:pk>/update/", invoice_views.invoicecheck_update, name="invoicecheck_update"),
+    path("fakturakontroll/<int:pk>/rader/create/", invoice_views.invoiceline_create, name="invoiceline_create"),
+    path("fakturakontroll/<int:pk>/export.xlsx", invoice_views.invoicecheck_export, name="invoicecheck_export"),
 ]

@@ -62,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "placements.view_agreement", "placements.add_agreement", "placements.change_agreement",
         "placements.view_agreementprice", "placements.add_agreementprice", "placements.change_agreementprice",
         "placements.view_caretype", "placements.add_caretype", "placements.change_caretype",
+        # Fakturakontroll (placements.invoices): the controller enters a provider's invoice per placement.
+        "placements.view_invoicecheck", "placements.add_invoicecheck", "placements.change_invoicecheck",
+        "placements.view_invoiceline", "placements.add_invoiceline", "placements.change_invoiceline",
         # Budgets, their monthly profiles, cost centres and the care type → cost centre mapping (budget app).
         "budget.view_budget", "budget.add_budget", "budget.change_budget",
         "budget.view_budgetmonthshare", "budget.add_budgetmonthshare", "budget.change_budgetmonthshare",

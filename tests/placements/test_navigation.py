@@ -71,6 +71,7 @@ def test_every_placements_url_needs_a_login_and_is_not_found_for_a_systemforvalt
     from django.urls import URLPattern
 
     from placements import services, urls
+    from placements.invoices import invoice_check_create
     from tests.placements.factories import care_type
 
     child = CaseFactory(unit=units["own"]).person
@@ -85,14 +86,16 @@ def test_every_placements_url_needs_a_login_and_is_not_found_for_a_systemforvalt
                                           valid_from=datetime.date(2024, 1, 1))
     price = services.agreement_price_create(by=controller, agreement=agreement, care_type=care_type("HVB_BOU"),
                                             valid_from=datetime.date(2024, 1, 1), daily_price=Decimal("4600"))
+    check = invoice_check_create(by=controller, provider=provider, month=datetime.date(2024, 2, 1),
+                                 invoice_reference="F-1")
     ids = {"placement": placement.pk, "payment_pk": payment.pk, "provider": provider.pk,
-           "agreement": agreement.pk, "agreementprice": price.pk}
+           "agreement": agreement.pk, "agreementprice": price.pk, "invoice": check.pk}
 
     def kwargs_for(pattern):
         route = str(pattern.pattern)
         if "<int:pk>" not in route:
             return {}
-        key = next((k for k in ("provider", "agreementprice", "agreement") if pattern.name.startswith(k)),
+        key = next((k for k in ("provider", "agreementprice", "agreement", "invoice") if pattern.name.startswith(k)),
                    "placement")
         out = {"pk": ids[key]}
         if "payment_pk" in route:
@@ -101,10 +104,10 @@ def test_every_placements_url_needs_a_login_and_is_not_found_for_a_systemforvalt
 
     anonymous, admin_user = Client(), login(systemforvaltare)
     patterns = [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
-    assert len(patterns) == 20
+    assert len(patterns) == 26
     for pattern in patterns:
         url = reverse(f"placements:{pattern.name}", kwargs=kwargs_for(pattern))
-        method = "post" if pattern.name == "payment_delete" else "get"
+        method = "post" if pattern.name in {"payment_delete", "invoicecheck_update", "invoiceline_create"} else "get"
         response = getattr(anonymous, method)(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
         assert getattr(admin_user, method)(url).status_code == 404, url
