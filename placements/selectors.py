@@ -1,14 +1,14 @@
 """Who may see which placements, built only on socialtjanst.access.
 
-- Handläggare and enhetschef: placements registered in their units, or of persons they
-  may see (a person's cases in their units); with identity (masked for a protected
+- Handläggare and enhetschef: placements of persons they may see (a case in their units),
+  whichever unit the placement names; with identity (masked for a protected
   person as everywhere, via access.person_identity).
 - Controller: every live placement, for costs and follow-up, but no names or
   personnummer unless the user holds placements.view_placement_identity.
 - Others (systemförvaltare): none.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from socialtjanst import access
@@ -35,8 +35,9 @@ def placements_for_user(user) -> QuerySet[Placement]:
     if is_placement_controller(user):
         return Placement.objects.filter(voided_reason="")
     if access.works_with_cases(user):
-        visible = Q(unit_id__in=access.user_unit_ids(user)) | Q(person__in=access.persons_for_user(user))
-        return Placement.objects.filter(visible, voided_reason="")
+        # Only persons the user may see (a case in their units): a placement's own unit is not enough,
+        # or an imported placement, or a case moved to another unit, would show a person out of scope.
+        return Placement.objects.filter(person__in=access.persons_for_user(user), voided_reason="")
     return Placement.objects.none()
 
 

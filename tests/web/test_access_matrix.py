@@ -10,6 +10,7 @@ import re
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.urls import URLPattern
@@ -19,7 +20,13 @@ from socialtjanst.identity import synthetic_id_number
 from socialtjanst.models import (
     Case,
     ChildInterview,
+    ControlKind,
+    ControlResult,
+    ControlRound,
     Decision,
+    Indicator,
+    IndicatorComment,
+    IndicatorValue,
     Intake,
     Intervention,
     Investigation,
@@ -84,6 +91,63 @@ MATRIX = [
     ("socialtjanst:accessevent_list", "get", "/atkomstlogg/", None, "404 200 404 404"),
     ("socialtjanst:accessevent_export", "get", "/atkomstlogg/export.csv", None, "404 200 404 404"),
     ("socialtjanst:accessevent_export", "get", "/atkomstlogg/export.xlsx", None, "404 200 404 404"),
+    # Reports (socialtjanst.reporting): the index lists what a role may open; each report's `allowed` decides
+    # the rest. Deadlines and intake statistics: enhetschef (own units) and controller (all units, figures only);
+    # the budget reports are the controller's alone (the facts have no unit dimension).
+    ("report_index", "get", "/rapporter/", None, "200 200 200 200"),
+    ("report_page", "get", "/rapporter/deadlines/", None, "404 200 200 404"),
+    ("report_page", "get", "/rapporter/intake_statistics/", None, "404 200 200 404"),
+    ("report_page", "get", "/rapporter/placement_days/", None, "404 404 200 404"),
+    ("report_page", "get", "/rapporter/volume_followup/", None, "404 404 200 404"),
+    ("report_page", "get", "/rapporter/cost_centres/", None, "404 404 200 404"),
+    ("report_page", "get", "/rapporter/purchases/", None, "404 404 200 404"),
+    ("report_page", "get", "/rapporter/finns-inte/", None, "404 404 404 404"),
+    ("report_export", "get", "/rapporter/deadlines/export.json", None, "404 200 200 404"),
+    ("report_export", "get", "/rapporter/intake_statistics/export.csv", None, "404 200 200 404"),
+    ("report_export", "get", "/rapporter/placement_days/export.xlsx", None, "404 404 200 404"),
+    ("report_export", "get", "/rapporter/volume_followup/export.json", None, "404 404 200 404"),
+    ("report_export", "get", "/rapporter/cost_centres/export.csv", None, "404 404 200 404"),
+    ("report_export", "get", "/rapporter/purchases/export.xlsx", None, "404 404 200 404"),
+    ("report_export", "get", "/rapporter/deadlines/export.pdf", None, "404 404 404 404"),
+    # Deadline follow-up and the IVO list: the enhetschef's own units with names, the controller's whole
+    # municipality with case numbers only (test_followup_pages_show_no_identity_outside_the_unit).
+    ("socialtjanst:deadline_report", "get", "/uppfoljning/frister/", None, "404 200 200 404"),
+    ("socialtjanst:deadline_misses", "get", "/uppfoljning/frister/utredningar/", None, "404 200 200 404"),
+    ("socialtjanst:deadline_misses", "get", "/uppfoljning/frister/finns-inte/", None, "404 404 404 404"),
+    ("socialtjanst:deadline_misses_export", "get", "/uppfoljning/frister/utredningar/export.xlsx", None,
+     "404 200 200 404"),
+    ("socialtjanst:deadline_misses_export", "get", "/uppfoljning/frister/forhandsbedomningar/export.csv", None,
+     "404 200 200 404"),
+    ("socialtjanst:deadline_misses_export", "get", "/uppfoljning/frister/utredningar/export.pdf", None,
+     "404 404 404 404"),
+    ("socialtjanst:ivo_list", "get", "/uppfoljning/ivo/", None, "404 200 200 404"),
+    ("socialtjanst:ivo_export", "get", "/uppfoljning/ivo/export.csv", None, "404 200 200 404"),
+    ("socialtjanst:ivo_export", "get", "/uppfoljning/ivo/export.xlsx", None, "404 200 200 404"),
+    # Internal controls are the enhetschef's, on the own units' cases.
+    ("socialtjanst:controlround_list", "get", "/uppfoljning/kontroller/", None, "404 200 404 404"),
+    ("socialtjanst:controlround_create", "get", "/uppfoljning/kontroller/create/", None, "404 200 404 404"),
+    ("socialtjanst:controlround_detail", "get", "/uppfoljning/kontroller/{round}/", None,
+     "404/404 200/404 404/404 404/404"),
+    ("socialtjanst:control_investigation_times", "get", "/uppfoljning/kontroller/utredningstider/", None,
+     "404 200 404 404"),
+    ("socialtjanst:control_child_interviews", "get", "/uppfoljning/kontroller/barnsamtal/", None,
+     "404 200 404 404"),
+    ("socialtjanst:control_sample", "get", "/uppfoljning/kontroller/stickprov/", None, "404 200 404 404"),
+    ("socialtjanst:intake_statistics", "get", "/uppfoljning/anmalningar/", None, "404 200 200 404"),
+    # The indicator register holds figures, never case data: enhetschef and controller read all of it; the
+    # controller keeps every indicator, the enhetschef those of the own units. A value or comment posted to
+    # another unit's indicator is refused with a message (302 back, nothing written:
+    # test_an_enhetschef_cannot_write_to_another_units_indicator).
+    ("socialtjanst:indicator_list", "get", "/indikatorer/", None, "404 200 200 404"),
+    ("socialtjanst:indicator_create", "get", "/indikatorer/create/", None, "404 200 200 404"),
+    ("socialtjanst:indicator_refresh", "post", "/indikatorer/uppdatera/", {"year": 2025}, "404 404 302 404"),
+    ("socialtjanst:indicator_detail", "get", "/indikatorer/{indicator}/", None, "404/404 200/200 200/200 404/404"),
+    ("socialtjanst:indicator_update", "get", "/indikatorer/{indicator}/update/", None,
+     "404/404 200/404 200/200 404/404"),
+    ("socialtjanst:indicator_value_set", "post", "/indikatorer/{indicator}/varden/", {"year": 2025, "value": "3"},
+     "404/404 302/302 302/302 404/404"),
+    ("socialtjanst:indicator_comment_add", "post", "/indikatorer/{indicator}/kommentarer/",
+     {"year": 2025, "text": "Följs upp."}, "404/404 302/302 302/302 404/404"),
     # Case data is not registered in the admin: no way around the access module there.
     ("admin:socialtjanst", "get", "/admin/socialtjanst/person/", None, "302 302 302 404"),
     ("admin:socialtjanst", "get", "/admin/socialtjanst/case/", None, "302 302 302 404"),
@@ -91,11 +155,17 @@ MATRIX = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The matrix creates users in every one of its many cases: a cheap hash keeps it quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(units, handlaggare):
-    """A full case flow in the own unit and one in the other unit. The handläggare is
-    recorded as responsible in both (as after moving between units): responsibility
-    must never widen access."""
+    """A full case flow in the own unit and one in the other unit, with an indicator and a control round
+    for each unit. The handläggare is recorded as responsible in both (as after moving between units):
+    responsibility must never widen access."""
     sides = {}
     for side, first, last, address in [
         ("own", "Egon", "Klientsson", "Klientvägen 2"),
@@ -113,10 +183,15 @@ def world(units, handlaggare):
         decision = Decision.objects.create(case=case, investigation=inv, legal_basis="SoL", kind="bistand",
                                            decided_on=datetime.date(2025, 2, 1), decided_by=handlaggare)
         iv = Intervention.objects.create(decision=decision, kind="oppenvard")
+        indicator = Indicator.objects.create(name=f"Indikator {side}", responsible_unit=units[side],
+                                             target_value=100, unit_of_measure="%")
+        control_round = ControlRound.objects.create(
+            kind=ControlKind.ACCESS, performed_by=handlaggare, unit=units[side], period_from=datetime.date(2025, 1, 1),
+            period_to=datetime.date(2025, 3, 31), result=ControlResult.NO_DEVIATION)
         sides[side] = SimpleNamespace(
-            person=person, case=case, intake=intake, inv=inv, decision=decision, iv=iv,
+            person=person, case=case, intake=intake, inv=inv, decision=decision, iv=iv, indicator=indicator,
             ids={"person": person.pk, "case": case.pk, "intake": intake.pk, "inv": inv.pk,
-                 "decision": decision.pk, "iv": iv.pk},
+                 "decision": decision.pk, "iv": iv.pk, "indicator": indicator.pk, "round": control_round.pk},
         )
     return SimpleNamespace(**sides)
 
@@ -180,10 +255,12 @@ def test_status_for_own_and_other_units_object(request, world, role_index, role,
         return
     before = state()
     response = _request(client, method, path.format(**world.other.ids), data)
-    assert response.status_code == int(other_status) == 404
-    assert state() == before
-    body = response.content.decode()
-    assert not [s for s in secrets(world.other) if s in body]
+    assert response.status_code == int(other_status)
+    if "{indicator}" not in path:  # the indicator register is municipality-wide figures, not case content
+        assert response.status_code == 404
+        assert state() == before
+        body = response.content.decode()
+        assert not [s for s in secrets(world.other) if s in body]
 
     response = _request(client, method, path.format(**world.own.ids), data)
     assert response.status_code == int(own_status)
@@ -327,3 +404,72 @@ def test_the_decision_forms_back_address_stays_on_site(world, handlaggare):
 @pytest.mark.django_db
 def test_the_access_log_exports_only_csv_and_xlsx(world, enhetschef):
     assert login(enhetschef).get("/atkomstlogg/export.pdf").status_code == 404
+
+
+def download_text(response) -> str:
+    """A page, CSV or JSON as text; an XLSX download as its cells' text."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+                         if c is not None)
+    return response.content.decode("utf-8-sig")
+
+
+FOLLOWUP_URLS = [
+    "/uppfoljning/frister/?year=2025", "/uppfoljning/frister/utredningar/?year=2025",
+    "/uppfoljning/frister/verkstallighet/?year=2025", "/uppfoljning/frister/forhandsbedomningar/?year=2025",
+    "/uppfoljning/frister/utredningar/export.csv?year=2025", "/uppfoljning/frister/utredningar/export.xlsx?year=2025",
+    "/uppfoljning/frister/verkstallighet/export.xlsx?year=2025", "/uppfoljning/ivo/?year=2025&quarter=2",
+    "/uppfoljning/ivo/export.csv?year=2025&quarter=2", "/uppfoljning/ivo/export.xlsx?year=2025&quarter=2",
+    "/uppfoljning/anmalningar/?year=2025", "/rapporter/deadlines/?year=2025",
+    "/rapporter/deadlines/export.json?year=2025",
+    "/rapporter/intake_statistics/?year=2025", "/rapporter/intake_statistics/export.csv?year=2025",
+    "/rapporter/intake_statistics/export.xlsx?year=2025", "/indikatorer/?year=2025", "/indikatorer/{indicator}/",
+    # Asking for the other unit by its code gives the enhetschef nothing of it.
+    "/uppfoljning/frister/utredningar/?year=2025&unit=UTR_BARN",
+    "/uppfoljning/frister/utredningar/export.csv?year=2025&unit=UTR_BARN",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["enhetschef", "controller"])
+@pytest.mark.parametrize("url", FOLLOWUP_URLS)
+def test_followup_pages_show_no_identity_outside_the_unit(request, world, role, url):
+    """Deadline follow-up, IVO list, statistics, reports and indicators: an enhetschef sees no person of
+    another unit, a controller (figures and case numbers only) no person at all."""
+    response = login(request.getfixturevalue(role)).get(url.format(**world.other.ids))
+    assert response.status_code == 200
+    text = download_text(response)
+    hidden = secrets(world.other) + (secrets(world.own) if role == "controller" else [])
+    assert not [s for s in hidden if s in text]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role,rows,named", [("enhetschef", 1, True), ("controller", 2, False)])
+def test_the_deadline_drilldown_lists_the_misses_in_scope(request, world, role, rows, named):
+    """The misses behind the share: the enhetschef's own unit with the person, every unit for the
+    controller with case numbers only."""
+    body = login(request.getfixturevalue(role)).get("/uppfoljning/frister/utredningar/?year=2025").content.decode()
+    assert len(table_rows(body)) == rows
+    assert ("Egon Klientsson" in body) is named
+    assert f">{world.own.case.pk}<" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path,data,model", [
+    ("/indikatorer/{indicator}/varden/", {"year": 2025, "value": "3"}, IndicatorValue),
+    ("/indikatorer/{indicator}/kommentarer/", {"year": 2025, "text": "Följs upp."}, IndicatorComment),
+])
+def test_an_enhetschef_writes_only_to_the_own_units_indicators(world, enhetschef, path, data, model):
+    client = login(enhetschef)
+    assert client.post(path.format(**world.other.ids), data).status_code == 302
+    assert not model.objects.exists()
+    assert client.post(path.format(**world.own.ids), data).status_code == 302
+    assert list(model.objects.values_list("indicator", flat=True)) == [world.own.indicator.pk]
+
+
+@pytest.mark.django_db
+def test_the_intake_statistics_cannot_be_narrowed_to_another_unit(world, units, enhetschef, controller):
+    assert login(enhetschef).get("/uppfoljning/anmalningar/", {"unit": units["other"].pk}).status_code == 404
+    assert login(enhetschef).get("/uppfoljning/anmalningar/", {"unit": units["own"].pk}).status_code == 200
+    assert login(controller).get("/uppfoljning/anmalningar/", {"unit": units["other"].pk}).status_code == 200
