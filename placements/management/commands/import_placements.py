@@ -1,35 +1,13 @@
 """python manage.py import_placements FILE [--user USERNAME] (shared/formats.md)."""
 
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-
 from placements.importing import PlacementImportError, import_placements
+from socialtjanst.import_command import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Importerar placeringar från .xlsx eller .csv enligt shared/formats.md (allt eller inget)."
+    user_help = "Användarnamn som importen loggas på i åtkomstloggen."
+    error_class = PlacementImportError
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--user", help="Användarnamn som importen loggas på i åtkomstloggen.")
-
-    def handle(self, *args, file, user=None, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Filen {file} finns inte.")
-        by = None
-        if user:
-            try:
-                by = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f"Användaren {user} finns inte.") from None
-        try:
-            summary = import_placements(by=by, content=path.read_bytes(), filename=path.name)
-        except PlacementImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(error)
-            raise CommandError(f"Inget importerades: {len(exc.errors)} fel.") from None
-        for line in summary.lines:
-            self.stdout.write(line)
+    def run_import(self, *, by, content, filename):
+        return import_placements(by=by, content=content, filename=filename)
