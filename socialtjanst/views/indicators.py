@@ -114,40 +114,33 @@ def _form_errors(request, form):
             messages.error(request, error)
 
 
-@require_POST
-def indicator_value_set(request, pk):
+def _indicator_post(request, pk, form_class, write, success):
+    """Validate the posted form, write through the service, and go back to the indicator with a message."""
     _require_reader(request.user)
     indicator = indicators.indicator_get_for_user(request.user, pk)
-    form = IndicatorValueForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            indicators.indicator_value_set(by=request.user, indicator_id=indicator.pk, **form.cleaned_data)
+            write(by=request.user, indicator_id=indicator.pk, **form.cleaned_data)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, "Värdet är sparat.")
+            messages.success(request, success)
     else:
         _form_errors(request, form)
     return redirect(indicator.get_absolute_url())
+
+
+@require_POST
+def indicator_value_set(request, pk):
+    return _indicator_post(request, pk, IndicatorValueForm, indicators.indicator_value_set, "Värdet är sparat.")
 
 
 @require_POST
 def indicator_comment_add(request, pk):
-    _require_reader(request.user)
-    indicator = indicators.indicator_get_for_user(request.user, pk)
-    form = IndicatorCommentForm(request.POST)
-    if form.is_valid():
-        try:
-            indicators.indicator_comment_add(by=request.user, indicator_id=indicator.pk, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Kommentaren är sparad.")
-    else:
-        _form_errors(request, form)
-    return redirect(indicator.get_absolute_url())
+    return _indicator_post(request, pk, IndicatorCommentForm, indicators.indicator_comment_add,
+                           "Kommentaren är sparad.")
 
 
 @require_POST
