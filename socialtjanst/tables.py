@@ -34,7 +34,7 @@ class PersonTable(BaseTable):
 
 
 class CaseTable(BaseTable):
-    pk = tables.Column(verbose_name="Ärende", linkify=True)
+    pk = tables.Column(verbose_name="Ärende", linkify=True, localize=False)
     person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)
     unit = tables.Column(verbose_name="Enhet")
     responsible = tables.Column(verbose_name="Ansvarig")
@@ -51,6 +51,7 @@ class CaseTable(BaseTable):
 
 class AccessEventTable(BaseTable):
     at = tables.DateTimeColumn(verbose_name="Tidpunkt", format="Y-m-d H:i:s")
+    object_id = tables.Column(verbose_name="Objekt-id", localize=False)  # an id, never "1 803"
 
     class Meta(BaseTable.Meta):
         model = AccessEvent

@@ -97,7 +97,7 @@ class DeadlineMissTable(BaseTable):
 
     def render_case(self, value, record):
         url = record.get("url")
-        return format_html('<a href="{}">{}</a>', url, value) if url else value
+        return format_html('<a href="{}">{}</a>', url, value) if url else str(value)  # a number, never "1 803"
 
 
 def miss_rows(user, items, today) -> list[dict]:
