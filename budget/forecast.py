@@ -23,6 +23,7 @@ WITH months AS (
   SELECT m::date AS month_start, (m::date + interval '1 month')::date AS month_end
   FROM generate_series(%(from)s::date, %(last)s::date, interval '1 month') AS m
 ),
+{rollup.MAPPED_CTE},
 active AS (
   SELECT p.id, p.care_type_id, p.cost_centre, p.period, price.daily_price, price.monthly_amount
   FROM placements_placement p

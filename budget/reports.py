@@ -113,6 +113,8 @@ def _add(into: dict, other: dict) -> dict:
 # --- selectors: placements (two figures only) ----------------------------------------------------
 
 PROVIDERS_SQL = f"""
+WITH months AS (SELECT %(month)s::date AS month_start),
+{rollup.MAPPED_CTE}
 SELECT DISTINCT {rollup.COST_CENTRE_SQL} AS cost_centre_id, p.care_type_id, p.provider_id
 FROM placements_placement p
 JOIN placements_caretype ct ON ct.id = p.care_type_id

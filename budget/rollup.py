@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from placements.days import care_days_sql
+from placements.days import care_bounds_sql, care_days_sql
 from placements.pricing import PAYMENT_COST_SQL
 
 # pg_advisory_xact_lock key shared by the roll-up and month closing: one at a time.
@@ -31,43 +31,46 @@ MEASURES = ("care_days", "cost", "persons", "started", "ended", "unpriced_days")
 KEY = ("cost_centre_id", "care_type_id", "provider_id", "legal_basis")
 
 # The placement's cost centre in a month: its own code when it names a known cost centre, else the
-# care type's mapping valid at the month's start. The only place this is decided (roll-up and forecast).
+# care type's mapping valid at the month's start. The only place this is decided (roll-up and forecast):
+# MAPPED_CTE needs a `months` CTE with `month_start`, and COST_CENTRE_JOINS a placement alias and a month.
+MAPPED_CTE = """mapped AS (
+  SELECT DISTINCT ON (cm.care_type_id, mo.month_start) cm.care_type_id, mo.month_start, cm.cost_centre_id
+  FROM months mo JOIN budget_costcentremapping cm ON cm.valid_from <= mo.month_start
+  ORDER BY cm.care_type_id, mo.month_start, cm.valid_from DESC
+)"""
 COST_CENTRE_JOINS = """LEFT JOIN budget_costcentre own ON own.code = NULLIF({p}.cost_centre, '')
-  LEFT JOIN LATERAL (
-    SELECT cm.cost_centre_id FROM budget_costcentremapping cm
-    WHERE cm.care_type_id = {p}.care_type_id AND cm.valid_from <= {month}
-    ORDER BY cm.valid_from DESC LIMIT 1
-  ) mapped ON true"""
+  LEFT JOIN mapped ON mapped.care_type_id = {p}.care_type_id AND mapped.month_start = {month}"""
 COST_CENTRE_SQL = "COALESCE(own.id, mapped.cost_centre_id)"
+
+_LO, _HI = care_bounds_sql("p.period", "mo.month_start", "mo.month_end")
 
 FRESH_SQL = f"""
 WITH months AS (
   SELECT m::date AS month_start, (m::date + interval '1 month')::date AS month_end
   FROM unnest(%(months)s::date[]) AS m
 ),
-pairs AS (
-  SELECT p.id AS placement_id, mo.month_start
+{MAPPED_CTE},
+paid AS (
+  SELECT fp.placement_id, fp.month AS month_start, SUM({PAYMENT_COST_SQL.format(t="fp")}) AS amount
+  FROM placements_fostercarepayment fp JOIN months mo ON mo.month_start = fp.month
+  GROUP BY fp.placement_id, fp.month
+),
+-- Placement × month with the counted days as plain dates [lo, hi); months with only a payment get lo = hi.
+pm AS MATERIALIZED (
+  SELECT p.id AS placement_id, p.person_id, p.care_type_id, p.provider_id, p.legal_basis, p.cost_centre,
+         p.start_on, p.end_on, mo.month_start, mo.month_end,
+         {_LO} AS lo, {_HI} AS hi,
+         {care_days_sql("p.period", "mo.month_start", "mo.month_end")} AS care_days
   FROM placements_placement p
   JOIN months mo ON p.period && daterange(mo.month_start, mo.month_end, '[)')
   WHERE p.voided_reason = ''
-  UNION
-  SELECT fp.placement_id, fp.month
-  FROM placements_fostercarepayment fp
-  JOIN months mo ON mo.month_start = fp.month
-  JOIN placements_placement p ON p.id = fp.placement_id AND p.voided_reason = ''
-),
-pm AS (
-  SELECT p.id AS placement_id, p.person_id, p.care_type_id, p.provider_id, p.legal_basis, p.period,
-         ct.regime, ct.target_group, mo.month_start, mo.month_end, (mo.month_end - mo.month_start) AS month_len,
-         {COST_CENTRE_SQL} AS cost_centre_id,
-         {care_days_sql("p.period", "mo.month_start", "mo.month_end")} AS care_days,
-         (p.start_on >= mo.month_start AND p.start_on < mo.month_end) AS started,
-         (p.end_on >= mo.month_start AND p.end_on < mo.month_end) AS ended
-  FROM pairs
-  JOIN placements_placement p ON p.id = pairs.placement_id
-  JOIN months mo ON mo.month_start = pairs.month_start
-  JOIN placements_caretype ct ON ct.id = p.care_type_id
-  {COST_CENTRE_JOINS.format(p="p", month="mo.month_start")}
+  UNION ALL
+  SELECT p.id, p.person_id, p.care_type_id, p.provider_id, p.legal_basis, p.cost_centre,
+         p.start_on, p.end_on, mo.month_start, mo.month_end, mo.month_start, mo.month_start, 0
+  FROM paid
+  JOIN placements_placement p ON p.id = paid.placement_id AND p.voided_reason = ''
+  JOIN months mo ON mo.month_start = paid.month_start
+  WHERE NOT p.period && daterange(mo.month_start, mo.month_end, '[)')
 ),
 priced AS (
   SELECT pm.placement_id, pm.month_start,
@@ -75,36 +78,44 @@ priced AS (
          SUM(COALESCE(pp.daily_price, 0) * d.days) AS daily_cost,
          SUM(COALESCE(pp.monthly_amount, 0) * d.days) AS monthly_amount_days
   FROM pm
-  JOIN placements_priceperiod pp ON pp.placement_id = pm.placement_id AND pp.period && pm.period
-  CROSS JOIN LATERAL (
-    SELECT {care_days_sql("(pm.period * pp.period)", "pm.month_start", "pm.month_end")} AS days
-  ) d
+  JOIN placements_priceperiod pp
+    ON pp.placement_id = pm.placement_id AND pp.valid_from < pm.hi AND (pp.valid_to IS NULL OR pp.valid_to > pm.lo)
+  CROSS JOIN LATERAL (SELECT {care_days_sql("pp.period", "pm.lo", "pm.hi")} AS days) d
   GROUP BY pm.placement_id, pm.month_start
 ),
-paid AS (
-  SELECT fp.placement_id, fp.month AS month_start, SUM({PAYMENT_COST_SQL.format(t="fp")}) AS amount
-  FROM placements_fostercarepayment fp JOIN months mo ON mo.month_start = fp.month
-  GROUP BY fp.placement_id, fp.month
-),
 per_placement AS (
-  SELECT pm.*,
+  SELECT pm.month_start, pm.person_id, pm.care_type_id, pm.provider_id, pm.legal_basis,
+         {COST_CENTRE_SQL} AS cost_centre_id, pm.care_days,
+         (pm.start_on >= pm.month_start AND pm.start_on < pm.month_end) AS started,
+         (pm.end_on >= pm.month_start AND pm.end_on < pm.month_end) AS ended,
          COALESCE(pr.priced_days, 0) AS priced_days,
-         round(COALESCE(pr.daily_cost, 0) + COALESCE(pr.monthly_amount_days, 0) / pm.month_len, 2)
+         round(COALESCE(pr.daily_cost, 0) + COALESCE(pr.monthly_amount_days, 0) / (pm.month_end - pm.month_start), 2)
            + COALESCE(paid.amount, 0) AS cost
   FROM pm
+  {COST_CENTRE_JOINS.format(p="pm", month="pm.month_start")}
   LEFT JOIN priced pr ON pr.placement_id = pm.placement_id AND pr.month_start = pm.month_start
   LEFT JOIN paid ON paid.placement_id = pm.placement_id AND paid.month_start = pm.month_start
+),
+-- Persons are counted once per fact key: group by person first rather than COUNT(DISTINCT).
+per_person AS (
+  SELECT month_start, cost_centre_id, care_type_id, provider_id, legal_basis, person_id,
+         SUM(care_days) AS care_days, SUM(cost) AS cost, SUM(care_days - priced_days) AS unpriced_days,
+         COUNT(*) FILTER (WHERE started AND care_days > 0) AS started,
+         COUNT(*) FILTER (WHERE ended AND care_days > 0) AS ended,
+         bool_or(care_days > 0) AS counted
+  FROM per_placement
+  GROUP BY month_start, cost_centre_id, care_type_id, provider_id, legal_basis, person_id
 )
-SELECT month_start, cost_centre_id, care_type_id, provider_id, legal_basis,
-       min(regime) AS regime, min(target_group) AS target_group,
-       SUM(care_days)::int AS care_days,
-       SUM(cost) AS cost,
-       COUNT(DISTINCT person_id) FILTER (WHERE care_days > 0)::int AS persons,
-       COUNT(*) FILTER (WHERE started AND care_days > 0)::int AS started,
-       COUNT(*) FILTER (WHERE ended AND care_days > 0)::int AS ended,
-       SUM(care_days - priced_days)::int AS unpriced_days
-FROM per_placement
-GROUP BY month_start, cost_centre_id, care_type_id, provider_id, legal_basis
+SELECT pp.month_start, pp.cost_centre_id, pp.care_type_id, pp.provider_id, pp.legal_basis,
+       min(ct.regime) AS regime, min(ct.target_group) AS target_group,
+       SUM(pp.care_days)::int AS care_days,
+       SUM(pp.cost) AS cost,
+       (COUNT(*) FILTER (WHERE pp.counted))::int AS persons,
+       SUM(pp.started)::int AS started,
+       SUM(pp.ended)::int AS ended,
+       SUM(pp.unpriced_days)::int AS unpriced_days
+FROM per_person pp JOIN placements_caretype ct ON ct.id = pp.care_type_id
+GROUP BY pp.month_start, pp.cost_centre_id, pp.care_type_id, pp.provider_id, pp.legal_basis
 """
 
 

@@ -62,15 +62,27 @@ def care_days_in_month(start: datetime.date, end: datetime.date | None, year: in
 # The placement's counted range as a PostgreSQL daterange with '[)' bounds.
 CARE_PERIOD_SQL = "daterange({start}, CASE WHEN {end} = {start} THEN {start} + 1 ELSE {end} END, '[)')"
 
+# The counted range clipped to a period, as two dates: [lower, upper). An ongoing placement has no upper
+# bound, and LEAST() ignores NULL, so it runs to the period's end. Plain date arithmetic, not range
+# intersection: the monthly roll-up evaluates this for every placement-month (make bench).
+CARE_LOWER_SQL = "GREATEST(lower({period}), {period_start})"
+CARE_UPPER_SQL = "LEAST(upper({period}), {period_end})"
 # Days of a counted range (e.g. placements_placement.period) within [period_start, period_end).
 CARE_DAYS_SQL = (
-    "COALESCE(upper({period} * daterange({period_start}, {period_end}, '[)'))"
-    " - lower({period} * daterange({period_start}, {period_end}, '[)')), 0)"
+    "CASE WHEN isempty({period}) THEN 0 ELSE GREATEST("
+    + CARE_UPPER_SQL + " - " + CARE_LOWER_SQL + ", 0) END"
 )
 
 
 def care_period_sql(start: str, end: str) -> str:
     return CARE_PERIOD_SQL.format(start=start, end=end)
+
+
+def care_bounds_sql(period: str, period_start: str, period_end: str) -> tuple[str, str]:
+    """SQL for the first counted day and the day after the last of `period` within [period_start,
+    period_end); their difference is care_days_sql when positive."""
+    args = {"period": period, "period_start": period_start, "period_end": period_end}
+    return CARE_LOWER_SQL.format(**args), CARE_UPPER_SQL.format(**args)
 
 
 def care_days_sql(period: str, period_start: str, period_end: str) -> str:
