@@ -38,7 +38,9 @@ def access_event_export(request, fmt):
         raise Http404("Okänt exportformat.")
     qs = AccessEventFilter(request.GET, queryset=_scoped_events(request.user), request=request).qs
     criteria = {k: v for k, v in request.GET.items() if v}
-    audit_record(user=request.user, action=AccessAction.EXPORT, object_type="AccessEvent", criteria=criteria)
+    this_export = audit_record(user=request.user, action=AccessAction.EXPORT, object_type="AccessEvent",
+                               criteria=criteria)
+    qs = qs.exclude(pk=this_export.pk)  # the file shows the log as it stood; the export itself is logged after it
     rows = (
         [
             e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.username, e.roles, e.get_action_display(),

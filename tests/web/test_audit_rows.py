@@ -237,3 +237,5 @@ def test_enhetschef_never_sees_events_only_about_other_units(enhetschef, log):
     body = response.content.decode("utf-8-sig")
     assert ";olle;" not in body and ";carl;" not in body
     assert body.count(";hanna;") == 2 and body.count(";hugo;") == 1
+    assert ";Export;AccessEvent;" not in body  # the export is logged, but not a row of its own file
+    assert AccessEvent.objects.filter(action="export", object_type="AccessEvent").count() == 1
