@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import rollup
 from .budgeting import days_in_year
 from .models import Budget, CostCentre, VolumeUnit
 
@@ -30,29 +31,16 @@ DEFAULT_PRICE_PER_DAY_2024 = Decimal(2500)
 YEARLY_INCREASE = Decimal("1.03")
 MIN_VOLUME = Decimal(1)
 
-# Placement days per cost centre in a year: the placement's own cost centre code, else the care type's
-# mapping in force at the start of the year (as the roll-up resolves it, at year grain).
-PLACEMENT_DAYS_SQL = """
-SELECT COALESCE(own.code, mapped.code) AS code,
-       SUM(upper(p.period * y.r) - lower(p.period * y.r)) AS days
-FROM placements_placement p
-CROSS JOIN (SELECT daterange(%(start)s, %(end)s, '[)') AS r) y
-LEFT JOIN budget_costcentre own ON own.code = NULLIF(p.cost_centre, '')
-LEFT JOIN LATERAL (
-  SELECT cc.code FROM budget_costcentremapping cm JOIN budget_costcentre cc ON cc.id = cm.cost_centre_id
-  WHERE cm.care_type_id = p.care_type_id AND cm.valid_from <= %(start)s
-  ORDER BY cm.valid_from DESC LIMIT 1
-) mapped ON true
-WHERE p.voided_reason = '' AND p.period && y.r
-GROUP BY 1
-"""
-
-
 def placement_years_by_cost_centre(year: int) -> dict[str, Decimal]:
-    """Actual placement years (days ÷ days in the year) per cost centre code."""
+    """Actual placement years (days ÷ days in the year) per cost centre code, computed by the roll-up's own
+    statement (its day count and cost-centre resolution) without writing any facts."""
     with connection.cursor() as cur:
-        cur.execute(PLACEMENT_DAYS_SQL, {"start": datetime.date(year, 1, 1), "end": datetime.date(year + 1, 1, 1)})
-        return {code: Decimal(days) / days_in_year(year) for code, days in cur.fetchall() if code}
+        cur.execute(
+            f"SELECT c.code, SUM(f.care_days) FROM ({rollup.FRESH_SQL}) f "
+            "JOIN budget_costcentre c ON c.id = f.cost_centre_id GROUP BY c.code",
+            {"months": rollup.year_months(year)},
+        )
+        return {code: Decimal(days) / days_in_year(year) for code, days in cur.fetchall() if days}
 
 
 def demo_budget_figures(*, code: str, year: int, placement_years: Decimal) -> tuple[Decimal, Decimal]:
