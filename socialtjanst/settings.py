@@ -2,6 +2,8 @@
 
 Development defaults apply only when DJANGO_DEBUG=1; otherwise SECRET_KEY,
 DATABASE_URL, REDIS_URL and ALLOWED_HOSTS must be set or the process refuses to start.
+The one exception is a code-only command (manage.py CODE_ONLY_COMMANDS, e.g. makemigrations),
+which reads models and migrations and never serves, signs or touches data.
 """
 
 import os
@@ -15,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+CODE_ONLY = os.environ.get("IFO_CODE_ONLY") == "1"
 
 
 def env(name: str, dev_default: str | None = None) -> str:
     value = os.environ.get(name)
     if value:
         return value
-    if DEBUG and dev_default is not None:
+    if (DEBUG or CODE_ONLY) and dev_default is not None:
         return dev_default
     raise ImproperlyConfigured(f"Miljövariabeln {name} måste vara satt (DJANGO_DEBUG är inte 1).")
 

@@ -40,3 +40,14 @@ def test_production_refuses_to_start_without_a_required_variable(missing):
     )
     assert result.returncode != 0
     assert f"Miljövariabeln {missing} måste vara satt" in result.stderr
+
+
+def test_makemigrations_check_runs_on_a_bare_checkout_without_the_production_variables():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
