@@ -72,7 +72,7 @@ def close_month(*, by, month: datetime.date) -> MonthClosing:
                     raise ValidationError(f"{month_label(month).capitalize()} ligger före den senast stängda "
                                           f"månaden och kan inte stängas nu.")
                 raise ValidationError(f"Stäng först {month_label(expected)}: månader stängs i ordning.")
-            _bring_up_to_date(month)
+            rollup.rollup_through_locked(month)  # the frozen figures and the corrections in them are current
             closing = MonthClosing.objects.create(month=month, closed_by=by)
             forecast.store_forecast(closing)
             audit_record(user=by, action=AccessAction.CREATE, object_type="MonthClosing", object_id=closing.pk,
@@ -81,17 +81,6 @@ def close_month(*, by, month: datetime.date) -> MonthClosing:
     except IntegrityError:
         # The partial unique index is the last guard if the lock were ever bypassed.
         raise ValidationError(f"{month_label(month).capitalize()} är redan stängd.") from None
-
-
-def _bring_up_to_date(month: datetime.date) -> None:
-    """Recomputes the month and every dirty month up to it inside the closing transaction, so the
-    frozen figures and the corrections booked in it are current."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT month, seq FROM budget_dirtymonth WHERE month <= %s FOR UPDATE", [month])
-        seen = cur.fetchall()
-        months = sorted({m for m, _ in seen} | {month})
-        rollup._sync(cur, months, rollup.closed_months(cur))
-        rollup._clear_marks(cur, seen)
 
 
 def reopen_month(*, by, closing_id: int, reason: str) -> MonthClosing:

@@ -272,6 +272,17 @@ def _clear_marks(cur, seen) -> None:
         cur.execute("DELETE FROM budget_dirtymonth WHERE month = %s AND seq = %s", [month, seq])
 
 
+def rollup_through_locked(month: datetime.date) -> RollupResult:
+    """Inside a transaction that already holds ROLLUP_LOCK (month closing): recomputes `month` and every
+    dirty month up to it, so what is about to be frozen is current."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT month, seq FROM budget_dirtymonth WHERE month <= %s FOR UPDATE", [month])
+        seen = cur.fetchall()
+        result = _sync(cur, sorted({m for m, _ in seen} | {month}), closed_months(cur))
+        _clear_marks(cur, seen)
+    return result
+
+
 def rollup_dirty(limit: int = 120) -> RollupResult:
     """Recomputes every month PostgreSQL marks as dirty (at most `limit` per run)."""
     cap = _current_month_cap()

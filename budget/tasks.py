@@ -2,8 +2,6 @@
 retry (the work is one transaction under an advisory lock, and the dirty marks live in
 PostgreSQL, not in the message)."""
 
-import datetime
-
 from celery import shared_task
 
 from . import rollup
@@ -44,7 +42,3 @@ def reconcile(mark_current_month: bool = False) -> int:
     if due:
         rollup_dirty.delay()
     return due
-
-
-def month_label(d: datetime.date) -> str:
-    return d.strftime("%Y-%m")

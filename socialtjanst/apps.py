@@ -7,10 +7,5 @@ class SocialtjanstConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers this app's reports (socialtjanst.reporting); modules added by the statistics work.
-        from importlib import import_module
-        from importlib.util import find_spec
-
-        for module in ("socialtjanst.report_defs", "socialtjanst.report_defs_intake"):
-            if find_spec(module):
-                import_module(module)
+        # Registers this app's reports in socialtjanst.reporting (deadlines, intake_statistics).
+        from . import report_defs, report_defs_intake  # noqa: F401

@@ -18,13 +18,13 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from . import access, deadlines
 from .audit import audit_record
+from .identity import age_on
 from .models import (
     AccessAction,
     Case,
@@ -125,7 +125,7 @@ def investigations_without_valid_extension(investigations, as_of) -> list[PastDu
 def _is_child_at(started_on, birth_date, unit_target_group) -> bool:
     if birth_date is None:
         return unit_target_group == TargetGroup.CHILDREN
-    return relativedelta(started_on, birth_date).years < CHILD_UNDER
+    return age_on(birth_date, started_on) < CHILD_UNDER
 
 
 def child_investigations_without_interview(

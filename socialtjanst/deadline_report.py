@@ -39,6 +39,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, Q, QuerySet
 
 from . import access, deadlines
+from .identity import age_on
 from .models import (
     FAVOURABLE_DECISION_KINDS,
     Case,
@@ -260,7 +261,7 @@ def investigation_days_by_unit(cases: QuerySet[Case], start: datetime.date,
         "case__unit_id", "started_on", "completed_on", "case__person__birth_date")
     days: dict[int, list[int]] = defaultdict(list)
     for unit_id, started_on, completed_on, birth_date in rows:
-        if birth_date is not None and relativedelta(started_on, birth_date).years <= CHILD_MAX_AGE:
+        if birth_date is not None and age_on(birth_date, started_on) <= CHILD_MAX_AGE:
             days[unit_id].append((completed_on - started_on).days)
     return days
 

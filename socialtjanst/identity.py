@@ -58,3 +58,8 @@ def synthetic_id_number(birth_date: datetime.date, serial: int) -> str:
     birth_no = 980 + serial % 20
     short = f"{birth_date:%y%m%d}{birth_no:03d}"
     return f"{birth_date:%Y%m%d}-{birth_no:03d}{luhn_check_digit(short)}"
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    """Whole years of age on `day` (a person born 29 February turns a year older on 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
