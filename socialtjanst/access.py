@@ -71,6 +71,28 @@ def persons_for_user(user) -> QuerySet[Person]:
     return Person.objects.filter(Exists(visible_cases))
 
 
+def followup_cases_for_user(user) -> QuerySet[Case]:
+    """The cases a follow-up figure (deadline shares, intake statistics) may count: an enhetschef those
+    of their units, a controller every case (aggregates and case numbers only, never names), the
+    management command (user None) every case, anyone else none."""
+    if user is None:
+        return Case.objects.all()
+    if has_role(user, Role.ENHETSCHEF):
+        return cases_for_user(user)
+    if has_role(user, Role.CONTROLLER):
+        return Case.objects.all()
+    return Case.objects.none()
+
+
+def followup_units_for_user(user) -> QuerySet[Unit]:
+    """The units a follow-up can be narrowed to, by the same rule."""
+    if user is not None and has_role(user, Role.ENHETSCHEF):
+        return Unit.objects.filter(pk__in=user_unit_ids(user))
+    if user is None or has_role(user, Role.CONTROLLER):
+        return Unit.objects.all()
+    return Unit.objects.none()
+
+
 def case_get_for_user(user, pk) -> Case:
     try:
         return cases_for_user(user).select_related("person", "unit", "responsible").get(pk=pk)

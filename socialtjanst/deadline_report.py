@@ -26,7 +26,7 @@ never in two periods.
   left out.
 
 Scope: an enhetschef's own units; a controller's and the management command's every unit,
-with identity never shown (report_cases_for_user, shows_identity).
+with identity never shown (access.followup_cases_for_user, shows_identity).
 """
 
 import datetime
@@ -48,7 +48,6 @@ from .models import (
     Intervention,
     Investigation,
     InvestigationExtension,
-    Unit,
 )
 from .roles import Role
 
@@ -77,26 +76,6 @@ def shows_identity(user) -> bool:
     """Only an enhetschef sees who a case is about (masked by access.person_identity);
     a controller sees case numbers only."""
     return user is not None and access.has_role(user, Role.ENHETSCHEF)
-
-
-def report_cases_for_user(user) -> QuerySet[Case]:
-    """The cases a deadline figure may count: None (the command) and a controller all of them,
-    an enhetschef those of access.cases_for_user; anyone else none."""
-    if user is None:
-        return Case.objects.all()
-    if shows_identity(user):
-        return access.cases_for_user(user)
-    if access.has_role(user, Role.CONTROLLER):
-        return Case.objects.all()
-    return Case.objects.none()
-
-
-def report_units_for_user(user) -> QuerySet[Unit]:
-    if shows_identity(user):
-        return Unit.objects.filter(pk__in=access.user_unit_ids(user))
-    if user is None or access.has_role(user, Role.CONTROLLER):
-        return Unit.objects.all()
-    return Unit.objects.none()
 
 
 # --- periods ------------------------------------------------------------------------

@@ -45,7 +45,6 @@ from .models import (
     ReporterCategory,
     ScreeningOutcome,
     TargetGroup,
-    Unit,
 )
 from .roles import Role
 
@@ -87,24 +86,8 @@ def statistics_allowed(user) -> bool:
 
 def statistics_cases(user, unit_id: int | None = None) -> QuerySet[Case]:
     """The cases whose intakes, investigations and decisions the statistics count."""
-    if user is None:
-        cases = Case.objects.all()
-    elif access.has_role(user, Role.ENHETSCHEF):
-        cases = access.cases_for_user(user)
-    elif access.has_role(user, Role.CONTROLLER):
-        cases = Case.objects.all()
-    else:
-        cases = Case.objects.none()
+    cases = access.followup_cases_for_user(user)
     return cases.filter(unit_id=unit_id) if unit_id else cases
-
-
-def statistics_units(user) -> QuerySet[Unit]:
-    """Units a user may narrow the statistics to."""
-    if user is not None and access.has_role(user, Role.ENHETSCHEF):
-        return Unit.objects.filter(pk__in=access.user_unit_ids(user))
-    if statistics_allowed(user):
-        return Unit.objects.all()
-    return Unit.objects.none()
 
 
 def _intakes(cases, period: Period) -> QuerySet[Intake]:

@@ -8,6 +8,7 @@ mean over all investigations, not a mean of the units' means.
 
 from django.utils import timezone
 
+from . import access
 from . import deadline_report as dr
 from .reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
 
@@ -52,11 +53,11 @@ def _row(now: dict, last: dict) -> dict:
 
 def build(*, user, year: int, through_month: int | None, **_params) -> ReportResult:
     today = timezone.localdate()
-    cases = dr.report_cases_for_user(user)
+    cases = access.followup_cases_for_user(user)
     now_units, now_totals = _figures(cases, year, through_month, today)
     last_units, last_totals = _figures(cases, year - 1, through_month, today)
     rows = []
-    for unit in dr.report_units_for_user(user).order_by("name"):
+    for unit in access.followup_units_for_user(user).order_by("name"):
         rows.append({"unit": unit.code, "unit_name": unit.name,
                      **_row(now_units.get(unit.pk, {}), last_units.get(unit.pk, {}))})
     return ReportResult(rows=rows, totals=_row(now_totals, last_totals))

@@ -77,7 +77,7 @@ class DeadlineMissFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["unit"].queryset = dr.report_units_for_user(self.request.user)
+        self.filters["unit"].queryset = access.followup_units_for_user(self.request.user)
         self.form.fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
 
     def keep(self, queryset, name, value):
@@ -126,7 +126,7 @@ def _misses(request, kind):
         raise Http404("Sidan finns inte.")
     _require_viewer(request.user)
     year, month = period_from_request(request)
-    cases = dr.report_cases_for_user(request.user).select_related("unit")
+    cases = access.followup_cases_for_user(request.user).select_related("unit")
     miss_filter = DeadlineMissFilter(request.GET, queryset=cases, request=request)
     start, end = dr.period_bounds(year, month)
     today = timezone.localdate()
@@ -179,7 +179,7 @@ def _ivo(request):
         start, end = quarter_bounds(year, quarter)
     except ValueError:
         raise Http404("Ogiltig period.") from None
-    cases = dr.report_cases_for_user(request.user).select_related("unit")
+    cases = access.followup_cases_for_user(request.user).select_related("unit")
     rows = ivo_rows(cases, year=year, quarter=quarter, today=today)
     identity = dr.shows_identity(request.user)
     table_rows = [

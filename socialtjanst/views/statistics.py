@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import render
 
+from .. import access
 from .. import intake_statistics as stats
 from ..audit import audit_record
 from ..models import AccessAction, TargetGroup
@@ -130,7 +131,7 @@ def intake_statistics_page(request):
     if not stats.statistics_allowed(user):
         raise Http404("Sidan finns inte.")
     year, month = period_from_request(request)
-    units = stats.statistics_units(user)
+    units = access.followup_units_for_user(user)
     unit_id = _unit_from_request(request, units)
     statistics = stats.intake_statistics(user=user, year=year, through_month=month, unit_id=unit_id)
     audit_record(user=user, action=AccessAction.LIST, object_type="Statistik:anmalningar",

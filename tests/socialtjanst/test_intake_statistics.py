@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from socialtjanst import access
 from socialtjanst import intake_statistics as stats
 from socialtjanst.models import Decision, Intake, Investigation, Screening
 from tests.factories import CaseFactory, PersonFactory, UserFactory
@@ -186,7 +187,7 @@ def test_enhetschef_counts_own_units_and_may_narrow_to_one_of_them(units, enhets
     assert stats.report_rows(user=controller, year=2024)[1]["reports"] == 2
     assert stats.report_rows(user=controller, year=2024, unit_id=units["other"].pk)[1]["reports"] == 1
     assert stats.report_rows(user=handlaggare, year=2024)[1]["reports"] == 0
-    assert list(stats.statistics_units(enhetschef)) == [units["own"]]
+    assert list(access.followup_units_for_user(enhetschef)) == [units["own"]]
 
 
 @pytest.mark.django_db
