@@ -38,7 +38,7 @@ def placement_years_by_cost_centre(year: int) -> dict[str, Decimal]:
         cur.execute(
             f"SELECT c.code, SUM(f.care_days) FROM ({rollup.FRESH_SQL}) f "
             "JOIN budget_costcentre c ON c.id = f.cost_centre_id GROUP BY c.code",
-            {"months": rollup.year_months(year)},
+            rollup.fresh_params(rollup.year_months(year)),
         )
         return {code: Decimal(days) / days_in_year(year) for code, days in cur.fetchall() if days}
 

@@ -74,6 +74,58 @@ CARE_DAYS_SQL = (
 )
 
 
+# A date range [x, y) splits by month into at most three parts: a head in x's month when x is not the
+# 1st, whole months [first_whole_month(x), month_of(y)), and a tail in y's month when y is not the 1st.
+# The monthly roll-up counts whole months by running sums and only heads and tails one by one
+# (make bench); month_parts() is the Python twin, checked against this SQL in tests/placements/test_days.py.
+MONTH_OF_SQL = "date_trunc('month', ({d})::timestamp)::date"
+FIRST_WHOLE_MONTH_SQL = "date_trunc('month', ({d} - 1)::timestamp + interval '1 month')::date"
+# With whole_from = FIRST_WHOLE_MONTH_SQL(x) and whole_to = MONTH_OF_SQL(y) as columns:
+HEAD_WHERE_SQL = "{x} < {whole_from}"
+HEAD_DAYS_SQL = "(LEAST({y}, {whole_from}) - {x})"
+TAIL_WHERE_SQL = "{y} > {whole_to} AND {whole_to} >= {whole_from}"
+TAIL_DAYS_SQL = "({y} - GREATEST({x}, {whole_to}))"
+
+
+def month_of_sql(d: str) -> str:
+    return MONTH_OF_SQL.format(d=d)
+
+
+def first_whole_month_sql(d: str) -> str:
+    return FIRST_WHOLE_MONTH_SQL.format(d=d)
+
+
+def month_parts_sql(x: str, y: str, whole_from: str, whole_to: str) -> dict[str, str]:
+    """SQL for the head and tail of [x, y): where they exist, their month and their days."""
+    args = {"x": x, "y": y, "whole_from": whole_from, "whole_to": whole_to}
+    return {
+        "head_where": HEAD_WHERE_SQL.format(**args), "head_month": month_of_sql(x),
+        "head_days": HEAD_DAYS_SQL.format(**args),
+        "tail_where": TAIL_WHERE_SQL.format(**args), "tail_month": whole_to,
+        "tail_days": TAIL_DAYS_SQL.format(**args),
+    }
+
+
+def month_start(d: datetime.date) -> datetime.date:
+    return d.replace(day=1)
+
+
+def first_whole_month(d: datetime.date) -> datetime.date:
+    """The first month that begins on or after d."""
+    if d.day == 1:
+        return d
+    return (d.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def month_parts(x: datetime.date, y: datetime.date) -> tuple[
+        tuple[datetime.date, int] | None, tuple[datetime.date, datetime.date], tuple[datetime.date, int] | None]:
+    """[x, y) (x < y) as (head, whole months [from, to), tail); head and tail are (month, days) or None."""
+    whole_from, whole_to = first_whole_month(x), month_start(y)
+    head = (month_start(x), (min(y, whole_from) - x).days) if x < whole_from else None
+    tail = (whole_to, (y - max(x, whole_to)).days) if y > whole_to and whole_to >= whole_from else None
+    return head, (whole_from, whole_to), tail
+
+
 def care_period_sql(start: str, end: str) -> str:
     return CARE_PERIOD_SQL.format(start=start, end=end)
 

@@ -5,7 +5,17 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from placements.days import care_days, care_days_in_month, care_days_sql, care_period_sql, month_bounds
+from placements.days import (
+    care_days,
+    care_days_in_month,
+    care_days_sql,
+    care_period_sql,
+    first_whole_month_sql,
+    month_bounds,
+    month_of_sql,
+    month_parts,
+    month_parts_sql,
+)
 from placements.models import Placement
 from tests.placements.factories import PlacementFactory
 
@@ -83,3 +93,59 @@ def test_the_stored_period_column_is_the_same_rule():
             cur.execute(sql, {"ps": ps, "pe": pe})
             for start, end, days in cur.fetchall():
                 assert days == care_days(start, end, ps, pe)
+
+
+# --- a range split by month: the monthly roll-up's whole months and partial months ----------------------------
+
+@st.composite
+def _ranges(draw):
+    x = draw(_dates)
+    y = draw(st.one_of(_dates, st.sampled_from([1, 2, 27, 28, 29, 30, 31, 32]).map(lambda n: x + datetime.timedelta(n)))
+             .filter(lambda d: d > x))
+    return x, y
+
+
+def _months_between(x, y):
+    month = x.replace(day=1)
+    while month < y:
+        yield month
+        month = month_bounds(month.year, month.month)[1]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_ranges())
+def test_head_whole_months_and_tail_count_every_day_of_the_range_once(case):
+    x, y = case
+    head, (whole_from, whole_to), tail = month_parts(x, y)
+    by_month = {m: 0 for m in _months_between(x, y)}
+    for part in (head, tail):
+        if part:
+            assert 0 < part[1] < (month_bounds(part[0].year, part[0].month)[1] - part[0]).days  # never whole
+            by_month[part[0]] += part[1]
+    for m in _months_between(whole_from, whole_to):
+        by_month[m] += (month_bounds(m.year, m.month)[1] - m).days
+    assert by_month == {m: care_days(x, y, *month_bounds(m.year, m.month)) for m in by_month}
+    assert head is None or tail is None or head[0] < tail[0]
+
+
+@pytest.mark.django_db
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_ranges())
+def test_python_and_sql_split_a_range_by_month_alike(case):
+    x, y = case
+    parts = month_parts_sql("x", "y", "whole_from", "whole_to")
+    sql = (
+        f"SELECT whole_from, whole_to, CASE WHEN {parts['head_where']} THEN {parts['head_month']} END,"
+        f" CASE WHEN {parts['head_where']} THEN {parts['head_days']} END,"
+        f" CASE WHEN {parts['tail_where']} THEN {parts['tail_month']} END,"
+        f" CASE WHEN {parts['tail_where']} THEN {parts['tail_days']} END"
+        f" FROM (SELECT x, y, {first_whole_month_sql('x')} AS whole_from, {month_of_sql('y')} AS whole_to"
+        " FROM (SELECT %(x)s::date AS x, %(y)s::date AS y) r) s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, {"x": x, "y": y})
+        whole_from, whole_to, head_month, head_days, tail_month, tail_days = cur.fetchone()
+    head, whole, tail = month_parts(x, y)
+    assert (whole_from, whole_to) == whole
+    assert ((head_month, head_days) if head_month else None) == head
+    assert ((tail_month, tail_days) if tail_month else None) == tail
