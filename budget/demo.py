@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import rollup
+from . import fresh, rollup
 from .budgeting import days_in_year
 from .models import Budget, CostCentre, VolumeUnit
 
@@ -36,9 +36,9 @@ def placement_years_by_cost_centre(year: int) -> dict[str, Decimal]:
     statement (its day count and cost-centre resolution) without writing any facts."""
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT c.code, SUM(f.care_days) FROM ({rollup.FRESH_SQL}) f "
+            f"SELECT c.code, SUM(f.care_days) FROM ({fresh.FRESH_SQL}) f "
             "JOIN budget_costcentre c ON c.id = f.cost_centre_id GROUP BY c.code",
-            rollup.fresh_params(rollup.year_months(year)),
+            fresh.fresh_params(rollup.year_months(year)),
         )
         return {code: Decimal(days) / days_in_year(year) for code, days in cur.fetchall() if days}
 

@@ -15,7 +15,7 @@ from django.db.models import Sum
 
 from placements.days import care_days_sql
 
-from . import rollup
+from . import fresh, rollup
 from .models import ForecastAdjustment, ForecastLine, MonthClosing, MonthlyFact
 
 ONGOING_SQL = f"""
@@ -23,7 +23,7 @@ WITH months AS (
   SELECT m::date AS month_start, (m::date + interval '1 month')::date AS month_end
   FROM generate_series(%(from)s::date, %(last)s::date, interval '1 month') AS m
 ),
-{rollup.MAPPED_CTE},
+{fresh.MAPPED_CTE},
 active AS (
   SELECT p.id, p.care_type_id, p.cost_centre, p.period, price.daily_price, price.monthly_amount
   FROM placements_placement p
@@ -34,13 +34,13 @@ active AS (
   ) price ON true
   WHERE p.voided_reason = '' AND p.period @> %(as_of)s::date
 )
-SELECT {rollup.COST_CENTRE_SQL} AS cost_centre_id, a.care_type_id,
+SELECT {fresh.COST_CENTRE_SQL} AS cost_centre_id, a.care_type_id,
        SUM(round(COALESCE(a.daily_price * d.days, 0)
                  + COALESCE(a.monthly_amount * d.days / (mo.month_end - mo.month_start), 0), 2)) AS cost
 FROM active a
 JOIN months mo ON a.period && daterange(mo.month_start, mo.month_end, '[)')
 CROSS JOIN LATERAL (SELECT {care_days_sql("a.period", "mo.month_start", "mo.month_end")} AS days) d
-{rollup.COST_CENTRE_JOINS.format(p="a", month="mo.month_start")}
+{fresh.COST_CENTRE_JOINS.format(p="a", month="mo.month_start")}
 GROUP BY 1, 2
 """
 

@@ -30,7 +30,7 @@ from socialtjanst.reporting import ReportResult
 from socialtjanst.roles import Role
 
 from . import deviations as dv
-from . import rollup
+from . import fresh, rollup
 from .budgeting import amount_for_period, days_through, volume_for_period
 from .models import Budget, CostCentre, MonthlyFact, VolumeUnit
 
@@ -114,11 +114,11 @@ def _add(into: dict, other: dict) -> dict:
 
 PROVIDERS_SQL = f"""
 WITH months AS (SELECT %(month)s::date AS month_start),
-{rollup.MAPPED_CTE}
-SELECT DISTINCT {rollup.COST_CENTRE_SQL} AS cost_centre_id, p.care_type_id, p.provider_id
+{fresh.MAPPED_CTE}
+SELECT DISTINCT {fresh.COST_CENTRE_SQL} AS cost_centre_id, p.care_type_id, p.provider_id
 FROM placements_placement p
 JOIN placements_caretype ct ON ct.id = p.care_type_id
-{rollup.COST_CENTRE_JOINS.format(p="p", month="%(month)s::date")}
+{fresh.COST_CENTRE_JOINS.format(p="p", month="%(month)s::date")}
 WHERE p.voided_reason = '' AND ct.regime = 'kopt' AND p.provider_id IS NOT NULL AND p.period @> %(day)s::date
 """
 

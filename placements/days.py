@@ -110,6 +110,12 @@ def month_start(d: datetime.date) -> datetime.date:
     return d.replace(day=1)
 
 
+def add_months(d: datetime.date, n: int) -> datetime.date:
+    """The first day of the month n months after d's (n may be negative)."""
+    index = d.year * 12 + d.month - 1 + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def first_whole_month(d: datetime.date) -> datetime.date:
     """The first month that begins on or after d."""
     if d.day == 1:

@@ -129,6 +129,23 @@ def test_a_closed_months_facts_cannot_be_changed_in_the_database(controller):
     assert MonthlyFact.objects.get(booking_month=D(2024, 1, 1)).cost == Decimal("31000.00")
 
 
+def test_months_are_computed_in_runs_of_consecutive_months():
+    assert rollup.month_blocks([D(2024, 3, 1), D(2023, 12, 1), D(2024, 1, 1), D(2024, 2, 1), D(2024, 6, 1)]) == [
+        [D(2023, 12, 1), D(2024, 1, 1), D(2024, 2, 1), D(2024, 3, 1)], [D(2024, 6, 1)]]
+
+
+@pytest.mark.django_db
+def test_months_apart_are_computed_as_if_each_stood_alone():
+    p = PlacementFactory(start_on=D(2023, 11, 10), end_on=D(2024, 3, 20), care_type=care_type("HVB_BOU"))
+    PricePeriodFactory(placement=p, valid_from=D(2023, 11, 10), valid_to=D(2024, 1, 15), daily_price=Decimal("3100"))
+    PricePeriodFactory(placement=p, valid_from=D(2024, 1, 15), valid_to=None, daily_price=Decimal("3300"))
+    apart = [D(2023, 11, 1), D(2024, 1, 1), D(2024, 3, 1)]
+    rollup.rollup_months(apart)
+    assert facts_by_origin(apart) == reference_in(apart)
+    assert month_row(D(2024, 1, 1), "HVB_BOU")["cost"] == 14 * Decimal("3100") + 17 * Decimal("3300")
+    assert month_row(D(2024, 3, 1), "HVB_BOU")["care_days"] == 19
+
+
 # --- the reference as oracle, closings and corrections included ------------------------------------
 
 CARE_CODES = ["HVB_BOU", "FH_EGET", "SIS_LVU", "KONTAKTFAMILJ", "OPPENVARD_EXTERN_BOU"]
