@@ -1,188 +1,44 @@
 """The controller's follow-up reports of shared/formats.md ('Report exports'): `placement_days`,
 `volume_followup`, `cost_centres` and `purchases` (registered in budget/report_defs.py).
 
-Actual days and cost come only from the monthly facts (budget/rollup.py), by BOOKING month:
-what the ledger shows, so a correction of a closed month counts in the month it was booked in
-('varav efterregistrering': rows whose origin month differs from the booking month). A period is
-January..through_month (None = the whole year); last year is the same months of year − 1.
-Budgets are split over months only by budget/budgeting.py, and every formula (deviation,
-volume/price effect, key figures) is budget/deviations.py's. The period budget of each Budget
-row is rounded to the öre before it is summed, so every report shows the same budget.
-
-Placements are read for two figures only, each through one selector below: the number of
-distinct external providers with an active placement on the last day of the period, and the
-mean placement time of placements ended in the period.
+What they read (period, facts by booking month, period budgets, the two figures taken from
+placements) is budget/report_data.py's; every formula (deviation, volume/price effect, key
+figures) is budget/deviations.py's. This module only shapes rows and totals.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db import connection
-from django.db.models import F, Q, Sum
-
-from placements.days import care_end
-from placements.models import CareType, Placement
+from placements.models import CareType
 from socialtjanst import access
 from socialtjanst.reporting import ReportResult
 from socialtjanst.roles import Role
 
 from . import deviations as dv
-from . import fresh, rollup
-from .budgeting import amount_for_period, days_through, volume_for_period
-from .models import Budget, CostCentre, MonthlyFact, VolumeUnit
+from .models import Budget, CostCentre
+from .report_data import (
+    Period,
+    actual_volume,
+    add_figures,
+    budget_cost,
+    budget_days,
+    budget_volume,
+    budgets_for,
+    correction_months,
+    external_providers_on,
+    facts_by,
+    zero_figures,
+)
 
-DAY_UNITS = (VolumeUnit.CARE_DAYS, VolumeUnit.DAYS)
 NO_COST_CENTRE_NAME = "Utan verksamhet"
-MEASURES = ("care_days", "cost", "persons", "started", "corrections_cost", "corrections_days")
 
 
 def may_view(user) -> bool:
     """The budget reports and the follow-up page are the controller's. They hold no names, but the
     facts have no unit dimension, so an enhetschef could not be limited to the own units: not shown."""
     return user is not None and access.has_role(user, Role.CONTROLLER)
-
-
-@dataclass(frozen=True)
-class Period:
-    year: int
-    through_month: int | None = None
-
-    @property
-    def first_month(self) -> datetime.date:
-        return datetime.date(self.year, 1, 1)
-
-    @property
-    def last_month(self) -> datetime.date:
-        return datetime.date(self.year, self.through_month or 12, 1)
-
-    @property
-    def last_day(self) -> datetime.date:
-        return rollup.add_months(self.last_month, 1) - datetime.timedelta(days=1)
-
-    @property
-    def days(self) -> int:
-        return days_through(self.year, self.through_month)
-
-    def last_year(self) -> "Period":
-        return Period(self.year - 1, self.through_month)
-
-
-# --- selectors: facts ---------------------------------------------------------------------------
-
-
-def _booked(period: Period):
-    return MonthlyFact.objects.filter(booking_month__gte=period.first_month, booking_month__lte=period.last_month)
-
-
-def facts_by(period: Period, *fields: str) -> dict[tuple, dict]:
-    """Sums of the facts booked in the period per `fields`, with 'varav efterregistrering'."""
-    correction = ~Q(origin_month=F("booking_month"))
-    rows = _booked(period).values(*fields).annotate(
-        sum_care_days=Sum("care_days"), sum_cost=Sum("cost"), sum_persons=Sum("persons"),
-        sum_started=Sum("started"), sum_corrections_cost=Sum("cost", filter=correction),
-        sum_corrections_days=Sum("care_days", filter=correction),
-    )
-    return {tuple(r[f] for f in fields): {**_zero(), **{m: r[f"sum_{m}"] for m in MEASURES
-                                                        if r[f"sum_{m}"] is not None}}
-            for r in rows}
-
-
-def correction_months(period: Period, *fields: str) -> dict[tuple, list[datetime.date]]:
-    """The origin months of the corrections booked in the period, per `fields`."""
-    rows = (_booked(period).exclude(origin_month=F("booking_month"))
-            .values(*fields, "origin_month").distinct().order_by("origin_month"))
-    found: dict[tuple, list] = defaultdict(list)
-    for r in rows:
-        found[tuple(r[f] for f in fields)].append(r["origin_month"])
-    return found
-
-
-def _zero() -> dict:
-    return {**dict.fromkeys(MEASURES, 0), "cost": Decimal("0.00"), "corrections_cost": Decimal("0.00")}
-
-
-def _add(into: dict, other: dict) -> dict:
-    for m in MEASURES:
-        into[m] += other.get(m, 0)
-    return into
-
-
-# --- selectors: placements (two figures only) ----------------------------------------------------
-
-PROVIDERS_SQL = f"""
-WITH months AS (SELECT %(month)s::date AS month_start),
-{fresh.MAPPED_CTE}
-SELECT DISTINCT {fresh.COST_CENTRE_SQL} AS cost_centre_id, p.care_type_id, p.provider_id
-FROM placements_placement p
-JOIN placements_caretype ct ON ct.id = p.care_type_id
-{fresh.COST_CENTRE_JOINS.format(p="p", month="%(month)s::date")}
-WHERE p.voided_reason = '' AND ct.regime = 'kopt' AND p.provider_id IS NOT NULL AND p.period @> %(day)s::date
-"""
-
-
-def external_providers_on(day: datetime.date) -> list[tuple[int | None, int, int]]:
-    """(cost centre, care type, provider) of every live placement of a bought care type (regime 'kopt')
-    active on `day` (Placement.period contains it), the cost centre resolved as the roll-up does."""
-    with connection.cursor() as cur:
-        cur.execute(PROVIDERS_SQL, {"day": day, "month": day.replace(day=1)})
-        return [tuple(r) for r in cur.fetchall()]
-
-
-def ended_placement_days(period: Period) -> dict[int, list[int]]:
-    """Per care type: the length in days (placements/days.py) of each live placement that ended in the
-    period (its end date, the day the person left, in January..the last day of the period)."""
-    rows = (Placement.objects.filter(voided_reason="", end_on__gte=period.first_month, end_on__lte=period.last_day)
-            .values_list("care_type_id", "start_on", "end_on"))
-    found: dict[int, list[int]] = defaultdict(list)
-    for care_type_id, start, end in rows:
-        found[care_type_id].append((care_end(start, end) - start).days)
-    return found
-
-
-# --- budgets -------------------------------------------------------------------------------------
-
-
-def budgets_for(year: int) -> list[Budget]:
-    return list(Budget.objects.filter(year=year).select_related("cost_centre", "care_type")
-                .prefetch_related("month_shares"))
-
-
-def budget_cost(budget: Budget, period: Period) -> Decimal:
-    """The period's share of the budget amount (budgeting.amount_for_period), to the öre."""
-    return dv.to_ore(amount_for_period(budget, period.through_month))
-
-
-def budget_days(budget: Budget, period: Period) -> Fraction | None:
-    """Budgeted care days in the period: årsplaceringar × days in the period, or dygn/dagar as spread."""
-    if budget.volume is None:
-        return None
-    if budget.volume_unit == VolumeUnit.PLACEMENT_YEARS:
-        return Fraction(budget.volume) * period.days
-    if budget.volume_unit in DAY_UNITS:
-        return Fraction(volume_for_period(budget, period.through_month))
-    return None
-
-
-def budget_volume(budget: Budget, period: Period) -> Fraction:
-    """The budget volume in its own unit for the period (årsplaceringar are a rate and not spread)."""
-    return Fraction(volume_for_period(budget, period.through_month))
-
-
-def actual_volume(unit: str, figures: dict, period: Period) -> Fraction:
-    """Actual volume in a budget's unit, from the facts booked in the period:
-    årsplacering = care days ÷ days in the period; dygn / dagar = care days; hushåll = the months' numbers
-    of persons added up (household-months, as budgeting spreads a hushåll volume over the months);
-    inflöde = placements started."""
-    if unit == VolumeUnit.PLACEMENT_YEARS:
-        return dv.placement_years_exact(figures["care_days"], period.days)
-    if unit in DAY_UNITS:
-        return Fraction(figures["care_days"])
-    if unit == VolumeUnit.HOUSEHOLDS:
-        return Fraction(figures["persons"])
-    return Fraction(figures["started"])
 
 
 # --- shared row helpers ----------------------------------------------------------------------------
@@ -248,7 +104,7 @@ def placement_days(*, user, year: int, through_month: int | None, **_params) -> 
     ids = {k[0] for k in now} | {k[0] for k in last} | set(budget_cost_by)
     rows = []
     for ct in CareType.objects.filter(pk__in=ids).order_by("target_group", "code"):
-        fig, prev = now.get((ct.pk,), _zero()), last.get((ct.pk,), _zero())
+        fig, prev = now.get((ct.pk,), zero_figures()), last.get((ct.pk,), zero_figures())
         days_b = budget_days_by.get(ct.pk)
         row = {
             "care_type": ct.code, "care_type_name": ct.name,
@@ -294,10 +150,10 @@ def _volume_groups(budgets: list[Budget]) -> dict[tuple[int, str], list[Budget]]
 
 def _scope_figures(by_cc_ct: dict[tuple, dict], cost_centre_id, care_type_ids: set | None) -> dict:
     """The facts of a cost centre, limited to `care_type_ids` (None = all of its care types)."""
-    total = _zero()
+    total = zero_figures()
     for (cc, ct), fig in by_cc_ct.items():
         if cc == cost_centre_id and (care_type_ids is None or ct in care_type_ids):
-            _add(total, fig)
+            add_figures(total, fig)
     return total
 
 
@@ -378,17 +234,17 @@ def cost_centres(*, user, year: int, through_month: int | None, **_params) -> Re
     ids |= {k[0] for k in now} | {k[0] for k in same_period_last} | {k[0] for k in full_last}
     rows = []
     for cc_id in sorted(ids, key=lambda pk: (pk is None, names[pk][0])):
-        fig = now.get((cc_id,), _zero())
+        fig = now.get((cc_id,), zero_figures())
         own = budgets.get(cc_id, [])
         cost_b = sum((budget_cost(b, period) for b in own), Decimal("0.00"))
         budget_year = sum((b.amount for b in own), Decimal("0.00"))
         forecast = None if forecasts is None else forecasts.get(cc_id, Decimal("0.00"))
         row = {
             "cost_centre": names[cc_id][0], "cost_centre_name": names[cc_id][1],
-            "cost_last_year": full_last.get((cc_id,), _zero())["cost"],
+            "cost_last_year": full_last.get((cc_id,), zero_figures())["cost"],
             "budget_year": budget_year,
             "deviation_percent": dv.deviation_percent(cost_b, fig["cost"]),
-            "cost_last_year_same_period": same_period_last.get((cc_id,), _zero())["cost"],
+            "cost_last_year_same_period": same_period_last.get((cc_id,), zero_figures())["cost"],
             "forecast": forecast,
             "forecast_deviation": None if forecast is None else dv.deviation(budget_year, forecast),
             "corrections_cost": fig["corrections_cost"],
@@ -423,11 +279,11 @@ def purchases(*, user, year: int, through_month: int | None, **_params) -> Repor
     names = _cost_centre_names()
     rows = []
     for cc_id, ct_id in sorted(keys, key=lambda k: (names[k[0]][0], care_types[k[1]].code)):
-        cost = now.get((cc_id, ct_id, "kopt"), _zero())["cost"]
+        cost = now.get((cc_id, ct_id, "kopt"), zero_figures())["cost"]
         rows.append({
             "care_type": care_types[ct_id].code, "care_type_name": care_types[ct_id].name,
             "cost_centre": names[cc_id][0], "cost_centre_name": names[cc_id][1],
-            "cost": cost, "cost_last_year": last.get((cc_id, ct_id, "kopt"), _zero())["cost"],
+            "cost": cost, "cost_last_year": last.get((cc_id, ct_id, "kopt"), zero_figures())["cost"],
             "category_cost": category_cost.get(cc_id, Decimal("0.00")),
             "share": dv.share(cost, category_cost.get(cc_id, 0)),
             "providers": len(providers.get((cc_id, ct_id), ())),

@@ -1,5 +1,6 @@
 """The controller's follow-up page: links to the four budget reports and, per care type, month-by-month
-charts of this year against last year (cost, care days, average placed), each with a Swedish table.
+charts of this year against last year (cost, care days, average placed), each with a Swedish table, and
+the mean placement time of the placements ended in the period.
 
 Charts are server-rendered inline SVG with presentation attributes only (fill, stroke, ...): the
 Content-Security-Policy allows no script and no inline style (style-src 'self'), so neither a
@@ -20,6 +21,7 @@ from socialtjanst.views.reports import MONTHS, format_value, period_from_request
 
 from .. import deviations as dv
 from .. import reports
+from ..report_data import Period, ended_placement_days
 
 REPORT_NAMES = ("placement_days", "volume_followup", "cost_centres", "purchases")
 MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -123,6 +125,22 @@ def care_type_section(care_type: CareType, series: dict, year: int, months: int)
     return {"care_type": care_type, "charts": charts, "rows": rows, "has_corrections": bool(corrections)}
 
 
+def placement_time_rows(period: Period) -> list[dict]:
+    """Genomsnittlig placeringstid (shared/domain.md §7) per care type: placements ended in the period,
+    this year against the same months last year."""
+    now, last = ended_placement_days(period), ended_placement_days(period.last_year())
+    rows = []
+    for ct in CareType.objects.filter(pk__in=set(now) | set(last)).order_by("target_group", "code"):
+        rows.append({
+            "care_type": ct.name,
+            "ended": format_value(len(now.get(ct.pk, [])), reporting.INT),
+            "mean_days": format_value(dv.mean_days(now.get(ct.pk, [])), reporting.DECIMAL),
+            "ended_last_year": format_value(len(last.get(ct.pk, [])), reporting.INT),
+            "mean_days_last_year": format_value(dv.mean_days(last.get(ct.pk, [])), reporting.DECIMAL),
+        })
+    return rows
+
+
 def followup(request):
     if not reports.may_view(request.user):
         raise Http404("Sidan finns inte.")
@@ -131,12 +149,15 @@ def followup(request):
     series = reports.monthly_series(year, month)
     sections = [care_type_section(ct, series[ct.pk], year, months)
                 for ct in CareType.objects.filter(pk__in=list(series)).order_by("target_group", "code")]
+    placement_times = placement_time_rows(Period(year, month))
     audit_record(user=request.user, action=AccessAction.LIST, object_type="Uppföljning",
                  criteria={"year": year, "month": month})
     return render(request, "budget/followup.html", {
         "year": year, "month": month, "last_year": year - 1, "sections": sections,
+        "placement_times": placement_times,
         "reports": [reporting.get_report(name) for name in REPORT_NAMES],
         "months": list(enumerate(MONTHS, start=1)),
         "period_label": f"januari–{MONTHS[month - 1]} {year}" if month else f"helår {year}",
+        "period_end_label": MONTHS[months - 1],
         "colours": {"now": THIS_YEAR_COLOUR, "last": LAST_YEAR_COLOUR, "correction": CORRECTION_COLOUR},
     })

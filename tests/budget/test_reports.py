@@ -182,7 +182,7 @@ def test_mean_placement_time_of_placements_ended_in_the_period():
     PlacementFactory(care_type=hvb, start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 5, 1))
     fact(datetime.date(2024, 1, 1), "HVB_BOU", days=10, cost="35000.00")
     from budget import deviations as dv
-    from budget.reports import Period, ended_placement_days
+    from budget.report_data import Period, ended_placement_days
 
     # Read live from the placements, so it is not a column of the month report (which must stay reproducible).
     ended = ended_placement_days(Period(2024, 2))

@@ -105,3 +105,21 @@ def test_report_pages_and_xlsx_downloads_for_the_controller(name, controller, fa
 def test_invalid_period_is_404(controller):
     assert login(controller).get(URL, {"year": "abc"}).status_code == 404
     assert login(controller).get(URL, {"year": 2024, "month": 13}).status_code == 404
+
+
+def test_the_page_shows_the_mean_placement_time_of_placements_ended_in_the_period(controller):
+    from tests.placements.factories import PlacementFactory
+
+    hvb = care_type("HVB_BOU")
+    PlacementFactory(care_type=hvb, start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 1, 11))  # 10
+    PlacementFactory(care_type=hvb, start_on=datetime.date(2023, 12, 1), end_on=datetime.date(2024, 2, 1))  # 62
+    PlacementFactory(care_type=hvb, start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 5, 1))  # later
+    PlacementFactory(care_type=hvb, start_on=datetime.date(2022, 11, 1), end_on=datetime.date(2023, 2, 10))  # 101
+    html = login(controller).get(URL, {"year": 2024, "month": 2}).content.decode().replace("\xa0", " ")
+    section = html[html.index('id="placeringstid"'):]
+    section = section[:section.index("</section>")]
+    assert "utskrivningsdag januari–februari" in section
+    row = section[section.index(hvb.name):]
+    row = row[:row.index("</tr>")]
+    cells = [c.split("</td>")[0] for c in row.split('<td class="num">')[1:]]
+    assert cells == ["2", "36,0", "1", "101,0"]  # (10 + 62) ÷ 2 this year; last year's January–February: 101
