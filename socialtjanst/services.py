@@ -50,7 +50,24 @@ def person_register(
     )
     if created:
         audit_person(user=by, action=AccessAction.CREATE, person=person)
+    elif protected_identity and not person.protected_identity:
+        # Marking a known person as protected is always the safe direction; a registration never lowers it.
+        _bump_version(Person, person.pk, person.version, {"protected_identity": True})
+        person.refresh_from_db()
+        audit_person(user=by, action=AccessAction.CHANGE, person=person)
     return person, created
+
+
+EXISTING_PERSON_NOTE = (
+    "Personnumret finns redan registrerat. Uppgifterna i registret användes; namnet du skrev sparades inte. "
+    "Ändra personuppgifter på personens sida."
+)
+
+
+def typed_name_differs(person: Person, first_name: str, last_name: str) -> bool:
+    """For a person found by number: did the user type another name than the registered one?"""
+    typed = (first_name.strip().casefold(), last_name.strip().casefold())
+    return any(typed) and typed != (person.first_name.casefold(), person.last_name.casefold())
 
 
 @transaction.atomic

@@ -98,8 +98,9 @@ def intake_create(request):
     if request.method == "POST" and "save" in request.POST and form.is_valid():
         data = form.cleaned_data
         try:
+            created = True
             if data["id_number"]:
-                person, _ = services.person_register(
+                person, created = services.person_register(
                     by=request.user, id_number=data["id_number"], first_name=data["first_name"] or "Okänt",
                     last_name=data["last_name"] or "Okänt",
                 )
@@ -118,6 +119,8 @@ def intake_create(request):
             form.add_error(None, exc)
         else:
             messages.success(request, f"Anmälan är registrerad (nr {intake.pk}).")
+            if not created and services.typed_name_differs(person, data["first_name"], data["last_name"]):
+                messages.info(request, services.EXISTING_PERSON_NOTE)
             return redirect("socialtjanst:intake_detail", pk=intake.pk)
     return render(request, "socialtjanst/intake_form.html", {
         "form": form, "earlier": earlier, "looked_up": bool(lookup),

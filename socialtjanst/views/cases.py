@@ -130,12 +130,14 @@ def case_create(request):
     form = CaseOpenForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person, _ = services.person_register(
+        person, created = services.person_register(
             by=request.user, id_number=data["id_number"], first_name=data["first_name"],
             last_name=data["last_name"], address=data["address"], protected_identity=data["protected_identity"],
         )
         case = services.case_open(by=request.user, person=person, unit=data["unit"], opened_on=data["opened_on"])
         messages.success(request, f"Ärende {case.pk} är öppnat.")
+        if not created and services.typed_name_differs(person, data["first_name"], data["last_name"]):
+            messages.info(request, services.EXISTING_PERSON_NOTE)
         return redirect(case)
     return render(request, "socialtjanst/case_form.html", {"form": form})
 

@@ -77,3 +77,17 @@ def test_another_units_intake_is_not_found(client_h, units, other_case, handlagg
     assert client_h.post(f"/anmalningar/{intake.pk}/forhandsbedomning/", {
         "decided_on": "2026-11-10", "outcome": "inleda", "track": "andra_linjen"}).status_code == 404
     assert not Screening.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_second_report_with_another_spelling_keeps_the_registered_name_and_says_so(client_h, units):
+    id_number = next_id_number(datetime.date(2015, 8, 8))
+    register(client_h, units["own"], id_number=id_number, first_name="Alva", last_name="Andersson")
+    response = register(client_h, units["own"], id_number=id_number, first_name="Alwa", last_name="Andersson")
+    page = client_h.get(response["Location"]).content.decode()
+    assert "Personnumret finns redan registrerat" in page
+    assert {(i.case.person.first_name, i.case.person.last_name) for i in Intake.objects.all()} == {
+        ("Alva", "Andersson")}
+    # The same name (in any case) is no news and gets no note.
+    response = register(client_h, units["own"], id_number=id_number, first_name="ALVA", last_name="andersson")
+    assert "Personnumret finns redan" not in client_h.get(response["Location"]).content.decode()

@@ -159,3 +159,28 @@ def test_a_role_is_not_enough_only_the_users_own_permission(hidden, handlaggare,
     grant(enhetschef)
     assert "Hemligsson" in login(enhetschef).get(f"/personer/{hidden['person'].pk}/").content.decode()
     assert "Hemligsson" not in login(handlaggare).get(f"/personer/{hidden['person'].pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_case_for_a_known_number_keeps_the_registered_name_says_so_and_can_only_raise_protection(
+        units, handlaggare):
+    known = PersonFactory(first_name="Klara", last_name="Klientsson",
+                          id_number=next_id_number(datetime.date(2013, 3, 3)))
+    client = login(handlaggare)
+    response = client.post("/arenden/create/", {
+        "id_number": known.id_number, "first_name": "Clara", "last_name": "Klientson", "unit": units["own"].pk,
+        "opened_on": "2025-04-01", "protected_identity": "on",
+    }, follow=True)
+    body = response.content.decode()
+    assert "Personnumret finns redan registrerat" in body and "namnet du skrev sparades inte" in body
+    assert "Clara" not in body
+    known.refresh_from_db()
+    assert (known.first_name, known.last_name, known.protected_identity) == ("Klara", "Klientsson", True)
+
+    # A later registration without the box never lowers the protection.
+    client.post("/arenden/create/", {
+        "id_number": known.id_number, "first_name": "Klara", "last_name": "Klientsson", "unit": units["own"].pk,
+        "opened_on": "2025-05-01",
+    })
+    known.refresh_from_db()
+    assert known.protected_identity is True
