@@ -423,3 +423,20 @@ def test_the_command_refuses_an_unknown_unit_and_a_duplicate_name(units):
     with pytest.raises(CommandError, match="redan"):
         call_command("create_etjanst_client", "X", "--unit", "MOTT_BARN", stdout=io.StringIO())
     assert EServiceClient.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_rotating_the_token_stops_the_old_one_at_once_and_shows_the_new_one_once(etjanst):
+    client, old = etjanst
+    out = io.StringIO()
+    call_command("rotate_etjanst_token", client.name, stdout=out)
+    new = out.getvalue().strip().splitlines()[-1]
+    assert new != old and len(new) >= 43
+    client.refresh_from_db()
+    assert client.token_sha256 == hashlib.sha256(new.encode()).hexdigest()
+    before = counts()
+    assert post(old, payload()).status_code == 401
+    assert counts() == before
+    assert post(new, payload()).status_code == 201
+    with pytest.raises(CommandError, match="ingen e-tjänstklient"):
+        call_command("rotate_etjanst_token", "Finns inte", stdout=io.StringIO())

@@ -21,6 +21,11 @@ def find_unit(value: str) -> Unit:
     return unit
 
 
+def new_token() -> str:
+    """A bearer token for an e-tjänst: 256 random bits, URL-safe. Only its SHA-256 is stored."""
+    return secrets.token_urlsafe(32)
+
+
 @transaction.atomic
 def create_client(name: str, unit: Unit) -> tuple[EServiceClient, str]:
     """Returns the client and its token; only the token's SHA-256 is stored."""
@@ -39,7 +44,7 @@ def create_client(name: str, unit: Unit) -> tuple[EServiceClient, str]:
     user.set_unusable_password()
     user.save()
     UnitMembership.objects.create(user=user, unit=unit)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     client = EServiceClient.objects.create(name=name, token_sha256=token_sha256(token), unit=unit, user=user)
     return client, token
 
