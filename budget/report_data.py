@@ -21,6 +21,7 @@ from fractions import Fraction
 
 from django.db import connection
 from django.db.models import F, Q, Sum
+from django.utils import timezone
 
 from placements.days import care_end
 from placements.models import Placement
@@ -120,10 +121,12 @@ def external_providers_on(day: datetime.date) -> list[tuple[int | None, int, int
         return [tuple(r) for r in cur.fetchall()]
 
 
-def ended_placement_days(period: Period) -> dict[int, list[int]]:
+def ended_placement_days(period: Period, *, today: datetime.date | None = None) -> dict[int, list[int]]:
     """Per care type: the length in days (placements/days.py) of each live placement that ended in the
-    period (its end date, the day the person left, in January..the last day of the period)."""
-    rows = (Placement.objects.filter(voided_reason="", end_on__gte=period.first_month, end_on__lte=period.last_day)
+    period (its end date, the day the person left, in January..the last day of the period). An end date
+    after today is a planned end, not an ended placement."""
+    last = min(period.last_day, today or timezone.localdate())
+    rows = (Placement.objects.filter(voided_reason="", end_on__gte=period.first_month, end_on__lte=last)
             .values_list("care_type_id", "start_on", "end_on"))
     found: dict[int, list[int]] = defaultdict(list)
     for care_type_id, start, end in rows:

@@ -8,10 +8,12 @@ Content-Security-Policy allows no script and no inline style (style-src 'self'),
 (the monthly facts by booking month); this module only lays them out."""
 
 import calendar
+import datetime
 from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from placements.models import CareType
 from socialtjanst import reporting
@@ -158,6 +160,7 @@ def followup(request):
         "reports": [reporting.get_report(name) for name in REPORT_NAMES],
         "months": list(enumerate(MONTHS, start=1)),
         "period_label": f"januari–{MONTHS[month - 1]} {year}" if month else f"helår {year}",
-        "period_end_label": MONTHS[months - 1],
+        "ended_from": datetime.date(year, 1, 1),
+        "ended_through": min(Period(year, month).last_day, timezone.localdate()),
         "colours": {"now": THIS_YEAR_COLOUR, "last": LAST_YEAR_COLOUR, "correction": CORRECTION_COLOUR},
     })

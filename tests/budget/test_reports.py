@@ -258,3 +258,13 @@ def test_deviation_is_volume_plus_price_effect_on_every_row_of_every_report(fact
                 assert row["deviation"] == (row["cost_budget"] or 0) - (row["cost"] or 0)
         run("purchases", 2024, through)
         transaction.set_rollback(True)
+
+
+def test_a_planned_end_after_today_is_not_an_ended_placement():
+    from budget.report_data import Period, ended_placement_days
+
+    hvb = care_type("HVB_BOU")
+    PlacementFactory(care_type=hvb, start_on=datetime.date(2026, 1, 1), end_on=datetime.date(2026, 3, 1))
+    PlacementFactory(care_type=hvb, start_on=datetime.date(2026, 1, 1), end_on=datetime.date(2026, 12, 20))
+    assert ended_placement_days(Period(2026), today=datetime.date(2026, 11, 25)) == {hvb.pk: [59]}
+    assert sorted(ended_placement_days(Period(2026), today=datetime.date(2026, 12, 31))[hvb.pk]) == [59, 353]

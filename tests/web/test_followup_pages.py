@@ -118,7 +118,7 @@ def test_the_page_shows_the_mean_placement_time_of_placements_ended_in_the_perio
     html = login(controller).get(URL, {"year": 2024, "month": 2}).content.decode().replace("\xa0", " ")
     section = html[html.index('id="placeringstid"'):]
     section = section[:section.index("</section>")]
-    assert "utskrivningsdag januari–februari" in section
+    assert "utskrivningsdag 2024-01-01–2024-02-29" in section
     row = section[section.index(hvb.name):]
     row = row[:row.index("</tr>")]
     cells = [c.split("</td>")[0] for c in row.split('<td class="num">')[1:]]
