@@ -7,7 +7,7 @@ forecast and the reports share the cost-centre resolution defined here.
 import datetime
 
 from placements.days import add_months, care_bounds_sql, first_whole_month_sql, month_of_sql, month_parts_sql
-from placements.pricing import PAYMENT_COST_SQL
+from placements.pricing import MONTH_PRICE_COST_SQL, PAYMENT_COST_SQL
 
 # The placement's cost centre in a month: its own code when it names a known cost centre, else the
 # care type's mapping valid at the month's start. The only place this is decided (roll-up and forecast):
@@ -31,10 +31,14 @@ _PRICE_LO, _PRICE_HI = care_bounds_sql("pp.period", "s.x", "s.y")
 _PART = month_parts_sql("x", "y", "whole_from", "whole_to")
 _END_MONTH = month_of_sql("end_on")
 _TAIL_MONTH_END = "(whole_to + interval '1 month')::date"
-# Partial months cost daily prices × days plus monthly amounts × days ÷ days in the month, rounded to öre once
-# per placement and month. Daily prices are whole öre and no price is negative, so only the monthly share needs
-# the rounding: round(daily × days + monthly share) = daily × days + round(monthly share).
-_PART_COST = "daily_price * {days} + round(monthly_amount * {days} / ({month_end} - {month}), 2)"
+
+
+def _part_cost(days: str, month_end: str, month: str) -> str:
+    """A partial month at one price period (placements.pricing.MONTH_PRICE_COST_SQL)."""
+    return MONTH_PRICE_COST_SQL.format(daily_cost=f"daily_price * {days}",
+                                       monthly_amount_days=f"monthly_amount * {days}",
+                                       month_days=f"{month_end} - {month}")
+
 
 # Fresh facts of a run of consecutive months (`months`, from lo up to hi).
 # Rather than one row per placement and month, each placement's counted range, clipped to the run ("span"), is
@@ -108,12 +112,12 @@ whole_months AS (
 -- (counted with the run of whole months above).
 care_parts AS (
   SELECT {ATTRS}, {_PART["head_month"]} AS month_start, {_PART["head_days"]} AS days, covered,
-         {_PART_COST.format(days=_PART["head_days"], month_end="whole_from", month=_PART["head_month"])} AS cost,
+         {_part_cost(_PART["head_days"], "whole_from", _PART["head_month"])} AS cost,
          (start_on = x)::int AS started, COALESCE({_END_MONTH} = {_PART["head_month"]}, false)::int AS ended
   FROM spans WHERE {_PART["head_where"]}
   UNION ALL
   SELECT {ATTRS}, {_PART["tail_month"]}, {_PART["tail_days"]}, covered,
-         {_PART_COST.format(days=_PART["tail_days"], month_end=_TAIL_MONTH_END, month="whole_to")},
+         {_part_cost(_PART["tail_days"], _TAIL_MONTH_END, "whole_to")},
          (start_on = x AND x >= whole_to)::int, COALESCE({_END_MONTH} = {_PART["tail_month"]}, false)::int
   FROM spans WHERE {_PART["tail_where"]}
 ),
@@ -125,11 +129,14 @@ price_parts AS (
   SELECT id, {ATTRS}, {_PART["tail_month"]}, {_PART["tail_days"]}, daily_price, monthly_amount
   FROM price_spans WHERE {_PART["tail_where"]}
 ),
+-- Daily-priced parts need no rounding and so no grouping per placement and month; monthly-priced parts do.
 priced_parts AS (
   SELECT {ATTRS}, month_start, days, daily_price * days AS cost FROM price_parts WHERE monthly_amount = 0
   UNION ALL
   SELECT pp.care_type_id, pp.provider_key, pp.legal_basis, pp.cost_centre, pp.month_start, SUM(pp.days),
-         SUM(pp.daily_price * pp.days) + round(SUM(pp.monthly_amount * pp.days) / (mo.month_end - pp.month_start), 2)
+         {MONTH_PRICE_COST_SQL.format(daily_cost="SUM(pp.daily_price * pp.days)",
+                                      monthly_amount_days="SUM(pp.monthly_amount * pp.days)",
+                                      month_days="mo.month_end - pp.month_start")}
   FROM price_parts pp JOIN months mo ON mo.month_start = pp.month_start
   WHERE pp.monthly_amount <> 0
   GROUP BY pp.id, pp.care_type_id, pp.provider_key, pp.legal_basis, pp.cost_centre, pp.month_start, mo.month_end

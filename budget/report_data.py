@@ -121,12 +121,17 @@ def external_providers_on(day: datetime.date) -> list[tuple[int | None, int, int
         return [tuple(r) for r in cur.fetchall()]
 
 
+def ended_window(period: Period, *, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The end dates that count as 'ended in the period': January 1 .. the period's last day, but no later
+    than today (a later end date is a planned end, not an ended placement)."""
+    return period.first_month, min(period.last_day, today or timezone.localdate())
+
+
 def ended_placement_days(period: Period, *, today: datetime.date | None = None) -> dict[int, list[int]]:
     """Per care type: the length in days (placements/days.py) of each live placement that ended in the
-    period (its end date, the day the person left, in January..the last day of the period). An end date
-    after today is a planned end, not an ended placement."""
-    last = min(period.last_day, today or timezone.localdate())
-    rows = (Placement.objects.filter(voided_reason="", end_on__gte=period.first_month, end_on__lte=last)
+    period (its end date, the day the person left, within ended_window)."""
+    first, last = ended_window(period, today=today)
+    rows = (Placement.objects.filter(voided_reason="", end_on__gte=first, end_on__lte=last)
             .values_list("care_type_id", "start_on", "end_on"))
     found: dict[int, list[int]] = defaultdict(list)
     for care_type_id, start, end in rows:

@@ -27,6 +27,13 @@ PAYMENT_COST_SQL = (
 )
 
 
+# SQL twin of month_cost's priced part as the monthly roll-up books it (budget/fresh.py): rounded to öre once per
+# placement and month. Format with SQL for Σ daily price × days, Σ monthly amount × days and the days in the month.
+# Daily prices are whole öre and no price is negative (CHECK), so round(daily part + monthly share) equals
+# daily part + round(monthly share): only the monthly share is rounded.
+MONTH_PRICE_COST_SQL = "{daily_cost} + round({monthly_amount_days} / ({month_days}), 2)"
+
+
 def payment_cost(payment: FosterCarePayment) -> Decimal:
     """A payment's effect on its month's cost: +amount, or −amount for the deduction of
     barnbidrag/studiebidrag paid straight to the familjehem (shared/domain.md §4.2)."""

@@ -8,12 +8,10 @@ Content-Security-Policy allows no script and no inline style (style-src 'self'),
 (the monthly facts by booking month); this module only lays them out."""
 
 import calendar
-import datetime
 from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from placements.models import CareType
 from socialtjanst import reporting
@@ -23,7 +21,7 @@ from socialtjanst.views.reports import MONTHS, format_value, period_from_request
 
 from .. import deviations as dv
 from .. import reports
-from ..report_data import Period, ended_placement_days
+from ..report_data import Period, ended_placement_days, ended_window
 
 REPORT_NAMES = ("placement_days", "volume_followup", "cost_centres", "purchases")
 MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -151,7 +149,8 @@ def followup(request):
     series = reports.monthly_series(year, month)
     sections = [care_type_section(ct, series[ct.pk], year, months)
                 for ct in CareType.objects.filter(pk__in=list(series)).order_by("target_group", "code")]
-    placement_times = placement_time_rows(Period(year, month))
+    period = Period(year, month)
+    placement_times = placement_time_rows(period)
     audit_record(user=request.user, action=AccessAction.LIST, object_type="Uppföljning",
                  criteria={"year": year, "month": month})
     return render(request, "budget/followup.html", {
@@ -160,7 +159,6 @@ def followup(request):
         "reports": [reporting.get_report(name) for name in REPORT_NAMES],
         "months": list(enumerate(MONTHS, start=1)),
         "period_label": f"januari–{MONTHS[month - 1]} {year}" if month else f"helår {year}",
-        "ended_from": datetime.date(year, 1, 1),
-        "ended_through": min(Period(year, month).last_day, timezone.localdate()),
+        "ended_window": ended_window(period),
         "colours": {"now": THIS_YEAR_COLOUR, "last": LAST_YEAR_COLOUR, "correction": CORRECTION_COLOUR},
     })

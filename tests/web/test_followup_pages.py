@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from budget.models import Budget, CostCentre, MonthlyFact
 from tests.conftest import login
-from tests.placements.factories import care_type, ensure_care_types
+from tests.placements.factories import PlacementFactory, care_type, ensure_care_types
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,6 @@ def test_invalid_period_is_404(controller):
 
 
 def test_the_page_shows_the_mean_placement_time_of_placements_ended_in_the_period(controller):
-    from tests.placements.factories import PlacementFactory
-
     hvb = care_type("HVB_BOU")
     PlacementFactory(care_type=hvb, start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 1, 11))  # 10
     PlacementFactory(care_type=hvb, start_on=datetime.date(2023, 12, 1), end_on=datetime.date(2024, 2, 1))  # 62
