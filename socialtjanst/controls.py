@@ -47,7 +47,6 @@ MAX_SAMPLE_SIZE = 500
 ERR_PERIOD_ORDER = "Periodens slut kan inte ligga före dess början."
 ERR_DEVIATION_COMMENT = "Beskriv avvikelsen i kommentaren."
 ERR_UNIT = "Enheten ingår inte i dina enheter."
-ERR_SAMPLE_SIZE = f"Ange en urvalsstorlek mellan 1 och {MAX_SAMPLE_SIZE}."
 
 SAMPLE_KINDS = {
     "utredningar": ("Utredningar", Investigation, "started_on"),
@@ -164,8 +163,17 @@ def sample_population(criteria: dict) -> list[int]:
 
 
 def sample_draw(criteria: dict, seed: int) -> list[int]:
-    ids = sample_population(criteria)
-    return random.Random(seed).sample(ids, min(criteria["size"], len(ids)))
+    return _draw(sample_population(criteria), criteria["size"], seed)
+
+
+def sample_draw_with_population(criteria: dict, seed: int) -> tuple[list[int], int]:
+    """The drawn ids and the size of the population they were drawn from (one query)."""
+    population = sample_population(criteria)
+    return _draw(population, criteria["size"], seed), len(population)
+
+
+def _draw(population: list[int], size: int, seed: int) -> list[int]:
+    return random.Random(seed).sample(population, min(size, len(population)))
 
 
 def sample_check_units(user, unit_ids) -> None:

@@ -36,7 +36,6 @@ FOLLOWUP_CONTROLLER_PERMISSIONS = [
     "budget.view_monthlyfact", "budget.view_monthclosing", "budget.add_monthclosing",
     "budget.view_forecastline", "budget.view_forecastadjustment", "budget.add_forecastadjustment",
 ]
-REOPEN_MONTH_PERMISSION = "budget.reopen_monthclosing"
 
 # Permissions (app_label.codename) each role's group holds. Kept here so the demo
 # loader and the tests agree on one definition.

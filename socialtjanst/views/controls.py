@@ -23,6 +23,7 @@ from ..forms_controls import ControlRoundForm, SampleForm, SampleResultForm
 from ..models import AccessAction, ControlKind, ControlResult, ControlRound, Unit
 from ..tables import BaseTable
 from .base import RenderInTransactionMixin
+from .reports import unit_from_request
 
 SAVED = "Kontrollomgången är registrerad."
 
@@ -47,9 +48,8 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
 
 
 def _unit_filter(request):
-    unit = request.GET.get("unit")
     units = _own_units(request.user)
-    return units.filter(pk=unit).first() if unit and unit.isdigit() else None, units
+    return unit_from_request(request, units), units
 
 
 def _create_url(**params) -> str:
@@ -174,9 +174,8 @@ def control_investigation_times(request):
     if unit:
         investigations = investigations.filter(case__unit=unit)
     show_all = request.GET.get("alla") == "1"
-    rows = controls.investigations_past_due(investigations, today)
-    if not show_all:
-        rows = [r for r in rows if not r.valid_extension]
+    rows = (controls.investigations_past_due(investigations, today) if show_all
+            else controls.investigations_without_valid_extension(investigations, today))
     audit_cases(user=user, action=AccessAction.LIST, cases=[r.investigation.case for r in rows],
                 criteria={"control": "utredningstider", "unit": unit.pk if unit else None})
     ids = ", ".join(str(r.investigation.pk) for r in rows if not r.valid_extension)
@@ -243,10 +242,10 @@ def control_sample(request):
             else:
                 messages.success(request, SAVED)
                 return redirect(control_round)
-        ids = controls.sample_draw(criteria, cleaned["seed"])
+        ids, population = controls.sample_draw_with_population(criteria, cleaned["seed"])
         rows, cases = _sample_rows(user, cleaned["kind"], ids)
         audit_cases(user=user, action=AccessAction.LIST, cases=cases,
                     criteria={"control": "stickprov", "seed": cleaned["seed"], **criteria})
-        context.update(rows=rows, seed=cleaned["seed"], population=len(controls.sample_population(criteria)),
+        context.update(rows=rows, seed=cleaned["seed"], population=population,
                        result_form=result_form, query=data.urlencode())
     return render(request, "socialtjanst/followup/control_sample.html", context)

@@ -71,6 +71,22 @@ def period_from_request(request) -> tuple[int, int | None]:
     return year, month
 
 
+def unit_from_request(request, units):
+    """The `unit` in the address, one of `units` (the user's own), or None when none is given; anything
+    else (not a number, another unit) is a 404, never a 500."""
+    raw = request.GET.get("unit")
+    if not raw:
+        return None
+    try:
+        unit_id = int(raw)
+    except ValueError:
+        raise Http404("Enheten finns inte.") from None
+    unit = units.filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("Enheten finns inte.")
+    return unit
+
+
 def _allowed_report(request, name):
     report = reporting.get_report(name)
     if not report.allowed(request.user):

@@ -12,7 +12,7 @@ from .. import intake_statistics as stats
 from ..audit import audit_record
 from ..models import AccessAction, TargetGroup
 from ..reporting import FORMATS, INT, PERCENT
-from .reports import MONTHS, format_value, period_from_request
+from .reports import MONTHS, format_value, period_from_request, unit_from_request
 
 CHART_HEIGHT = 160
 CHART_BAR = 14
@@ -113,26 +113,14 @@ def month_chart(months: list[dict]) -> dict:
             "height": CHART_HEIGHT + 40, "axis_y": 10 + CHART_HEIGHT, "label_y": CHART_HEIGHT + 28}
 
 
-def _unit_from_request(request, units) -> int | None:
-    raw = request.GET.get("unit")
-    if not raw:
-        return None
-    try:
-        unit_id = int(raw)
-    except ValueError:
-        raise Http404("Enheten finns inte.") from None
-    if not units.filter(pk=unit_id).exists():
-        raise Http404("Enheten finns inte.")
-    return unit_id
-
-
 def intake_statistics_page(request):
     user = request.user
     if not stats.statistics_allowed(user):
         raise Http404("Sidan finns inte.")
     year, month = period_from_request(request)
     units = access.followup_units_for_user(user)
-    unit_id = _unit_from_request(request, units)
+    unit = unit_from_request(request, units)
+    unit_id = unit.pk if unit else None
     statistics = stats.intake_statistics(user=user, year=year, through_month=month, unit_id=unit_id)
     audit_record(user=user, action=AccessAction.LIST, object_type="Statistik:anmalningar",
                  object_unit_ids=[unit_id] if unit_id else [],
