@@ -71,6 +71,20 @@ def persons_for_user(user) -> QuerySet[Person]:
     return Person.objects.filter(Exists(visible_cases))
 
 
+def may_view_followup(user) -> bool:
+    """Who may open a follow-up (deadline shares, intake statistics, indicators): an enhetschef who may view
+    cases (their own units) and a controller (every unit, aggregates and case numbers only)."""
+    return user is not None and (
+        (has_role(user, Role.ENHETSCHEF) and user.has_perm("socialtjanst.view_case"))
+        or has_role(user, Role.CONTROLLER))
+
+
+def followup_shows_identity(user) -> bool:
+    """In a follow-up only an enhetschef sees who a case is about (still masked by person_identity);
+    a controller sees case numbers only."""
+    return user is not None and has_role(user, Role.ENHETSCHEF)
+
+
 def followup_cases_for_user(user) -> QuerySet[Case]:
     """The cases a follow-up figure (deadline shares, intake statistics) may count: an enhetschef those
     of their units, a controller every case (aggregates and case numbers only, never names), the

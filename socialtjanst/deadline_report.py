@@ -26,7 +26,7 @@ never in two periods.
   left out.
 
 Scope: an enhetschef's own units; a controller's and the management command's every unit,
-with identity never shown (access.followup_cases_for_user, shows_identity).
+with identity never shown (access.followup_cases_for_user, access.followup_shows_identity).
 """
 
 import datetime
@@ -38,7 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, Q, QuerySet
 
-from . import access, deadlines
+from . import deadlines
 from .identity import age_on
 from .models import (
     FAVOURABLE_DECISION_KINDS,
@@ -49,7 +49,6 @@ from .models import (
     Investigation,
     InvestigationExtension,
 )
-from .roles import Role
 
 TARGET_SHARE = Decimal("1")  # the nämnd's target for each share: 100 %
 CHILD_MAX_AGE = 20  # utredningstid is reported for children and young people 0–20
@@ -63,19 +62,6 @@ KINDS = {
 
 
 # --- scope ---------------------------------------------------------------------------
-
-
-def may_view(user) -> bool:
-    """Enhetschef (own units) and controller (all units, without identity)."""
-    return (access.has_role(user, Role.ENHETSCHEF) and user.has_perm("socialtjanst.view_case")) or access.has_role(
-        user, Role.CONTROLLER
-    )
-
-
-def shows_identity(user) -> bool:
-    """Only an enhetschef sees who a case is about (masked by access.person_identity);
-    a controller sees case numbers only."""
-    return user is not None and access.has_role(user, Role.ENHETSCHEF)
 
 
 # --- periods ------------------------------------------------------------------------

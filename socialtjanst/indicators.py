@@ -36,7 +36,7 @@ from django.utils import timezone
 from . import access
 from .audit import audit_record
 from .db_errors import constraint_messages
-from .intake_statistics import share_reports_not_investigated, statistics_allowed
+from .intake_statistics import share_reports_not_investigated
 from .models import (
     AccessAction,
     Assessment,
@@ -163,7 +163,7 @@ def source_label(key: str) -> str:
 
 
 def indicators_for_user(user) -> QuerySet[Indicator]:
-    if not (statistics_allowed(user) and user.has_perm("socialtjanst.view_indicator")):
+    if not (access.may_view_followup(user) and user.has_perm("socialtjanst.view_indicator")):
         return Indicator.objects.none()
     return Indicator.objects.select_related("responsible_unit")
 

@@ -46,7 +46,6 @@ from .models import (
     ScreeningOutcome,
     TargetGroup,
 )
-from .roles import Role
 
 NOT_GIVEN = "Ej angiven"
 SHARE_PLACES = Decimal("0.0001")
@@ -77,11 +76,6 @@ class Period:
 
 
 # --- scope ----------------------------------------------------------------------------
-
-
-def statistics_allowed(user) -> bool:
-    """Enhetschef (own units) and controller (whole municipality, aggregates only)."""
-    return user is not None and (access.has_role(user, Role.ENHETSCHEF) or access.has_role(user, Role.CONTROLLER))
 
 
 def statistics_cases(user, unit_id: int | None = None) -> QuerySet[Case]:

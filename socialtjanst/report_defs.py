@@ -92,5 +92,5 @@ DEADLINES = register(Report(
         Column("mean_investigation_days_last_year", "Utredningstid i fjol, dagar", DECIMAL),
     ),
     build=build,
-    allowed=dr.may_view,
+    allowed=access.may_view_followup,
 ))

@@ -6,7 +6,7 @@ can be lower than the sum above it; `not_investigated_share` is recomputed from 
 rules behind every figure are in socialtjanst/intake_statistics.py.
 """
 
-from . import intake_statistics
+from . import access, intake_statistics
 from .reporting import INT, PERCENT, TEXT, Column, Report, ReportResult, register
 
 
@@ -37,5 +37,5 @@ INTAKE_STATISTICS = register(Report(
         Column("individuals_last_year", "Unika individer föregående år", INT),
     ),
     build=build,
-    allowed=intake_statistics.statistics_allowed,
+    allowed=access.may_view_followup,
 ))

@@ -26,7 +26,7 @@ SHARE_LINKS = {"screenings": dr.SCREENINGS, "investigations": dr.INVESTIGATIONS,
 
 
 def _require_viewer(user):
-    if not dr.may_view(user):
+    if not access.may_view_followup(user):
         raise Http404("Sidan finns inte.")
 
 
@@ -103,7 +103,7 @@ class DeadlineMissTable(BaseTable):
 def miss_rows(user, items, today) -> list[dict]:
     """The drill-down's rows, the same on screen and in the downloads; a controller's rows
     carry neither a person nor a name."""
-    identity = dr.shows_identity(user)
+    identity = access.followup_shows_identity(user)
     rows = []
     for item in items:
         row = {
@@ -137,7 +137,7 @@ def _misses(request, kind):
 def deadline_misses(request, kind):
     miss_filter, items, year, month, today = _misses(request, kind)
     table = DeadlineMissTable(miss_rows(request.user, items, today), request=request)
-    if not dr.shows_identity(request.user):
+    if not access.followup_shows_identity(request.user):
         table.columns.hide("person")
         table.columns.hide("responsible")
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
@@ -157,7 +157,7 @@ def deadline_misses_export(request, kind, fmt):
     audit_cases(user=request.user, action=AccessAction.EXPORT, cases=[i.case for i in items],
                 criteria=_criteria(request, kind=kind, format=fmt))
     columns = [c for c in DeadlineMissTable.base_columns.items()
-               if dr.shows_identity(request.user) or c[0] not in ("person", "responsible")]
+               if access.followup_shows_identity(request.user) or c[0] not in ("person", "responsible")]
     header = [str(col.verbose_name) for _key, col in columns]
     rows = ([row.get(key, "") for key, _col in columns] for row in miss_rows(request.user, items, today))
     filename = f"frister_{kind}_{year}" + (f"-{month:02d}" if month else "") + f".{fmt}"
@@ -181,7 +181,7 @@ def _ivo(request):
         raise Http404("Ogiltig period.") from None
     cases = access.followup_cases_for_user(request.user).select_related("unit")
     rows = ivo_rows(cases, year=year, quarter=quarter, today=today)
-    identity = dr.shows_identity(request.user)
+    identity = access.followup_shows_identity(request.user)
     table_rows = [
         {"status": r.status_label, "case": r.item.case.pk,
          "person": access.person_identity(request.user, r.item.case.person).name if identity else "",

@@ -36,7 +36,7 @@ def _year(request) -> int:
 
 
 def _require_reader(user):
-    if not (indicators.statistics_allowed(user) and user.has_perm("socialtjanst.view_indicator")):
+    if not (access.may_view_followup(user) and user.has_perm("socialtjanst.view_indicator")):
         raise Http404("Sidan finns inte.")
 
 

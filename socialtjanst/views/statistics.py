@@ -115,7 +115,7 @@ def month_chart(months: list[dict]) -> dict:
 
 def intake_statistics_page(request):
     user = request.user
-    if not stats.statistics_allowed(user):
+    if not access.may_view_followup(user):
         raise Http404("Sidan finns inte.")
     year, month = period_from_request(request)
     units = access.followup_units_for_user(user)
