@@ -1,8 +1,9 @@
-"""Import of budgets exactly as shared/formats.md ('Budget: import_budget') specifies.
+"""Import of budgets in the format agreed in the project's shared specification ('Budget: import_budget').
 
 One row per year and cost centre, optionally per care type; the key is (år, verksamhet, vårdform).
-The common import rules are the placements import's: the same file reading (.xlsx, or .csv in
-UTF-8 with or without BOM, `;` or `,`), the same header matching (case and å/ä/ö do not matter)
+The common import rules are the placements import's, from placements.import_files: the same file
+reading (.xlsx, or .csv in UTF-8 with or without BOM, `;` or `,`), the same header matching (case and
+å/ä/ö do not matter), the same reading of text and numbers against the model field they are stored in,
 and the same error format naming the row (the header is row 1), the column and the reason.
 
 All or nothing: any invalid row imports nothing. Idempotent: a budget that already matches its row
@@ -12,53 +13,70 @@ Budgets in the database that the file does not mention are left as they are.
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
-from placements.importing import ERROR, REQUIRED, PlacementImportError, _read_rows, _text, normalise_header
+from placements.days import YEAR_MAX, YEAR_MIN  # also the model's constraint budget_year_range
+from placements.import_files import (
+    BAD_CARE_TYPE,
+    BAD_NUMBER,
+    EMPTY_FILE,
+    ERROR,
+    MISSING_COLUMN,
+    NEGATIVE_AMOUNT,
+    REQUIRED,
+    TOO_LARGE,
+    TOO_LONG,
+    TOO_MANY_DECIMALS,
+    UNREADABLE,
+    ImportFileError,
+    care_types_by_code,
+    check_fits,
+    normalise_header,
+    parse_amount,
+    parse_care_type,
+    parse_number,
+    parse_text,
+    read_table,
+    text,
+)
 from placements.models import CareType
 
 from .models import Budget, CostCentre, VolumeUnit
 
+__all__ = [
+    "COLUMNS", "REQUIRED_COLUMNS", "YEAR_MIN", "YEAR_MAX", "BudgetImportError", "BudgetImportSummary", "BudgetRow",
+    "parse_budget_file", "import_budget",
+    # Every message this import reports, the ones shared with the placements import included.
+    "MISSING_COLUMN", "EMPTY_FILE", "UNREADABLE", "ERROR", "REQUIRED", "BAD_YEAR", "YEAR_OUT_OF_RANGE", "BAD_NUMBER",
+    "NEGATIVE_AMOUNT", "TOO_LARGE", "TOO_MANY_DECIMALS", "TOO_LONG", "BAD_CARE_TYPE", "VOLUME_NOT_POSITIVE",
+    "VOLUME_WITHOUT_UNIT", "UNIT_WITHOUT_VOLUME", "BAD_UNIT", "DUPLICATE_KEY",
+]
+
 COLUMNS = ["år", "verksamhet", "verksamhet_namn", "vårdform", "belopp", "volym", "volymenhet"]
 REQUIRED_COLUMNS = ["år", "verksamhet", "belopp"]
 
-YEAR_MIN, YEAR_MAX = 2000, 2100  # the model's constraint budget_year_range
-CODE_MAX_LENGTH = CostCentre._meta.get_field("code").max_length
-NAME_MAX_LENGTH = CostCentre._meta.get_field("name").max_length
+CODE_FIELD = CostCentre._meta.get_field("code")
+NAME_FIELD = CostCentre._meta.get_field("name")
+AMOUNT_FIELD = Budget._meta.get_field("amount")
+VOLUME_FIELD = Budget._meta.get_field("volume")
 
-MISSING_COLUMN = "Kolumnen '{column}' saknas i filen."
-EMPTY_FILE = "Filen innehåller inga rader."
 BAD_YEAR = "ogiltigt år '{value}' (skriv ÅÅÅÅ)."
 YEAR_OUT_OF_RANGE = f"året {{value}} ligger utanför {YEAR_MIN}–{YEAR_MAX}."
-BAD_NUMBER = "ogiltigt tal '{value}'."
-NEGATIVE_AMOUNT = "beloppet får inte vara negativt."
-TOO_LARGE = "talet '{value}' är för stort."
-TOO_MANY_DECIMALS = "högst två decimaler ('{value}')."
 VOLUME_NOT_POSITIVE = "volymen måste vara större än 0."
 VOLUME_WITHOUT_UNIT = "volym är angiven men volymenhet saknas."
 UNIT_WITHOUT_VOLUME = "volymenhet är angiven men volym saknas."
 BAD_UNIT = "okänd volymenhet '{value}' (ange årsplacering, dygn, dagar, hushåll eller inflöde)."
-BAD_CARE_TYPE = "okänd vårdform '{value}'."
-CODE_TOO_LONG = f"verksamhetskoden får vara högst {CODE_MAX_LENGTH} tecken."
-NAME_TOO_LONG = f"namnet får vara högst {NAME_MAX_LENGTH} tecken."
 DUPLICATE_KEY = "samma år, verksamhet och vårdform som rad {first}."
 
-# Field limits of Budget.amount (14, 2) and Budget.volume (12, 2).
-AMOUNT_MAX = Decimal("1e12")
-VOLUME_MAX = Decimal("1e10")
-
-_KEYS = {normalise_header(c): c for c in COLUMNS}
 # Volume units as written in a file: the stored value, its plural, with or without å/ä/ö.
 _UNITS = {normalise_header(v): v for v in VolumeUnit.values}
 _UNITS.update({normalise_header("årsplaceringar"): VolumeUnit.PLACEMENT_YEARS, "dag": VolumeUnit.DAYS})
 
 
-class BudgetImportError(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class BudgetImportError(ImportFileError):
+    pass
 
 
 @dataclass
@@ -92,27 +110,6 @@ class BudgetRow:
         return self.year, self.cost_centre_code, self.care_type.pk if self.care_type else None
 
 
-def parse_number(value) -> Decimal:
-    """'1 234 567,50', '1234567.5', 1234567.5 (xlsx) → Decimal; signed, so the caller can say why it is wrong."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    raw = re.sub(r"[\s\u00a0\u202f]", "", _text(value)).replace(",", ".").replace("\u2212", "-")
-    try:
-        result = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(BAD_NUMBER.format(value=_text(value))) from None
-    if not result.is_finite():
-        raise ValueError(BAD_NUMBER.format(value=_text(value)))
-    return result
-
-
-def _check_size(number: Decimal, limit: Decimal, raw) -> None:
-    if abs(number) >= limit:
-        raise ValueError(TOO_LARGE.format(value=_text(raw)))
-    if number != number.quantize(Decimal("0.01")):
-        raise ValueError(TOO_MANY_DECIMALS.format(value=_text(raw)))
-
-
 def _parse_row(number: int, values: dict, care_types: dict[str, CareType], errors: list[str]) -> BudgetRow | None:
     before = len(errors)
 
@@ -120,12 +117,12 @@ def _parse_row(number: int, values: dict, care_types: dict[str, CareType], error
         errors.append(ERROR.format(row=number, column=column, reason=reason))
 
     for column in REQUIRED_COLUMNS:
-        if not _text(values.get(column)):
+        if not text(values.get(column)):
             err(column, REQUIRED)
 
     year = None
-    if _text(values.get("år")):
-        raw = _text(values["år"])
+    if text(values.get("år")):
+        raw = text(values["år"])
         if not re.fullmatch(r"[0-9]{1,6}", raw):
             err("år", BAD_YEAR.format(value=raw))
         elif not YEAR_MIN <= int(raw) <= YEAR_MAX:
@@ -133,42 +130,43 @@ def _parse_row(number: int, values: dict, care_types: dict[str, CareType], error
         else:
             year = int(raw)
 
-    code = _text(values.get("verksamhet"))
-    if len(code) > CODE_MAX_LENGTH:
-        err("verksamhet", CODE_TOO_LONG)
-    name = _text(values.get("verksamhet_namn"))
-    if len(name) > NAME_MAX_LENGTH:
-        err("verksamhet_namn", NAME_TOO_LONG)
+    code = name = ""
+    try:
+        code = parse_text(values.get("verksamhet"), CODE_FIELD)
+    except ValueError as exc:
+        err("verksamhet", str(exc))
+    try:
+        name = parse_text(values.get("verksamhet_namn"), NAME_FIELD)
+    except ValueError as exc:
+        err("verksamhet_namn", str(exc))
 
     care_type = None
-    if _text(values.get("vårdform")):
-        care_type = care_types.get(_text(values["vårdform"]).upper())
-        if care_type is None:
-            err("vårdform", BAD_CARE_TYPE.format(value=_text(values["vårdform"])))
+    if text(values.get("vårdform")):
+        try:
+            care_type = parse_care_type(values["vårdform"], care_types)
+        except ValueError as exc:
+            err("vårdform", str(exc))
 
     amount = None
-    if _text(values.get("belopp")):
+    if text(values.get("belopp")):
         try:
-            amount = parse_number(values["belopp"])
-            if amount < 0:
-                raise ValueError(NEGATIVE_AMOUNT)
-            _check_size(amount, AMOUNT_MAX, values["belopp"])
+            amount = parse_amount(values["belopp"], AMOUNT_FIELD)
         except ValueError as exc:
             err("belopp", str(exc))
 
     volume = None
-    has_volume = bool(_text(values.get("volym")))
+    has_volume = bool(text(values.get("volym")))
     if has_volume:
         try:
             volume = parse_number(values["volym"])
             if volume <= 0:
                 raise ValueError(VOLUME_NOT_POSITIVE)
-            _check_size(volume, VOLUME_MAX, values["volym"])
+            check_fits(volume, VOLUME_FIELD, values["volym"])
         except ValueError as exc:
             err("volym", str(exc))
 
     unit = ""
-    raw_unit = _text(values.get("volymenhet"))
+    raw_unit = text(values.get("volymenhet"))
     if raw_unit:
         unit = _UNITS.get(normalise_header(raw_unit), "")
         if not unit:
@@ -187,22 +185,14 @@ def _parse_row(number: int, values: dict, care_types: dict[str, CareType], error
 def parse_budget_file(content: bytes, filename: str) -> list[BudgetRow]:
     """Reads and validates the whole file; returns its rows or raises BudgetImportError with every error."""
     try:
-        raw_rows = _read_rows(content, filename)
-    except PlacementImportError as exc:
+        table = read_table(content, filename, COLUMNS, REQUIRED_COLUMNS)
+    except ImportFileError as exc:
         raise BudgetImportError(exc.errors) from None
-    numbered = [(n, r) for n, r in enumerate(raw_rows, start=1) if any(_text(c) for c in r)]
-    if len(numbered) < 2:
-        raise BudgetImportError([EMPTY_FILE])
-    header = [_KEYS.get(normalise_header(h)) for h in numbered[0][1]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise BudgetImportError([MISSING_COLUMN.format(column=c) for c in missing])
-    care_types = {ct.code.upper(): ct for ct in CareType.objects.all()}
+    care_types = care_types_by_code()
     errors: list[str] = []
     rows: list[BudgetRow] = []
     first_of_key: dict[tuple, int] = {}
-    for number, raw in numbered[1:]:
-        values = {key: raw[i] if i < len(raw) else None for i, key in enumerate(header) if key}
+    for number, values in table:
         row = _parse_row(number, values, care_types, errors)
         if row is None:
             continue

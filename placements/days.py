@@ -21,6 +21,10 @@ from django.contrib.postgres.fields import DateRangeField
 from django.db.models import Case, F, Func, Value, When
 
 ONE_DAY = datetime.timedelta(days=1)
+# The years a month may be asked for (as the reports' and the budget's years): month_bounds of year 9999 has no
+# next month, and no placement is dated outside them.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+MONTH_OUT_OF_RANGE = f"Ange en månad från år {YEAR_MIN} till och med år {YEAR_MAX}."
 
 
 def care_end(start: datetime.date, end: datetime.date | None) -> datetime.date | None:

@@ -7,14 +7,15 @@ from django.utils import timezone
 
 from socialtjanst.models import Unit
 
-from .days import month_bounds
+from .days import MONTH_OUT_OF_RANGE, YEAR_MAX, YEAR_MIN, month_bounds
 from .models import Agreement, AgreementKind, AgreementPrice, CareType, Placement, Provider
 
 INVALID_MONTH = "Ange månad som ÅÅÅÅ-MM."
 
 
 def parse_month(value: str | None) -> tuple[int, int]:
-    """'2024-02' → (2024, 2); empty → the current month."""
+    """'2024-02' → (2024, 2); empty → the current month. A year outside YEAR_MIN–YEAR_MAX is an error
+    (a month of year 9999 has no next month to end its period)."""
     if not value:
         today = timezone.localdate()
         return today.year, today.month
@@ -22,6 +23,8 @@ def parse_month(value: str | None) -> tuple[int, int]:
         first = datetime.date.fromisoformat(f"{value.strip()}-01")
     except ValueError:
         raise ValidationError(INVALID_MONTH) from None
+    if not YEAR_MIN <= first.year <= YEAR_MAX:
+        raise ValidationError(MONTH_OUT_OF_RANGE)
     return first.year, first.month
 
 

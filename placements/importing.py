@@ -1,47 +1,58 @@
-"""Import of placements exactly as shared/formats.md specifies.
+"""Import of placements in the format agreed in the project's shared specification.
 
 One row per price period; rows with the same placerings_id are one placement. All or
 nothing: any invalid row imports nothing and every error names the row (as the
-spreadsheet numbers it: the header is row 1) and the column. Idempotent: keyed on
-placerings_id, a placement or price list that already matches the file is not touched.
+spreadsheet numbers it: the header is row 1, and an empty row keeps its number) and the column.
+Idempotent: keyed on placerings_id, a placement or price list that already matches the file is not
+touched. Reading the file and its cells is placements.import_files, shared with the budget import.
 """
 
-import csv
 import datetime
-import io
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import load_workbook
 
 from socialtjanst.audit import audit_record
 from socialtjanst.identity import parse_id_number
-from socialtjanst.models import AccessAction, IdKind, LegalBasis, Person, Unit
+from socialtjanst.models import AccessAction, LegalBasis, Unit
+from socialtjanst.services import person_register
 
+from .import_files import (
+    ERROR,
+    REQUIRED,
+    ImportFileError,
+    care_types_by_code,
+    check_fits,
+    parse_amount,
+    parse_care_type,
+    parse_text,
+    read_table,
+    text,
+)
 from .models import CareType, Placement, PricePeriod, PricingUnit, Provider, Regime, normalise_org_number
-from .services import _save
+from .services import _provider_create, _save
 
 COLUMNS = ["placerings_id", "personnummer", "kön", "enhet", "vårdform", "utförare", "utförare_namn", "verksamhet",
            "lagrum", "startdatum", "slutdatum", "pris_från", "dygnspris", "månadsbelopp", "arvode", "omkostnad"]
 REQUIRED_COLUMNS = ["placerings_id", "personnummer", "enhet", "vårdform", "lagrum", "startdatum"]
 PLACEMENT_COLUMNS = ["personnummer", "enhet", "vårdform", "utförare", "lagrum", "startdatum", "slutdatum",
                      "verksamhet"]
+# The model field each text and amount column is stored in: a cell must fit it.
+TEXT_FIELDS = {"placerings_id": Placement._meta.get_field("external_id"), "enhet": Unit._meta.get_field("code"),
+               "utförare_namn": Provider._meta.get_field("name"),
+               "verksamhet": Placement._meta.get_field("cost_centre")}
+AMOUNT_COLUMNS = {"dygnspris": ("daily", PricePeriod._meta.get_field("daily_price")),
+                  "månadsbelopp": ("monthly", PricePeriod._meta.get_field("monthly_amount")),
+                  "arvode": ("fee", PricePeriod._meta.get_field("fee")),
+                  "omkostnad": ("expenses", PricePeriod._meta.get_field("expenses"))}
 
-MISSING_COLUMN = "Kolumnen '{column}' saknas i filen."
-EMPTY_FILE = "Filen innehåller inga rader."
-UNREADABLE = "Filen kunde inte läsas: {reason}"
-ERROR = "Rad {row}, kolumn '{column}': {reason}"
-REQUIRED = "värde saknas."
 BAD_DATE = "ogiltigt datum '{value}' (skriv ÅÅÅÅ-MM-DD)."
-BAD_NUMBER = "ogiltigt belopp '{value}'."
 BAD_GENDER = "ange K, M eller lämna tomt."
-BAD_CARE_TYPE = "okänd vårdform '{value}'."
 BAD_LEGAL_BASIS = "ange SoL, LVU, LVM eller LSB."
 PROVIDER_REQUIRED = "vårdformen är köpt: ange utförarens organisationsnummer eller kod."
 END_BEFORE_START = "slutdatum är före startdatum."
@@ -53,12 +64,11 @@ DIFFERS = "skiljer sig från rad {first} med samma placerings_id."
 DUPLICATE_PRICE_FROM = "samma pris_från som rad {first}."
 UNKNOWN_PROVIDER_CODE = "okänd utförarkod '{value}' (ange organisationsnummer för en ny utförare)."
 DB_ERROR = "placerings_id {external_id}: {reason}"
+UNKNOWN_NAME = "Namn saknas (import)"
 
 
-class PlacementImportError(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+class PlacementImportError(ImportFileError):
+    pass
 
 
 @dataclass
@@ -84,61 +94,15 @@ class ImportSummary:
 # --- reading ---------------------------------------------------------------------
 
 
-def normalise_header(name) -> str:
-    """'Vårdform', 'VARDFORM', ' vardform ' → 'vardform'."""
-    text = str(name or "").strip().lower().replace(" ", "_")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-_KEYS = {normalise_header(c): c for c in COLUMNS}
-
-
-def _read_rows(content: bytes, filename: str) -> list[list]:
-    if filename.lower().endswith(".xlsx"):
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's error
-            raise PlacementImportError([UNREADABLE.format(reason=type(exc).__name__)]) from exc
-        return [list(r) for r in wb.active.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PlacementImportError([UNREADABLE.format(reason="inte UTF-8")]) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _date(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(_text(value))
+        return datetime.date.fromisoformat(text(value))
     except ValueError:
-        raise ValueError(BAD_DATE.format(value=_text(value))) from None
-
-
-def _decimal(value) -> Decimal:
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    raw = re.sub(r"[\s\u00a0\u202f]", "", _text(value)).replace(",", ".")
-    try:
-        result = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(BAD_NUMBER.format(value=_text(value))) from None
-    if not result.is_finite() or result < 0:
-        raise ValueError(BAD_NUMBER.format(value=_text(value)))
-    return result
+        raise ValueError(BAD_DATE.format(value=text(value))) from None
 
 
 # --- validating ------------------------------------------------------------------
@@ -157,28 +121,36 @@ def _validate_row(row: _Row, care_types: dict[str, CareType], errors: list[str])
     def err(column, reason):
         errors.append(ERROR.format(row=row.number, column=column, reason=reason))
 
-    for column in REQUIRED_COLUMNS:
-        if not _text(v.get(column)):
-            err(column, REQUIRED)
-    p["external_id"] = _text(v.get("placerings_id"))
-    if _text(v.get("personnummer")):
+    def checked_text(column):
         try:
-            p["id"] = parse_id_number(_text(v["personnummer"]))
+            return parse_text(v.get(column), TEXT_FIELDS[column])
+        except ValueError as exc:
+            err(column, str(exc))
+            return text(v.get(column))
+
+    for column in REQUIRED_COLUMNS:
+        if not text(v.get(column)):
+            err(column, REQUIRED)
+    p["external_id"] = checked_text("placerings_id")
+    if text(v.get("personnummer")):
+        try:
+            p["id"] = parse_id_number(text(v["personnummer"]))
         except ValidationError as exc:
             err("personnummer", exc.messages[0])
-    gender = _text(v.get("kön")).upper()
+    gender = text(v.get("kön")).upper()
     if gender not in ("", "K", "M"):
         err("kön", BAD_GENDER)
     p["gender"] = {"K": "kvinna", "M": "man"}.get(gender)
-    p["unit"] = _text(v.get("enhet"))
+    p["unit"] = checked_text("enhet")
     care_type = None
-    if _text(v.get("vårdform")):
-        care_type = care_types.get(_text(v["vårdform"]).upper())
-        if care_type is None:
-            err("vårdform", BAD_CARE_TYPE.format(value=_text(v["vårdform"])))
+    if text(v.get("vårdform")):
+        try:
+            care_type = parse_care_type(v["vårdform"], care_types)
+        except ValueError as exc:
+            err("vårdform", str(exc))
     p["care_type"] = care_type
-    p["provider"] = _text(v.get("utförare"))
-    p["provider_name"] = _text(v.get("utförare_namn"))
+    p["provider"] = text(v.get("utförare"))
+    p["provider_name"] = checked_text("utförare_namn")
     if care_type and care_type.regime == Regime.BOUGHT and not p["provider"]:
         err("utförare", PROVIDER_REQUIRED)
     if p["provider"] and re.fullmatch(r"[0-9]{6}-?[0-9]{4}", p["provider"]):
@@ -186,15 +158,15 @@ def _validate_row(row: _Row, care_types: dict[str, CareType], errors: list[str])
             p["provider"] = normalise_org_number(p["provider"])
         except ValidationError as exc:
             err("utförare", exc.messages[0])
-    p["cost_centre"] = _text(v.get("verksamhet"))
-    legal = _text(v.get("lagrum"))
+    p["cost_centre"] = checked_text("verksamhet")
+    legal = text(v.get("lagrum"))
     matches = [c for c in LegalBasis.values if c.lower() == legal.lower()]
     if legal and not matches:
         err("lagrum", BAD_LEGAL_BASIS)
     p["legal_basis"] = matches[0] if matches else None
     for column, key in (("startdatum", "start_on"), ("slutdatum", "end_on"), ("pris_från", "price_from")):
         p[key] = None
-        if _text(v.get(column)):
+        if text(v.get(column)):
             try:
                 p[key] = _date(v[column])
             except ValueError as exc:
@@ -204,17 +176,22 @@ def _validate_row(row: _Row, care_types: dict[str, CareType], errors: list[str])
     if p["start_on"] and p["price_from"] and p["price_from"] < p["start_on"]:
         err("pris_från", PRICE_BEFORE_START)
     p["price_from"] = p["price_from"] or p["start_on"]
-    for column, key in (("dygnspris", "daily"), ("månadsbelopp", "monthly"), ("arvode", "fee"),
-                        ("omkostnad", "expenses")):
+    invalid = set()  # amount columns with a value that is wrong: not also reported as missing
+    for column, (key, model_field) in AMOUNT_COLUMNS.items():
         p[key] = None
-        if _text(v.get(column)):
+        if text(v.get(column)):
             try:
-                p[key] = _decimal(v[column])
+                p[key] = parse_amount(v[column], model_field)
             except ValueError as exc:
                 err(column, str(exc))
+                invalid.add(column)
     if p["fee"] is not None and p["expenses"] is not None:
         if p["monthly"] is None:
             p["monthly"] = p["fee"] + p["expenses"]
+            try:
+                check_fits(p["monthly"], AMOUNT_COLUMNS["månadsbelopp"][1], p["monthly"])
+            except ValueError as exc:
+                err("månadsbelopp", str(exc))
         elif p["monthly"] != p["fee"] + p["expenses"]:
             err("månadsbelopp", PARTS_MISMATCH)
     else:
@@ -222,29 +199,24 @@ def _validate_row(row: _Row, care_types: dict[str, CareType], errors: list[str])
     if care_type is not None:
         if care_type.pricing_unit == PricingUnit.PER_MONTH:
             p["daily"] = None
-            if p["monthly"] is None:
+            if p["monthly"] is None and not invalid & {"månadsbelopp", "arvode", "omkostnad"}:
                 err("månadsbelopp", MONTHLY_REQUIRED)
         else:
             p["monthly"] = p["fee"] = p["expenses"] = None
-            if p["daily"] is None:
+            if p["daily"] is None and "dygnspris" not in invalid:
                 err("dygnspris", DAILY_REQUIRED)
 
 
 def parse_file(content: bytes, filename: str) -> dict[str, list[_Row]]:
     """Reads and validates the whole file; returns rows grouped by placerings_id or raises with every error."""
-    rows = _read_rows(content, filename)
-    rows = [r for r in rows if any(_text(c) for c in r)]
-    if len(rows) < 2:
-        raise PlacementImportError([EMPTY_FILE])
-    header = [_KEYS.get(normalise_header(h)) for h in rows[0]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise PlacementImportError([MISSING_COLUMN.format(column=c) for c in missing])
-    care_types = {ct.code.upper(): ct for ct in CareType.objects.all()}
+    try:
+        table = read_table(content, filename, COLUMNS, REQUIRED_COLUMNS)
+    except ImportFileError as exc:
+        raise PlacementImportError(exc.errors) from None
+    care_types = care_types_by_code()
     errors: list[str] = []
     groups: dict[str, list[_Row]] = defaultdict(list)
-    for number, raw in enumerate(rows[1:], start=2):
-        values = {key: raw[i] if i < len(raw) else None for i, key in enumerate(header) if key}
+    for number, values in table:
         row = _Row(number=number, values=values)
         _validate_row(row, care_types, errors)
         if row.parsed["external_id"]:
@@ -254,7 +226,7 @@ def parse_file(content: bytes, filename: str) -> dict[str, list[_Row]]:
         seen_from = {first.parsed["price_from"]: first.number}
         for row in group[1:]:
             for column in PLACEMENT_COLUMNS:
-                if _text(row.values.get(column)) != _text(first.values.get(column)):
+                if text(row.values.get(column)) != text(first.values.get(column)):
                     errors.append(ERROR.format(row=row.number, column=column, reason=DIFFERS.format(
                         first=first.number)))
             if row.parsed["price_from"] in seen_from:
@@ -306,10 +278,8 @@ def import_placements(*, by=None, content: bytes, filename: str) -> ImportSummar
     for external_id, group in groups.items():
         p = group[0].parsed
         care_type: CareType = p["care_type"]
-        person, created = Person.objects.get_or_create(id_number=p["id"].canonical, defaults={
-            "id_kind": p["id"].kind or IdKind.PERSONNUMMER, "first_name": "", "last_name": "Namn saknas (import)",
-            "gender": p["gender"] or p["id"].gender, "birth_date": p["id"].birth_date,
-        })
+        person, created = person_register(by=by, id_number=p["id"].canonical, first_name="",
+                                          last_name=UNKNOWN_NAME, gender=p["gender"])
         summary.persons_created += created
         unit = units.get(p["unit"])
         if unit is None:
@@ -324,7 +294,12 @@ def import_placements(*, by=None, content: bytes, filename: str) -> ImportSummar
                     errors.append(ERROR.format(row=group[0].number, column="utförare",
                                                reason=UNKNOWN_PROVIDER_CODE.format(value=p["provider"])))
                     continue
-                provider = Provider.objects.create(name=p["provider_name"] or p["provider"], org_number=p["provider"])
+                try:
+                    provider = _provider_create(by=by, name=p["provider_name"] or p["provider"],
+                                                org_number=p["provider"])
+                except ValidationError as exc:
+                    errors.append(ERROR.format(row=group[0].number, column="utförare", reason=exc.messages[0]))
+                    continue
                 providers_by_org[provider.org_number] = provider
                 summary.providers_created.append(provider.name)
         wanted = {

@@ -4,6 +4,7 @@ contracts (providers, agreements, price lists). Everything public, messages incl
 assert them), is re-exported here: callers write `services.placement_create`."""
 
 from .contracts import *  # noqa: F403
+from .contracts import _provider_create  # noqa: F401  (used by importing)
 from .payments import *  # noqa: F403
 from .placements import *  # noqa: F403
 from .placements import _create, _save  # noqa: F401  (used by importing)

@@ -66,6 +66,15 @@ def _save(obj, **kwargs) -> None:
 def provider_create(*, by, name: str, org_number: str, code: str = "", ivo_permit: str = "",
                     ivo_permit_valid_until: datetime.date | None = None) -> Provider:
     _require(by, "add_provider")
+    return _provider_create(by=by, name=name, org_number=org_number, code=code, ivo_permit=ivo_permit,
+                            ivo_permit_valid_until=ivo_permit_valid_until)
+
+
+@transaction.atomic
+def _provider_create(*, by, name: str, org_number: str, code: str = "", ivo_permit: str = "",
+                     ivo_permit_valid_until: datetime.date | None = None) -> Provider:
+    """provider_create without the permission check, for a caller that has checked its own (the placement
+    import: the upload page is the controller's, the command is run by whoever runs manage.py)."""
     provider = Provider(name=name.strip(), org_number=normalise_org_number(org_number), code=code.strip() or None,
                         ivo_permit=ivo_permit.strip(), ivo_permit_valid_until=ivo_permit_valid_until)
     _save(provider)

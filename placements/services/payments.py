@@ -15,7 +15,7 @@ from socialtjanst.db_errors import GENERIC, constraint_name
 from socialtjanst.models import AccessAction
 
 from .. import selectors
-from ..days import care_days, month_bounds
+from ..days import MONTH_OUT_OF_RANGE, YEAR_MAX, YEAR_MIN, care_days, month_bounds
 from ..models import FosterCarePayment, FosterCarePaymentKind, Placement
 from .placements import _audit, _check_may_place, _locked
 
@@ -48,6 +48,8 @@ def foster_care_payment_register(
         raise ValidationError(PAYMENT_KIND_INVALID, code="payment_kind")
     if amount is None or amount <= 0:
         raise ValidationError(PAYMENT_AMOUNT_POSITIVE, code="payment_amount")
+    if not YEAR_MIN <= month.year <= YEAR_MAX:
+        raise ValidationError(MONTH_OUT_OF_RANGE, code="payment_month_out_of_range")
     first, next_first = month_bounds(month.year, month.month)
     if care_days(current.start_on, current.end_on, first, next_first) == 0:
         raise ValidationError(PAYMENT_OUTSIDE_PLACEMENT.format(month=first.strftime("%Y-%m")),

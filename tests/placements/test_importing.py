@@ -1,6 +1,7 @@
 import datetime
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from placements.importing import PlacementImportError, import_placements
 from placements.models import Placement, PricePeriod, Provider
 from placements.pricing import month_cost
 from socialtjanst.identity import synthetic_id_number
-from socialtjanst.models import Person, Unit
+from socialtjanst.models import AccessAction, AccessEvent, Person, Unit
 from tests.conftest import login
 from tests.placements.factories import next_org_number
 
@@ -188,3 +189,96 @@ def test_upload_page_for_controllers_shows_the_same_errors(controller, handlagga
     html = login(controller).post(reverse("placements:placement_import"), {"file": ok}).content.decode()
     assert "2 placeringar skapade, 0 ändrade, 0 oförändrade." in html
     assert login(handlaggare).get(reverse("placements:placement_import")).status_code == 404
+
+
+def _xlsx(rows, header=HEADER) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_amounts_and_texts_must_fit_the_fields_they_are_stored_in():
+    rows = _rows()
+    rows[0][0] = "P" * 61  # placerings_id: at most 60 characters
+    rows[1][0] = "P" * 61
+    rows[0][12] = "4 600,125"
+    rows[1][12] = "12 345 678 901"  # dygnspris: numeric(12, 2)
+    rows[2][7] = "5" * 21  # verksamhet: at most 20 characters
+    rows[2][13], rows[2][14], rows[2][15] = "", "9 999 999 999", "1"  # månadsbelopp = arvode + omkostnad: too large
+    rows.append(["P4", PNR_B, "", "E" * 41, "FH_EGET", "", "", "", "LVU", "2023-01-01", "2023-02-01", "", "", "-1",
+                 "", ""])
+    with pytest.raises(PlacementImportError) as err:
+        import_placements(content=_csv(rows), filename="fel.csv")
+    assert err.value.errors == [
+        "Rad 2, kolumn 'placerings_id': högst 60 tecken (värdet har 61).",
+        "Rad 2, kolumn 'dygnspris': högst två decimaler ('4 600,125').",
+        "Rad 3, kolumn 'placerings_id': högst 60 tecken (värdet har 61).",
+        "Rad 3, kolumn 'dygnspris': talet '12 345 678 901' är för stort.",
+        "Rad 4, kolumn 'verksamhet': högst 20 tecken (värdet har 21).",
+        "Rad 4, kolumn 'månadsbelopp': talet '10000000000' är för stort.",
+        "Rad 5, kolumn 'enhet': högst 40 tecken (värdet har 41).",
+        "Rad 5, kolumn 'månadsbelopp': beloppet får inte vara negativt.",
+    ]
+    assert (Placement.objects.count(), Person.objects.count(), Unit.objects.count(), Provider.objects.count()) == (
+        0, 0, 0, 0)
+
+
+def test_numeric_xlsx_cells_are_checked_like_text():
+    rows = _rows()[:1]
+    rows[0][12] = -4600.0  # a negative number cell
+    rows.append(["P2", PNR_B, "", "UTR_BARN", "FH_EGET", "", "", "", "LVU", "2024-02-10", "", "", "", 30000.505,
+                 "", ""])
+    rows.append(["P3", PNR_B, "", "UTR_BARN", "HVB_VUXEN", ORG, "", "", "SoL", "2020-01-01", "2020-02-01", "",
+                 1e10, "", "", ""])
+    with pytest.raises(PlacementImportError) as err:
+        import_placements(content=_xlsx(rows), filename="fel.xlsx")
+    assert err.value.errors == [
+        "Rad 2, kolumn 'dygnspris': beloppet får inte vara negativt.",
+        "Rad 3, kolumn 'månadsbelopp': högst två decimaler ('30000.505').",
+        "Rad 4, kolumn 'dygnspris': talet '10000000000' är för stort.",
+    ]
+    assert not Placement.objects.exists() and not PricePeriod.objects.exists()
+
+
+def test_row_numbers_are_the_spreadsheets_also_after_empty_rows():
+    rows = _rows()
+    rows[2][8] = "XYZ"
+    rows[1][3] = "ANNAN"
+    csv_rows = [rows[0], [""] * len(HEADER), [], rows[1], rows[2]]  # the spreadsheet's rows 3 and 4 are empty
+    with pytest.raises(PlacementImportError) as err:
+        import_placements(content=_csv(csv_rows), filename="fel.csv")
+    expected = [
+        "Rad 6, kolumn 'lagrum': ange SoL, LVU, LVM eller LSB.",
+        "Rad 5, kolumn 'enhet': skiljer sig från rad 2 med samma placerings_id.",
+    ]
+    assert err.value.errors == expected
+    with pytest.raises(PlacementImportError) as err:
+        import_placements(content=_xlsx([rows[0], [], [None] * len(HEADER), rows[1], rows[2]]), filename="fel.xlsx")
+    assert err.value.errors == expected
+
+
+def test_persons_and_providers_are_created_through_their_services_and_logged(controller):
+    import_placements(by=controller, content=_csv(_rows()), filename="placeringar.csv")
+    persons = Person.objects.order_by("pk")
+    assert [p.last_name for p in persons] == ["Namn saknas (import)"] * 2
+    created = AccessEvent.objects.filter(action=AccessAction.CREATE)
+    assert sorted(created.filter(object_type="Person").values_list("object_id", "user")) == [
+        (p.pk, controller.pk) for p in persons]
+    provider = Provider.objects.get(org_number=ORG)
+    assert list(created.filter(object_type="Provider").values_list("object_id", "user")) == [
+        (provider.pk, controller.pk)]
+    # A second import creates nobody, so it logs no creation either.
+    import_placements(by=controller, content=_csv(_rows()), filename="placeringar.csv")
+    assert created.count() == 3
+
+
+def test_the_documented_example_imports():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "import_placements.md").read_text()
+    example = doc.split("### Example\n\n```\n", 1)[1].split("```", 1)[0]
+    summary = import_placements(content=example.encode(), filename="exempel.csv")
+    assert summary.lines[:2] == ["2 placeringar skapade, 0 ändrade, 0 oförändrade.", "2 personer skapade."]

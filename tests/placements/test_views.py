@@ -133,3 +133,33 @@ def test_list_query_count_does_not_grow_with_rows(rows, controller, units, djang
     client = login(controller)
     with django_assert_num_queries(19):  # 18 + the prefetch of familjehem payments
         client.get(reverse("placements:placement_list"), {"month": "2024-02"})
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1999-12", "2101-01"])
+def test_a_month_outside_2000_to_2100_is_a_swedish_error_not_a_500(month, controller, hvb_placement):
+    from placements.filters import MONTH_OUT_OF_RANGE
+
+    client = login(controller)
+    response = client.get(reverse("placements:placement_list"), {"month": month})
+    assert response.status_code == 200
+    assert MONTH_OUT_OF_RANGE in response.content.decode()
+    assert client.get(reverse("placements:placement_export"), {"month": month}).status_code == 200
+    response = client.post(reverse("placements:invoicecheck_create"), {
+        "provider": hvb_placement.provider_id, "month": month, "invoice_reference": "F-1"})
+    assert response.status_code == 200
+    assert MONTH_OUT_OF_RANGE in response.content.decode()
+    assert client.get(reverse("placements:invoicecheck_list"), {"month": month}).status_code == 200
+
+
+def test_a_payment_month_outside_2000_to_2100_is_a_swedish_error_not_a_500(handlaggare, units, child):
+    from placements.filters import MONTH_OUT_OF_RANGE
+    from placements.models import FosterCarePayment
+
+    familjehem = services.placement_create(
+        by=handlaggare, person=child, care_type=care_type("FH_EGET"), unit=units["own"], legal_basis="SoL",
+        start_on=D(2024, 2, 10), monthly_amount=Decimal("30000.00"))
+    response = login(handlaggare).post(reverse("placements:payment_create", args=[familjehem.pk]), {
+        "payment-month": "9999-12", "payment-kind": "extra", "payment-amount": "100"})
+    assert response.status_code == 200
+    assert MONTH_OUT_OF_RANGE in response.content.decode()
+    assert not FosterCarePayment.objects.exists()
