@@ -4,10 +4,11 @@ By days of each month unless the controller has set a monthly profile (BudgetMon
 The only place a budget is split over months."""
 
 import calendar
-import datetime
 from decimal import Decimal
 
-from .models import Budget
+from placements.days import days_in_month
+
+from .models import Budget, VolumeUnit
 
 
 def days_in_year(year: int) -> int:
@@ -17,7 +18,7 @@ def days_in_year(year: int) -> int:
 def days_through(year: int, through_month: int | None) -> int:
     """Days from 1 January through the end of `through_month` (None = the whole year)."""
     last = through_month or 12
-    return sum(calendar.monthrange(year, m)[1] for m in range(1, last + 1))
+    return sum(days_in_month(year, m) for m in range(1, last + 1))
 
 
 def period_share(budget: Budget, through_month: int | None, shares: dict[int, Decimal] | None = None) -> Decimal:
@@ -41,10 +42,6 @@ def volume_for_period(budget: Budget, through_month: int | None) -> Decimal | No
     inflöde) are spread like the amount."""
     if budget.volume is None:
         return None
-    if budget.volume_unit == "årsplacering":
+    if budget.volume_unit == VolumeUnit.PLACEMENT_YEARS:
         return budget.volume
     return budget.volume * period_share(budget, through_month)
-
-
-def month_start(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, 1)

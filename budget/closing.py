@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
+from socialtjanst.views.reports import MONTHS
 
 from . import forecast, rollup
 from .models import MonthClosing
@@ -21,12 +22,9 @@ from .models import MonthClosing
 CLOSE_PERMISSION = "budget.add_monthclosing"
 REOPEN_PERMISSION = "budget.reopen_monthclosing"
 
-MONTH_NAMES = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-               "november", "december"]
-
 
 def month_label(month: datetime.date) -> str:
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    return f"{MONTHS[month.month - 1]} {month.year}"
 
 
 def _who(closing: MonthClosing) -> str:
@@ -39,8 +37,18 @@ def active_closings():
     return MonthClosing.objects.filter(reopened_at__isnull=True)
 
 
+def latest_closing(*, year: int | None = None, through: datetime.date | None = None) -> MonthClosing | None:
+    """The latest month closed and not reopened; of `year` and at or before the month `through` when given."""
+    closings = active_closings()
+    if year is not None:
+        closings = closings.filter(month__year=year)
+    if through is not None:
+        closings = closings.filter(month__lte=through)
+    return closings.order_by("-month").first()
+
+
 def latest_closed_month() -> datetime.date | None:
-    latest = active_closings().order_by("-month").first()
+    latest = latest_closing()
     return latest.month if latest else None
 
 

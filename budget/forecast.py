@@ -3,21 +3,29 @@ end of the closed month, to their planned end (a registered future end date) or 
 at the price valid on that day + the controller's latest adjustment with its comment.
 
 Placements that begin after the closed month are not in the forecast (they belong in the
-adjustment until they start). Stored per closing in ForecastLine, so the year's outcome can
-be set against e.g. the August forecast."""
+adjustment until they start). A placement with no price period containing that day (e.g. its
+price ended earlier) adds no cost, as the roll-up reports its days 'saknar pris'. Stored per
+closing in ForecastLine, so the year's outcome can be set against e.g. the August forecast."""
 
 import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Sum
 
-from placements.days import care_days_sql
+from placements.days import add_months, care_days_sql
+from placements.pricing import MONTH_PRICE_COST_SQL
 
-from . import fresh, rollup
+from . import fresh
 from .models import ForecastAdjustment, ForecastLine, MonthClosing, MonthlyFact
 
+ADJUST_PERMISSION = "budget.add_forecastadjustment"
+ADJUSTMENT_NEEDS_COMMENT = "En prognosjustering kräver en kommentar."
+
+# The price is the one of the price period containing as_of (placements_priceperiod.period, '[)': valid_from
+# up to, not including, valid_to); the no-overlap constraint allows at most one.
 ONGOING_SQL = f"""
 WITH months AS (
   SELECT m::date AS month_start, (m::date + interval '1 month')::date AS month_end
@@ -25,18 +33,16 @@ WITH months AS (
 ),
 {fresh.MAPPED_CTE},
 active AS (
-  SELECT p.id, p.care_type_id, p.cost_centre, p.period, price.daily_price, price.monthly_amount
+  SELECT p.id, p.care_type_id, p.cost_centre, p.period,
+         COALESCE(pp.daily_price, 0) AS daily_price, COALESCE(pp.monthly_amount, 0) AS monthly_amount
   FROM placements_placement p
-  LEFT JOIN LATERAL (
-    SELECT pp.daily_price, pp.monthly_amount FROM placements_priceperiod pp
-    WHERE pp.placement_id = p.id AND pp.valid_from <= %(as_of)s
-    ORDER BY pp.valid_from DESC LIMIT 1
-  ) price ON true
+  LEFT JOIN placements_priceperiod pp ON pp.placement_id = p.id AND pp.period @> %(as_of)s::date
   WHERE p.voided_reason = '' AND p.period @> %(as_of)s::date
 )
 SELECT {fresh.COST_CENTRE_SQL} AS cost_centre_id, a.care_type_id,
-       SUM(round(COALESCE(a.daily_price * d.days, 0)
-                 + COALESCE(a.monthly_amount * d.days / (mo.month_end - mo.month_start), 0), 2)) AS cost
+       SUM({MONTH_PRICE_COST_SQL.format(daily_cost="a.daily_price * d.days",
+                                        monthly_amount_days="a.monthly_amount * d.days",
+                                        month_days="mo.month_end - mo.month_start")}) AS cost
 FROM active a
 JOIN months mo ON a.period && daterange(mo.month_start, mo.month_end, '[)')
 CROSS JOIN LATERAL (SELECT {care_days_sql("a.period", "mo.month_start", "mo.month_end")} AS days) d
@@ -57,7 +63,7 @@ def actual_to_date(year: int, through_month: int) -> dict[tuple, Decimal]:
 def ongoing_to_year_end(year: int, through_month: int) -> dict[tuple, Decimal]:
     if through_month >= 12:
         return {}
-    as_of = rollup.add_months(datetime.date(year, through_month, 1), 1) - datetime.timedelta(days=1)
+    as_of = add_months(datetime.date(year, through_month, 1), 1) - datetime.timedelta(days=1)
     with connection.cursor() as cur:
         cur.execute(ONGOING_SQL, {"from": datetime.date(year, through_month + 1, 1),
                                   "last": datetime.date(year, 12, 1), "as_of": as_of})
@@ -92,6 +98,18 @@ def compute_forecast(year: int, through_month: int) -> list[dict]:
     return result
 
 
+def add_adjustment(*, by, year: int, cost_centre, care_type, amount: Decimal, comment: str) -> ForecastAdjustment:
+    """Registers the controller's adjustment of `year`'s forecast for a cost centre (care type None = the whole
+    cost centre). It applies from the next closing on; earlier adjustments stay as history."""
+    if not by.has_perm(ADJUST_PERMISSION):
+        raise PermissionDenied("Du får inte justera prognosen.")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": ADJUSTMENT_NEEDS_COMMENT})
+    return ForecastAdjustment.objects.create(year=year, cost_centre=cost_centre, care_type=care_type, amount=amount,
+                                             comment=comment, created_by=by)
+
+
 def store_forecast(closing: MonthClosing) -> list[ForecastLine]:
     lines = compute_forecast(closing.month.year, closing.month.month)
     return ForecastLine.objects.bulk_create([
@@ -102,10 +120,9 @@ def store_forecast(closing: MonthClosing) -> list[ForecastLine]:
 def forecast_for_year(year: int, through_month: int | None = None) -> dict[tuple, Decimal]:
     """The forecast stored at the latest closing of `year` (at or before through_month), per
     (cost centre, care type); empty when no month of the year is closed."""
-    closings = MonthClosing.objects.filter(reopened_at__isnull=True, month__year=year)
-    if through_month:
-        closings = closings.filter(month__lte=datetime.date(year, through_month, 1))
-    closing = closings.order_by("-month").first()
+    from .closing import latest_closing  # budget.closing imports this module
+
+    closing = latest_closing(year=year, through=datetime.date(year, through_month, 1) if through_month else None)
     if closing is None:
         return {}
     return {(line.cost_centre_id, line.care_type_id): line.total for line in closing.forecast_lines.all()}

@@ -6,12 +6,11 @@ from django import forms
 from django.utils import timezone
 
 from placements.models import CareType
+from socialtjanst.views.reports import MONTHS
 
+from .forecast import ADJUSTMENT_NEEDS_COMMENT
 from .importing import YEAR_MAX, YEAR_MIN
 from .models import CostCentre, VolumeUnit
-
-MONTH_NAMES = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-               "november", "december"]
 
 
 class BudgetImportForm(forms.Form):
@@ -45,7 +44,7 @@ class BudgetForm(forms.Form):
         if budget is None:
             centres = centres.filter(active=True)
         self.fields["cost_centre"].queryset = centres
-        for month, name in enumerate(MONTH_NAMES, start=1):
+        for month, name in enumerate(MONTHS, start=1):
             self.fields[f"month_{month}"] = forms.DecimalField(
                 label=f"{name.capitalize()}, %", required=False, min_value=0, max_value=100, max_digits=7,
                 decimal_places=4, localize=True)
@@ -95,3 +94,34 @@ class CostCentreRemapForm(forms.Form):
         today = timezone.localdate()
         next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
         self.fields["valid_from"].initial = next_month
+
+
+AMOUNT_EXAMPLE = "Ange beloppet i kronor, t.ex. -250 000."
+AMOUNT_TOO_LARGE = "Beloppet är för stort: högst 999 999 999 999,99 kr."
+
+
+class ForecastAdjustmentForm(forms.Form):
+    """The controller's adjustment of a year's forecast (budget.forecast.add_adjustment): a year in range, a
+    known cost centre, a known care type or none (= the whole cost centre), a signed amount in kr to the öre
+    that fits the column, and a comment. Every error is a Swedish sentence of its own (error_text)."""
+
+    year = forms.IntegerField(label="År", min_value=YEAR_MIN, max_value=YEAR_MAX, error_messages={
+        "required": "Ange år.", "invalid": "Ange året som ett heltal, t.ex. 2024.",
+        "min_value": "Året kan inte vara före %(limit_value)s.",
+        "max_value": "Året kan inte vara efter %(limit_value)s.",
+    })
+    cost_centre = forms.ModelChoiceField(label="Verksamhet", queryset=CostCentre.objects.order_by("code"),
+                                         error_messages={"required": "Välj verksamhet.",
+                                                         "invalid_choice": "Välj en verksamhet i listan."})
+    care_type = forms.ModelChoiceField(label="Vårdform", queryset=CareType.objects.order_by("code"), required=False,
+                                       empty_label="Hela verksamheten",
+                                       error_messages={"invalid_choice": "Välj en vårdform i listan."})
+    amount = forms.DecimalField(label="Belopp, kr", max_digits=14, decimal_places=2, localize=True, error_messages={
+        "required": AMOUNT_EXAMPLE, "invalid": AMOUNT_EXAMPLE, "max_digits": AMOUNT_TOO_LARGE,
+        "max_whole_digits": AMOUNT_TOO_LARGE, "max_decimal_places": "Ange beloppet med högst två decimaler (ören).",
+    })
+    comment = forms.CharField(label="Kommentar", error_messages={"required": ADJUSTMENT_NEEDS_COMMENT})
+
+    def error_text(self) -> str:
+        """The form's errors as one message for the forecast page."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)

@@ -17,8 +17,9 @@ from placements.models import CareType
 from socialtjanst import access
 from socialtjanst.roles import Role
 
+from . import closing
 from .budgeting import days_in_year
-from .models import Budget, BudgetMonthShare, CostCentre, CostCentreMapping, MonthClosing, VolumeUnit
+from .models import Budget, BudgetMonthShare, CostCentre, CostCentreMapping, VolumeUnit
 
 STALE_VERSION = ("Budgeten har ändrats av någon annan sedan du öppnade den. "
                  "Ladda om sidan och gör ändringen igen.")
@@ -274,11 +275,6 @@ def cost_centre_update(*, by, cost_centre_id: int, name: str, activity_code: str
     return centre
 
 
-def _last_closed_month() -> datetime.date | None:
-    return (MonthClosing.objects.filter(reopened_at__isnull=True).order_by("-month")
-            .values_list("month", flat=True).first())
-
-
 @transaction.atomic
 def cost_centre_remap(*, by, care_type: CareType, cost_centre: CostCentre,
                       valid_from: datetime.date) -> CostCentreMapping:
@@ -291,7 +287,7 @@ def cost_centre_remap(*, by, care_type: CareType, cost_centre: CostCentre,
     if not cost_centre.active:
         raise ValidationError({"cost_centre": INACTIVE_COST_CENTRE.format(code=cost_centre.code)})
     CareType.objects.select_for_update().filter(pk=care_type.pk).first()  # one remap of a care type at a time
-    last_closed = _last_closed_month()
+    last_closed = closing.latest_closed_month()
     if last_closed is not None and valid_from <= last_closed:
         raise ValidationError({"valid_from": MAPPING_CLOSED_MONTH.format(month=f"{last_closed:%Y-%m}")})
     mappings = CostCentreMapping.objects.filter(care_type=care_type)

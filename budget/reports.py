@@ -17,6 +17,7 @@ from socialtjanst.reporting import ReportResult
 from socialtjanst.roles import Role
 
 from . import deviations as dv
+from .forecast import forecast_for_year
 from .models import Budget, CostCentre
 from .report_data import (
     Period,
@@ -111,14 +112,14 @@ def placement_days(*, user, year: int, through_month: int | None, **_params) -> 
             "care_days": fig["care_days"], "care_days_budget": _whole(days_b),
             "care_days_last_year": prev["care_days"],
             "placement_years": dv.placement_years(fig["care_days"], period.days),
-            "placement_years_budget": _two(None if days_b is None else days_b / period.days),
+            "placement_years_budget": dv.placement_years(days_b, period.days),
             "price": dv.price_per_day(fig["cost"], fig["care_days"]),
             "cost_last_year": prev["cost"],
             "corrections_cost": fig["corrections_cost"], "corrections_days": fig["corrections_days"],
             "corrections_months": _months_text(origins.get((ct.pk,), [])),
         }
         cost_b = budget_cost_by.get(ct.pk, Decimal("0.00"))
-        row["price_budget"] = None if not days_b else dv.round_fraction(Fraction(cost_b) / days_b)
+        row["price_budget"] = dv.price_per_day(cost_b, days_b)
         rows.append(_effects(row, cost_budget=cost_b, cost=fig["cost"], volume_budget=days_b,
                              volume=fig["care_days"]))
     totals = {k: sum_key(rows, k) for k in (
@@ -130,9 +131,9 @@ def placement_days(*, user, year: int, through_month: int | None, **_params) -> 
     totals.update(
         care_days_budget=_whole(total_days_b),
         placement_years=dv.placement_years(totals["care_days"] or 0, period.days),
-        placement_years_budget=_two(None if total_days_b is None else total_days_b / period.days),
+        placement_years_budget=dv.placement_years(total_days_b, period.days),
         price=dv.price_per_day(totals["cost"], totals["care_days"]),
-        price_budget=dv.round_fraction(Fraction(cost_b_with_days) / total_days_b) if total_days_b else None,
+        price_budget=dv.price_per_day(cost_b_with_days, total_days_b),
     )
     return ReportResult(rows=rows, totals=totals)
 
@@ -178,7 +179,8 @@ def volume_followup(*, user, year: int, through_month: int | None, **_params) ->
         vol_u = actual_volume(unit, fig, period)
         row = {
             "cost_centre": names[cc_id][0], "cost_centre_name": names[cc_id][1], "volume_unit": unit,
-            "volume_budget": _two(vol_b), "volume": _two(vol_u), "volume_deviation": _two(vol_u - vol_b),
+            "volume_budget": _two(vol_b), "volume": _two(vol_u),
+            "volume_deviation": _two(dv.volume_deviation(vol_u, vol_b)),
             "care_days": fig["care_days"], "corrections_cost": fig["corrections_cost"],
         }
         cost_b = sum((budget_cost(b, period) for b in budgets), Decimal("0.00"))
@@ -195,10 +197,6 @@ def forecast_by_cost_centre(year: int, through_month: int | None) -> dict | None
     """The full-year forecast stored at the latest closing of the year (budget/forecast.py), summed per
     cost centre; None for the whole year or December, or when no forecast is stored."""
     if through_month is None or through_month >= 12:
-        return None
-    try:
-        from .forecast import forecast_for_year
-    except ImportError:  # pragma: no cover - the forecast module arrives separately
         return None
     lines = forecast_for_year(year, through_month)
     if not lines:

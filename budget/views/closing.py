@@ -1,12 +1,13 @@
 """Month closing and the full-year forecast: thin views over budget.closing and budget.forecast."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,8 @@ from placements.models import CareType
 
 from .. import closing as closing_service
 from .. import forecast as forecast_service
+from ..forms import ForecastAdjustmentForm
+from ..importing import YEAR_MAX, YEAR_MIN
 from ..models import CostCentre, ForecastAdjustment, MonthClosing
 
 
@@ -77,7 +80,9 @@ def forecast(request):
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         raise Http404("Ogiltigt år.") from None
-    latest = MonthClosing.objects.filter(reopened_at__isnull=True, month__year=year).order_by("-month").first()
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404("Ogiltigt år.")
+    latest = closing_service.latest_closing(year=year)
     through = latest.month.month if latest else None
     live = forecast_service.compute_forecast(year, through) if through else []
     centres = {c.pk: c for c in CostCentre.objects.all()}
@@ -94,28 +99,32 @@ def forecast(request):
         "year": year, "latest": latest, "lines": live, "totals": totals, "history": history,
         "through_label": closing_service.month_label(latest.month) if latest else None,
         "cost_centres": centres.values(), "care_types": care_types.values(),
-        "can_adjust": request.user.has_perm("budget.add_forecastadjustment"),
+        "can_adjust": request.user.has_perm(forecast_service.ADJUST_PERMISSION),
         "adjustments": ForecastAdjustment.objects.filter(year=year).select_related(
             "cost_centre", "care_type", "created_by")[:50],
     })
 
 
+def _forecast_url(year: int | None) -> str:
+    url = reverse("budget:forecast")
+    return f"{url}?year={year}" if year else url
+
+
 @require_POST
 def forecast_adjust(request):
-    _require(request.user, "budget.add_forecastadjustment")
+    _require(request.user, forecast_service.ADJUST_PERMISSION)
+    form = ForecastAdjustmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect(_forecast_url(form.cleaned_data.get("year")))
+    d = form.cleaned_data
     try:
-        year = int(request.POST["year"])
-        centre = CostCentre.objects.get(pk=int(request.POST["cost_centre"]))
-        care_type_id = request.POST.get("care_type") or None
-        amount = Decimal(request.POST["amount"].replace(" ", "").replace("\xa0", "").replace(",", "."))
-    except (KeyError, ValueError, InvalidOperation, CostCentre.DoesNotExist):
-        messages.error(request, "Ange år, verksamhet och ett belopp i kronor, t.ex. -250 000.")
-        return redirect("budget:forecast")
-    comment = request.POST.get("comment", "").strip()
-    if not comment:
-        messages.error(request, "En prognosjustering kräver en kommentar.")
-        return redirect(f"{request.path.rsplit('justering/', 1)[0]}?year={year}")
-    ForecastAdjustment.objects.create(year=year, cost_centre=centre, care_type_id=care_type_id, amount=amount,
-                                      comment=comment, created_by=request.user)
-    messages.success(request, "Justeringen är sparad och ingår i prognosen vid nästa bokslut.")
-    return redirect(f"{request.path.rsplit('justering/', 1)[0]}?year={year}")
+        forecast_service.add_adjustment(by=request.user, year=d["year"], cost_centre=d["cost_centre"],
+                                        care_type=d["care_type"], amount=d["amount"], comment=d["comment"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Justeringen är sparad och ingår i prognosen vid nästa bokslut.")
+    return redirect(_forecast_url(d["year"]))

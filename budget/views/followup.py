@@ -7,12 +7,12 @@ Content-Security-Policy allows no script and no inline style (style-src 'self'),
 `style=` attribute nor an SVG <style> element is used. Figures come from budget.reports.monthly_series
 (the monthly facts by booking month); this module only lays them out."""
 
-import calendar
 from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.shortcuts import render
 
+from placements.days import days_in_month
 from placements.models import CareType
 from socialtjanst import reporting
 from socialtjanst.audit import audit_record
@@ -82,7 +82,7 @@ class Chart:
 
 def _average_placed(care_days: int, year: int, month: int):
     """Snittantal placerade = care days ÷ days in the month (shared/domain.md §5)."""
-    return dv.placement_years(care_days, calendar.monthrange(year, month)[1])
+    return dv.placement_years(care_days, days_in_month(year, month))
 
 
 def care_type_section(care_type: CareType, series: dict, year: int, months: int) -> dict:
