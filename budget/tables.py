@@ -1,11 +1,9 @@
-from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html
 
-from socialtjanst.tables import BaseTable
+from socialtjanst.tables import BaseTable, swedish_number
 
 from . import planning
 from .models import Budget, CostCentre, VolumeUnit
@@ -13,12 +11,11 @@ from .models import Budget, CostCentre, VolumeUnit
 
 def kronor(value) -> str:
     """1 234 567 kr (whole kronor, grouped by the Swedish thousands separator)."""
-    rounded = Decimal(value).quantize(Decimal(1), ROUND_HALF_UP)
-    return f"{number_format(rounded, decimal_pos=0, force_grouping=True)} kr"
+    return f"{swedish_number(value, 0)} kr"
 
 
 def decimal(value, places: int = 1) -> str:
-    return number_format(value, decimal_pos=places, force_grouping=True)
+    return swedish_number(value, places)
 
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}

@@ -1,9 +1,8 @@
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html
 
-from socialtjanst.tables import BaseTable
+from socialtjanst.tables import BaseTable, swedish_number
 
 from . import selectors
 from .models import Agreement, AgreementPrice, Placement, Provider
@@ -55,7 +54,7 @@ class PlacementTable(BaseTable):
 
     def render_cost(self, record):
         result = self._cost(record)
-        amount = number_format(result.cost, decimal_pos=2, force_grouping=True)
+        amount = _amount(result.cost)
         if result.has_missing_price:
             return format_html('{} <span class="overdue">({})</span>', amount, result.describe_missing())
         return amount
@@ -65,7 +64,7 @@ class PlacementTable(BaseTable):
 
 
 def _amount(value) -> str:
-    return number_format(value, decimal_pos=2, force_grouping=True)
+    return swedish_number(value, 2)
 
 
 class ProviderTable(BaseTable):

@@ -33,7 +33,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, Q, QuerySet
@@ -50,7 +49,6 @@ from .models import (
     InvestigationExtension,
 )
 
-TARGET_SHARE = Decimal("1")  # the nämnd's target for each share: 100 %
 CHILD_MAX_AGE = 20  # utredningstid is reported for children and young people 0–20
 
 SCREENINGS, INVESTIGATIONS, ENFORCEMENT = "forhandsbedomningar", "utredningar", "verkstallighet"
@@ -71,13 +69,6 @@ def period_bounds(year: int, through_month: int | None) -> tuple[datetime.date, 
     """1 January through the last day of the through-month (the whole year without one)."""
     month = through_month or 12
     return datetime.date(year, 1, 1), datetime.date(year, month, 1) + relativedelta(months=1, days=-1)
-
-
-def share(within: int, total: int) -> Decimal | None:
-    if not total:
-        return None
-    # Tenths of a percent: 2 of 3 is 0.667, shown as 66,7 %.
-    return (Decimal(within) / Decimal(total)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
 # --- items ----------------------------------------------------------------------------
@@ -231,7 +222,3 @@ def investigation_days_by_unit(cases: QuerySet[Case], start: datetime.date,
     return days
 
 
-def mean_days(values: list[int]) -> Decimal | None:
-    if not values:
-        return None
-    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

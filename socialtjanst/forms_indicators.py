@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from .indicators import SOURCES, available_sources
+from .indicators import SOURCES
 from .models import Assessment, Indicator, Unit
 
 YEAR = {"min_value": 2000, "max_value": 2100}
@@ -20,10 +20,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = units if units is not None else Unit.objects.none()
-        offered = available_sources()
-        current = self.instance.source if self.instance.pk else ""
-        choices = [("", "Registreras för hand")]
-        choices += [(s.key, s.label) for s in SOURCES if s.key in offered or s.key == current]
+        choices = [("", "Registreras för hand")] + [(s.key, s.label) for s in SOURCES]
         self.fields["source"] = forms.ChoiceField(label="Källa", choices=choices, required=False)
 
 

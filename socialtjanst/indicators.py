@@ -21,7 +21,6 @@ Rules:
 """
 
 import datetime
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,13 +32,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from . import access
+from . import access, deadline_report, reporting
 from .audit import audit_record
 from .db_errors import constraint_messages
 from .intake_statistics import share_reports_not_investigated
 from .models import (
     AccessAction,
     Assessment,
+    Case,
     Indicator,
     IndicatorComment,
     IndicatorDirection,
@@ -99,58 +99,36 @@ def as_percent(share: Decimal | float | None) -> Decimal | None:
 class ComputedSource:
     key: str
     label: str
-    module: str
-    requires: tuple[str, ...]
     function: Callable[[int], Decimal | float | None]
 
-    def available(self) -> bool:
-        """True when the module behind the source exists and offers what the source uses (imported lazily)."""
-        try:
-            module = importlib.import_module(self.module)
-        except ImportError:
-            return False
-        return all(hasattr(module, name) for name in self.requires)
-
     def compute(self, year: int) -> Decimal | None:
-        if not self.available():
-            raise ValidationError(UNKNOWN_SOURCE)
         return as_percent(self.function(year))
 
 
-def _deadline_share(kind_name: str) -> Callable[[int], Decimal | None]:
+def _deadline_share(kind: str) -> Callable[[int], Decimal | None]:
     """The municipality's share within the deadline for a calendar year, counted as the deadline report counts it."""
 
     def compute(year: int) -> Decimal | None:
-        from . import deadline_report as report
-        from .models import Case
-
-        start, end = report.period_bounds(year, None)
-        items = report.items_for(getattr(report, kind_name), Case.objects.all(), start, end)
-        counts = report.count_by_unit(items, timezone.localdate()).values()
-        return report.share(sum(c[0] for c in counts), sum(c[1] for c in counts))
+        start, end = deadline_report.period_bounds(year, None)
+        items = deadline_report.items_for(kind, Case.objects.all(), start, end)
+        counts = deadline_report.count_by_unit(items, timezone.localdate()).values()
+        return reporting.share(sum(c[0] for c in counts), sum(c[1] for c in counts))
 
     return compute
 
 
-DEADLINE_REPORT = "socialtjanst.deadline_report"
-DEADLINE_API = ("period_bounds", "items_for", "count_by_unit", "share")
-
 # Every source returns a share 0–1 for the whole municipality and a calendar year; stored in per cent.
 SOURCES = (
     ComputedSource("share_reports_not_investigated", "Andel anmälningar som inte leder till utredning",
-                   "socialtjanst.intake_statistics", ("share_reports_not_investigated",),
                    share_reports_not_investigated),
     ComputedSource("share_screenings_within_14_days", "Andel förhandsbedömningar inom 14 dagar",
-                   DEADLINE_REPORT, (*DEADLINE_API, "SCREENINGS"), _deadline_share("SCREENINGS")),
+                   _deadline_share(deadline_report.SCREENINGS)),
     ComputedSource("share_investigations_within_4_months", "Andel utredningar inom fyra månader",
-                   DEADLINE_REPORT, (*DEADLINE_API, "INVESTIGATIONS"), _deadline_share("INVESTIGATIONS")),
+                   _deadline_share(deadline_report.INVESTIGATIONS)),
     ComputedSource("share_interventions_within_3_months", "Andel insatser verkställda inom tre månader",
-                   DEADLINE_REPORT, (*DEADLINE_API, "ENFORCEMENT"), _deadline_share("ENFORCEMENT")),
+                   _deadline_share(deadline_report.ENFORCEMENT)),
 )
-
-
-def available_sources() -> dict[str, ComputedSource]:
-    return {s.key: s for s in SOURCES if s.available()}
+SOURCES_BY_KEY = {s.key: s for s in SOURCES}
 
 
 def source_label(key: str) -> str:
@@ -247,7 +225,7 @@ INDICATOR_FIELDS = ("name", "description", "responsible_unit", "target_value", "
 
 
 def _check_source(source: str) -> None:
-    if source and source not in {s.key for s in SOURCES}:
+    if source and source not in SOURCES_BY_KEY:
         raise ValidationError({"source": UNKNOWN_SOURCE})
 
 
@@ -317,11 +295,10 @@ def indicator_comment_add(*, by, indicator_id: int, year: int, text: str,
 
 @transaction.atomic
 def indicators_refresh(*, year: int, by=None) -> int:
-    """Fills the year's value of every active computed indicator whose source is available: one upsert on
+    """Fills the year's value of every active computed indicator: one upsert on
     (indicator, year), keeping a hand-set assessment. Idempotent. Returns the number of values written."""
-    sources = available_sources()
-    indicators = list(Indicator.objects.filter(active=True, source__in=list(sources)))
-    computed = {key: sources[key].compute(year) for key in {i.source for i in indicators}}
+    indicators = list(Indicator.objects.filter(active=True, source__in=list(SOURCES_BY_KEY)))
+    computed = {key: SOURCES_BY_KEY[key].compute(year) for key in {i.source for i in indicators}}
     rows = [IndicatorValue(indicator=i, year=year, value=computed[i.source], computed=True, updated_by=by)
             for i in indicators]
     with constraint_messages(CONSTRAINT_MESSAGES):

@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
-from . import access
+from . import access, reporting
 from .models import (
     Case,
     Channel,
@@ -48,7 +48,6 @@ from .models import (
 )
 
 NOT_GIVEN = "Ej angiven"
-SHARE_PLACES = Decimal("0.0001")
 GENDER_KEYS = ("female", "male", "unknown")
 
 
@@ -126,12 +125,6 @@ def _grouped(qs: QuerySet, group_by: str, aggregates: dict) -> dict:
     return {row.pop("group"): row for row in qs.values(group=F(group_by)).annotate(**aggregates)}
 
 
-def share(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES)
-
-
 def _zero(aggregates: dict) -> dict:
     return dict.fromkeys(aggregates, 0)
 
@@ -163,7 +156,7 @@ def reports_by_target_group(cases, period: Period) -> tuple[list[dict], dict]:
     rows = _breakdown(qs, "target_group", TargetGroup.choices, REPORT_AGGREGATES)
     totals = qs.aggregate(**REPORT_AGGREGATES)
     for row in [*rows, totals]:
-        row["not_investigated_share"] = share(row["not_investigated"], row["screened"])
+        row["not_investigated_share"] = reporting.share(row["not_investigated"], row["screened"])
     return rows, totals
 
 

@@ -1,14 +1,14 @@
 """The `deadlines` report of shared/formats.md ('Report exports'): one row per unit, the shares of
 socialtjanst.deadline_report with the counts behind them and the same period last year.
 
-Targets: every share has the target 100 % (deadline_report.TARGET_SHARE), shown in the column
+Targets: every share has the target 100 %, the nämnd's usual target, shown in the column
 labels. Totals are recomputed from the summed counts, and the total mean utredningstid is the
 mean over all investigations, not a mean of the units' means.
 """
 
 from django.utils import timezone
 
-from . import access
+from . import access, reporting
 from . import deadline_report as dr
 from .reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
 
@@ -44,10 +44,10 @@ def _row(now: dict, last: dict) -> dict:
         within, total = now.get(prefix, (0, 0))
         row[f"{prefix}_total"] = total
         row[f"{prefix}_within"] = within
-        row[f"{prefix}_share"] = dr.share(within, total)
-        row[f"{prefix}_share_last_year"] = dr.share(*last.get(prefix, (0, 0)))
-    row["mean_investigation_days"] = dr.mean_days(now.get("days", []))
-    row["mean_investigation_days_last_year"] = dr.mean_days(last.get("days", []))
+        row[f"{prefix}_share"] = reporting.share(within, total)
+        row[f"{prefix}_share_last_year"] = reporting.share(*last.get(prefix, (0, 0)))
+    row["mean_investigation_days"] = reporting.mean(now.get("days", []))
+    row["mean_investigation_days_last_year"] = reporting.mean(last.get("days", []))
     return row
 
 

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 from django_filters.views import FilterView
@@ -22,7 +21,7 @@ from django_tables2 import SingleTableMixin
 from socialtjanst.audit import audit_record
 from socialtjanst.exports import xlsx_response
 from socialtjanst.models import AccessAction
-from socialtjanst.tables import BaseTable
+from socialtjanst.tables import BaseTable, swedish_number
 from socialtjanst.views.base import RenderInTransactionMixin
 
 from .. import invoices, selectors
@@ -35,7 +34,7 @@ PLACEMENT_NOT_FOUND = "Placeringen finns inte."
 
 def _kr(value) -> str:
     """1 234,50 (Swedish grouping and decimal comma)."""
-    return number_format(value, decimal_pos=2, force_grouping=True)
+    return swedish_number(value, 2)
 
 
 def _month_label(month: datetime.date) -> str:

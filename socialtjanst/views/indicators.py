@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import access, indicators
@@ -15,6 +15,7 @@ from ..audit import audit_record
 from ..forms_indicators import IndicatorCommentForm, IndicatorForm, IndicatorValueForm
 from ..models import AccessAction, IndicatorDirection
 from ..roles import Role
+from ..tables import swedish_number
 
 
 def format_number(value) -> str:
@@ -22,7 +23,7 @@ def format_number(value) -> str:
     if value is None:
         return "–"
     places = 0 if value == value.to_integral_value() else (1 if value * 10 == (value * 10).to_integral_value() else 2)
-    return formats.number_format(value, places, use_l10n=True, force_grouping=True)
+    return swedish_number(value, places)
 
 
 def _year(request) -> int:

@@ -1,16 +1,18 @@
 """The pages and downloads of every registered report (socialtjanst.reporting): one view
 for all, so each report reads the same on screen and in its files."""
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import reporting
 from ..audit import audit_record
 from ..models import AccessAction
-from ..tables import BaseTable
+from ..tables import BaseTable, swedish_number
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
           "november", "december"]
@@ -21,13 +23,13 @@ def format_value(value, kind: str) -> str:
     if value is None or value == "":
         return ""
     if kind == reporting.KR:
-        return formats.number_format(round(value), 0, use_l10n=True, force_grouping=True)
+        return swedish_number(value, 0)
     if kind == reporting.INT:
-        return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+        return swedish_number(value, 0)
     if kind == reporting.DECIMAL:
-        return formats.number_format(value, 1, use_l10n=True, force_grouping=True)
+        return swedish_number(value, 1)
     if kind == reporting.PERCENT:
-        return formats.number_format(value * 100, 1, use_l10n=True, force_grouping=True) + "\xa0%"
+        return swedish_number(Decimal(str(value)) * 100, 1) + "\xa0%"
     if kind == reporting.DATE:
         return value.isoformat()
     return str(value)

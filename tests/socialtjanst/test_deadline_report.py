@@ -135,9 +135,9 @@ def test_shares_counts_mean_and_last_year_for_an_enhetschef(deadline_data, enhet
     row = _row(result, "MOTT_BARN")
     assert (row["screenings_within"], row["screenings_total"], row["screenings_share"]) == (3, 5, Decimal("0.6"))
     assert (row["investigations_within"], row["investigations_total"]) == (2, 3)
-    assert row["investigations_share"] == Decimal("0.667")
+    assert row["investigations_share"] == Decimal("0.6667")
     assert (row["interventions_within"], row["interventions_total"]) == (1, 3)
-    assert row["interventions_share"] == Decimal("0.333")
+    assert row["interventions_share"] == Decimal("0.3333")
     assert row["mean_investigation_days"] == Decimal("126.0")
     assert row["screenings_share_last_year"] == Decimal("1")
     assert row["investigations_share_last_year"] is None and row["mean_investigation_days_last_year"] is None

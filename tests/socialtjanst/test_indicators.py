@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from socialtjanst import indicators
+from socialtjanst.forms_indicators import IndicatorForm
 from socialtjanst.models import (
     AccessEvent,
     Assessment,
@@ -144,10 +145,13 @@ def test_enhetschef_keeps_only_own_units_indicators_controller_all(units, enhets
 
 @pytest.mark.django_db
 def test_deadline_sources_are_offered_when_the_deadline_report_is_there(units):
-    sources = indicators.available_sources()
-    assert "share_reports_not_investigated" in sources
-    if "share_screenings_within_14_days" not in sources:
-        pytest.skip("socialtjanst.deadline_report erbjuder inte sina andelar ännu")
+    sources = {s.key: s for s in indicators.SOURCES}
+    offered = dict(IndicatorForm().fields["source"].choices)  # what the indicator form lets one pick
+    assert "share_reports_not_investigated" in sources and "share_reports_not_investigated" in offered
+    # socialtjanst.deadline_report is there, so each of its shares is offered (no skip).
+    for key in ("share_screenings_within_14_days", "share_investigations_within_4_months",
+                "share_interventions_within_3_months"):
+        assert key in sources and offered.get(key) == sources[key].label, key
     case = child_case(units["own"])
     make_screening(make_intake(case, D(2024, 3, 1)), "inleda")  # decided after 5 days: in time
     late = make_intake(case, D(2024, 4, 1))

@@ -1,9 +1,13 @@
 """Ids, case numbers and years read as they are ("12345", "2026"), never grouped like amounts ("12 345")."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
 from socialtjanst.models import Case
+from socialtjanst.tables import swedish_number
+from socialtjanst.views.reports import format_value
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory
 
@@ -26,3 +30,18 @@ def test_a_case_number_above_999_is_never_grouped(enhetschef, units):
 def test_years_in_forms_and_links_are_not_grouped(controller):
     html = login(controller).get("/budget/prognos/?year=2026").content.decode()
     assert 'value="2026"' in html and "2\xa0026" not in html
+
+
+@pytest.mark.parametrize(("value", "kind", "shown"), [
+    (Decimal("0.6667"), "percent", "66,7\xa0%"),  # Django's number_format alone would cut it to 66,6
+    (Decimal("0.0665"), "percent", "6,7\xa0%"),
+    (Decimal("2.45"), "decimal", "2,5"),
+    (Decimal("1234567.50"), "kr", "1\xa0234\xa0568"),
+    (Decimal("2.50"), "kr", "3"),  # half up, not to even
+])
+def test_figures_on_screen_are_rounded_half_up_not_cut(value, kind, shown):
+    assert format_value(value, kind).replace(" ", "\xa0") == shown
+
+
+def test_amounts_in_kronor_and_ore_are_rounded_not_cut():
+    assert swedish_number(Decimal("12345.675"), 2).replace(" ", "\xa0") == "12\xa0345,68"

@@ -17,7 +17,4 @@ class Command(BaseCommand):
         if not 2000 <= year <= 2100:
             raise CommandError("Året ska vara 2000–2100.")
         written = indicators.indicators_refresh(year=year)
-        unavailable = [s.key for s in indicators.SOURCES if s.key not in indicators.available_sources()]
         self.stdout.write(f"Uppdaterade {written} indikatorvärden för {year}.")
-        if unavailable:
-            self.stdout.write(f"Källor som inte finns ännu: {', '.join(unavailable)}")
