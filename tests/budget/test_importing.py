@@ -48,7 +48,9 @@ def _state():
 
 
 def test_csv_with_semicolon_decimal_comma_and_thousands_space():
-    summary = import_budget(content=_csv(ROWS), filename="budget.csv")
+    # The file names the existing cost centre 5731 differently: the stored name is kept, not overwritten.
+    renamed = [ROWS[0][:2] + ["Annat namn i filen"] + ROWS[0][3:], *ROWS[1:]]
+    summary = import_budget(content=_csv(renamed), filename="budget.csv")
     assert summary.lines == ["3 budgetrader skapade, 0 ändrade, 0 oförändrade.",
                              "Nya verksamheter skapade: 9001."]
     rows = {(b.cost_centre.code, b.care_type.code if b.care_type else None): b
@@ -63,6 +65,7 @@ def test_csv_with_semicolon_decimal_comma_and_thousands_space():
     assert CostCentre.objects.get(code="9001").name == "Ny verksamhet"
     # an existing cost centre keeps its name
     assert CostCentre.objects.get(code="5731").name == "Institutionsvård barn och unga"
+    assert not CostCentre.objects.filter(name="Annat namn i filen").exists()
 
 
 def test_csv_with_comma_separator_point_decimals_no_bom_and_headers_without_diacritics():

@@ -4,14 +4,15 @@ keys of each export, and deviation = volume effect + price effect on every row o
 import datetime
 import io
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from budget.models import Budget, CostCentre, MonthlyFact
@@ -115,6 +116,12 @@ def test_cost_centres_report(twelve_placements):
     assert row["deviation_percent"] == Decimal("-0.2880")
     assert row["forecast"] is None  # no closing, so no stored forecast
     assert row["volume_effect"] + row["price_effect"] == row["deviation"]
+    assert row["deviation"] == Decimal("-1718786.89")
+    # 10 årsplaceringar budgeted (a rate, not spread); 6 × 366 dygn ÷ 182 = 12.066 årsplaceringar actual.
+    # Volume effect −(1098/91 − 10) × 5 967 213.11 ÷ 10 = −1 232 786.884… → −1 232 786.88 kr; the price
+    # effect is the rest of the deviation (exact −486 000.0057…, rounded on the side that adds up).
+    assert row["volume_effect"] == Decimal("-1232786.88")
+    assert row["price_effect"] == Decimal("-486000.01")
     empty = row_of(result, "cost_centre", "572")
     assert (empty["cost"], empty["cost_budget"], empty["deviation_percent"]) == (0, 0, None)
     assert result.totals["cost"] == sum(r["cost"] for r in result.rows)
@@ -235,10 +242,72 @@ BUDGETS = st.lists(st.tuples(
 ), max_size=5, unique_by=lambda b: (b[0], b[1]))
 
 
+def _ore(value: Fraction) -> Decimal:
+    """An exact amount to the öre, half away from zero (shared/domain.md §7), written out here on its own."""
+    whole, rest = divmod(abs(value) * 100, 1)
+    whole += rest >= Fraction(1, 2)
+    return (Decimal(whole if value >= 0 else -whole) / 100).quantize(Decimal("0.01"))
+
+
+def _expected_cost_centre(code: str, facts: list[tuple], budgets: list[tuple], through: int | None):
+    """(cost, cost_budget, volume_effect, exact price effect) of a cost_centres row, from what the test inserted.
+
+    The budget is spread by days (12 000 000 kr through June = 12 000 000 × 182 ÷ 366, each budget row to the
+    öre); årsplaceringar are a rate and are not spread. The split uses the cost centre's budget volumes only when
+    every budget of it has a volume in one common unit; actual volume in that unit comes from the facts."""
+    last = through or 12
+    days = (datetime.date(2024 + last // 12, last % 12 + 1, 1) - datetime.date(2024, 1, 1)).days
+    share = Decimal(1) if last == 12 else Decimal(days) / Decimal(366)
+    booked = [f for f in facts if f[0] == code and f[1].year == 2024 and f[1].month <= last]
+    cost = sum((f[3] for f in booked), Decimal("0.00"))
+    actual = {"årsplacering": Fraction(sum(f[2] for f in booked), days), "dygn": sum(f[2] for f in booked),
+              "dagar": sum(f[2] for f in booked), "hushåll": sum(f[4] for f in booked),
+              "inflöde": sum(f[5] for f in booked)}
+    own = [b for b in budgets if b[0] == code]
+    cost_budget = sum(((amount * share).quantize(Decimal("0.01"), ROUND_HALF_UP) for _cc, amount, _v, _u in own),
+                      Decimal("0.00"))
+    cost_b, cost_u = Fraction(cost_budget), Fraction(cost)
+    units = {unit for _cc, _a, _v, unit in own}
+    if own and all(volume is not None for _cc, _a, volume, _u in own) and len(units) == 1:
+        unit = units.pop()
+        vol_b = sum(Fraction(volume if unit == "årsplacering" else volume * share) for _cc, _a, volume, _u in own)
+        vol_u = Fraction(actual[unit])
+        volume_exact = -(vol_u - vol_b) * cost_b / vol_b
+        price_exact = -(cost_u - cost_b / vol_b * vol_u)
+    else:  # no budget price: all of the deviation is volume effect
+        volume_exact, price_exact = cost_b - cost_u, Fraction(0)
+    return cost, cost_budget, _ore(volume_exact), price_exact
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(facts=FACTS, budgets=BUDGETS, through=st.one_of(st.none(), st.integers(1, 12)))
+# Every volume unit split, a cost centre whose budgets mix units (no split), a correction and a duplicate key.
+@example(facts=[("HVB_BOU", 2024, 3, 200, Decimal("700000.00"), False), ("HVB_BOU", 2024, 3, 9, Decimal("1.00"), False),
+                ("SIS_LVM", 2024, 5, 45, Decimal("300000.00"), False),
+                ("STODBOENDE_VUXEN", 2024, 2, 62, Decimal("50000.00"), False),
+                ("STODBOENDE_VUXEN", 2024, 4, -3, Decimal("-1500.00"), True),
+                ("FH_EGET", 2024, 1, 31, Decimal("20000.00"), False),
+                ("FH_KONSULENT", 2023, 6, 30, Decimal("45000.00"), False)],
+         budgets=[("5731", None, Decimal("4000000.00"), Decimal("2.50"), "årsplacering"),
+                  ("5732", "FH_EGET", Decimal("500000.00"), Decimal("10.00"), "inflöde"),
+                  ("5732", "FH_KONSULENT", Decimal("800000.00"), Decimal("900.00"), "dygn"),
+                  ("571", "SIS_LVM", Decimal("1000000.00"), Decimal("120.00"), "dygn"),
+                  ("572", None, Decimal("300000.00"), Decimal("4.00"), "hushåll")],
+         through=6)
+# Exact half-öre volume effects, rounded away from zero: 1.83 × 365 ÷ 366 = 1.825 → 1.83 and −3.66 ÷ 732 = −0.005
+# → −0.01; a budget without volume beside one with (no split); dagar.
+@example(facts=[("HVB_BOU", 2024, 1, 1, Decimal("10.00"), False), ("SIS_LVM", 2024, 7, 733, Decimal("5.00"), False),
+                ("STODBOENDE_VUXEN", 2024, 9, 40, Decimal("9000.00"), False),
+                ("FH_EGET", 2024, 12, 20, Decimal("7000.00"), False)],
+         budgets=[("5731", None, Decimal("1.83"), Decimal("1.00"), "årsplacering"),
+                  ("571", None, Decimal("3.66"), Decimal("2.00"), "årsplacering"),
+                  ("572", None, Decimal("10000.00"), Decimal("30.00"), "dagar"),
+                  ("5732", None, Decimal("5000.00"), None, "dygn"),
+                  ("5732", "FH_EGET", Decimal("1000.00"), Decimal("5.00"), "dygn")],
+         through=None)
 def test_deviation_is_volume_plus_price_effect_on_every_row_of_every_report(facts, budgets, through):
     with transaction.atomic():
+        inserted: dict[tuple, tuple] = {}
         for code, year, month, days, cost, is_correction in facts:
             booking = datetime.date(year, month, 1)
             origin = datetime.date(year - 1, 12, 1) if is_correction else booking
@@ -246,8 +315,12 @@ def test_deviation_is_volume_plus_price_effect_on_every_row_of_every_report(fact
                 with transaction.atomic():
                     fact(booking, code, days=days, cost=str(cost), origin=origin, persons=days % 7,
                          started=days % 3)
-            except Exception:  # noqa: S112 - a drawn duplicate of the fact key is skipped
+            except IntegrityError:
+                # Only a drawn duplicate of the fact key (monthlyfact_key) is refused, and then skipped.
+                assert (code, booking, origin) in inserted
                 continue
+            inserted[(code, booking, origin)] = (care_type(code).activity_code, booking, days, cost, days % 7,
+                                                 days % 3)
         for cc, care_code, amount, volume, unit in budgets:
             budget(2024, cc, str(amount), None if volume is None else str(volume), unit if volume else "",
                    care_code)
@@ -256,6 +329,17 @@ def test_deviation_is_volume_plus_price_effect_on_every_row_of_every_report(fact
             for row in [*result.rows, result.totals]:
                 assert row["volume_effect"] + row["price_effect"] == row["deviation"], (name, row)
                 assert row["deviation"] == (row["cost_budget"] or 0) - (row["cost"] or 0)
+        # cost_centres against the formula of budget/deviations.py, computed here from what was inserted.
+        drawn_budgets = [(cc, amount, volume, unit if volume else "") for cc, _ct, amount, volume, unit in budgets]
+        centres = run("cost_centres", 2024, through)
+        assert {r["cost_centre"] for r in centres.rows} >= {f[0] for f in inserted.values()} | {
+            b[0] for b in drawn_budgets}
+        for row in centres.rows:
+            cost, cost_budget, volume_effect, price_exact = _expected_cost_centre(
+                row["cost_centre"], list(inserted.values()), drawn_budgets, through)
+            assert (row["cost"], row["cost_budget"], row["volume_effect"]) == (
+                cost, cost_budget, volume_effect), (row, through)
+            assert abs(Fraction(row["price_effect"]) - price_exact) <= Fraction(1, 200), (row, price_exact)
         run("purchases", 2024, through)
         transaction.set_rollback(True)
 

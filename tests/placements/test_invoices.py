@@ -3,6 +3,7 @@ beside the invoiced amounts, the flags, the controller's pages and the Excel exp
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -63,6 +64,23 @@ def _compare(user, check):
 
 def _rows(comparison):
     return {row.placement_id: row for row in comparison.rows}
+
+
+def _cells(html):
+    """The cells' HTML, layout whitespace collapsed (the no-break spaces of the numbers are kept)."""
+    return [re.sub(r"[ \t\r\n]+", " ", cell).strip(" ")
+            for cell in re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", html, flags=re.S)]
+
+
+def _page_table(page, placement_id):
+    """The detail page's table as {column heading: cell} for one placement's row and for the totals row."""
+    header = _cells(re.search(r"<thead\b.*?</thead>", page, flags=re.S).group(0))
+    link = f'<a href="{reverse("placements:placement_detail", args=[placement_id])}">{placement_id}</a>'
+    rows = re.findall(r"<tr\b[^>]*>(?:(?!</tr>).)*</tr>", re.search(r"<tbody\b.*?</tbody>", page, flags=re.S).group(0),
+                      flags=re.S)
+    (row,) = [r for r in rows if link in r]
+    totals = _cells(re.search(r"<tfoot\b.*?</tfoot>", page, flags=re.S).group(0))
+    return dict(zip(header, _cells(row), strict=True)), dict(zip(header, totals, strict=True))
 
 
 # --- the rules -------------------------------------------------------------------------
@@ -210,6 +228,15 @@ def test_controller_creates_a_check_and_enters_the_invoice(controller, hvb_provi
     assert f"110{NBSP}000,00" in page  # expected
     assert f'value="115{NBSP}000,00"' in page  # the entered amount, in its row's form
     assert f"5{NBSP}000,00" in page and "differens över 1 kr" in page
+    # The 5 000 kr is hvb's difference (115 000 − 110 000), not its daily price; change's is 145 800 − 145 800.
+    hvb_row, totals = _page_table(page, hvb)
+    assert hvb_row["Differens (kr)"] == f"5{NBSP}000,00"
+    assert hvb_row["Förväntat belopp (kr)"] == f"110{NBSP}000,00"
+    assert "differens över 1 kr" in hvb_row["Anmärkning"]
+    assert _page_table(page, change)[0]["Differens (kr)"] == "0,00"
+    assert totals["Differens (kr)"] == f"5{NBSP}000,00"
+    assert (totals["Förväntat belopp (kr)"], totals["Fakturerat belopp (kr)"]) == (f"318{NBSP}800,00",
+                                                                                   f"260{NBSP}800,00")
     assert f"318{NBSP}800,00" in page and f"260{NBSP}800,00" in page  # totals row
     assert "ej fakturerad" in page and "saknar pris för 10 dygn" in page
     assert "2024-03-10–2024-03-31" in page

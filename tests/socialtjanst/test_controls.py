@@ -1,5 +1,6 @@
 import datetime
 import random
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -109,7 +110,16 @@ def test_control_round_from_the_access_log_filter(enhetschef):
     control_round = ControlRound.objects.get()
     assert response.status_code == 302
     assert control_round.sample["atkomstlogg_filter"] == {"username": "hanna", "date_from": "2024-05-01"}
-    assert "Kontrollomgång" in client.get("/uppfoljning/kontroller/").content.decode()
+    listing = client.get("/uppfoljning/kontroller/").content.decode()
+    assert "Kontrollomgång" in listing
+    # The recorded round is the list table's one row, linked to its own page (the nav always says Kontrollomgångar).
+    tbody = re.search(r"<tbody\b.*?</tbody>", listing, flags=re.S).group(0)
+    (row,) = re.findall(r"<tr\b.*?</tr>", tbody, flags=re.S)
+    assert response["Location"] == f"/uppfoljning/kontroller/{control_round.pk}/"
+    assert f'href="/uppfoljning/kontroller/{control_round.pk}/"' in row
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td\b[^>]*>(.*?)</td>", row, flags=re.S)]
+    assert cells[1:] == ["Behörighet – granskning av åtkomstloggen", "Alla", "2024-05-01", "2024-05-31", "eva",
+                         "Utan avvikelse"]
     assert AccessEvent.objects.filter(object_type="ControlRound", object_id=control_round.pk).exists()
 
 

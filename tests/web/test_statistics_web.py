@@ -1,11 +1,13 @@
 import datetime
 import io
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from socialtjanst.models import AccessEvent, Indicator, IndicatorValue
+from socialtjanst.models import AccessEvent, Indicator, IndicatorValue, Intake
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory
 from tests.socialtjanst.test_intake_statistics import make_intake, make_screening
@@ -34,6 +36,21 @@ def reported(units):
 
 def summary_total(response):
     return response.context["tables"][0].footer
+
+
+def _cells(html, tag):
+    return [re.sub(r"[ \t\r\n]+", " ", c).strip(" ")
+            for c in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, flags=re.S)]
+
+
+def indicator_row(listing, indicator):
+    """One indicator's row on /indikatorer/ as {column heading: cell} (the legend under the table names
+    every assessment, so the page as a whole always contains them)."""
+    header = _cells(re.search(r"<thead\b.*?</thead>", listing, flags=re.S).group(0), "th")
+    link = f'<a href="/indikatorer/{indicator.pk}/">{indicator.name}</a>'
+    tbody = re.search(r"<tbody\b.*?</tbody>", listing, flags=re.S).group(0)
+    (row,) = [r for r in re.findall(r"<tr\b.*?</tr>", tbody, flags=re.S) if link in r]
+    return dict(zip(header, _cells(row, "td"), strict=True))
 
 
 @pytest.mark.django_db
@@ -122,6 +139,9 @@ def test_controller_creates_an_indicator_enters_a_value_and_a_comment(controller
 
     listing = client.get("/indikatorer/", {"year": 2024}).content.decode()
     assert "74,5" in listing and "Delvis uppfyllt" in listing and "Indikatorer 2024" in listing
+    # 74,5 misses 80 by 5,5 ≤ 10 % of 80: delvis uppfyllt, in this indicator's own row.
+    row = indicator_row(listing, indicator)
+    assert (row["Utfall 2024"], row["Målvärde"], row["Bedömning"]) == ("74,5", "80", "Delvis uppfyllt")
     assert "Enkäten gick ut i oktober." in client.get(f"/indikatorer/{indicator.pk}/").content.decode()
     assert IndicatorValue.objects.get().value == 74.5
     assert AccessEvent.objects.filter(object_type="Indikator", object_id=indicator.pk).count() >= 4
@@ -141,8 +161,16 @@ def test_enhetschef_reads_but_cannot_change_another_units_indicator(enhetschef, 
 
 @pytest.mark.django_db
 def test_controller_refresh_button_fills_computed_values(controller, units, reported):
-    Indicator.objects.create(name="Andel utan utredning", responsible_unit=units["own"], target_value=40,
-                             unit_of_measure="%", direction="lower_is_better", source="share_reports_not_investigated")
+    # Three of the five anmälningar förhandsbedömda, one of them 'inte inleda': 1 ÷ 3 = 33,3 %.
+    first, second, third = Intake.objects.order_by("received_on")[:3]
+    make_screening(first, "inte_inleda")
+    make_screening(second, "inleda")
+    make_screening(third, "inleda")
+    indicator = Indicator.objects.create(name="Andel utan utredning", responsible_unit=units["own"], target_value=40,
+                                         unit_of_measure="%", direction="lower_is_better",
+                                         source="share_reports_not_investigated")
     response = login(controller).post("/indikatorer/uppdatera/", {"year": 2024})
     assert response.status_code == 302 and response["Location"] == "/indikatorer/?year=2024"
     assert IndicatorValue.objects.get().computed is True
+    stored = IndicatorValue.objects.get()
+    assert (stored.indicator_id, stored.year, stored.value) == (indicator.pk, 2024, Decimal("33.3"))
