@@ -13,9 +13,11 @@ start_redis
 export DJANGO_DEBUG=1
 export DATABASE_APP_ROLE="$PG_APP"
 # pytest-django creates and drops test_ifo_test as the owner role.
-export DATABASE_URL="$(owner_url ifo_test)"
-export DATABASE_APP_URL="$(app_url ifo_test)"
-export REDIS_URL="$(redis_url 1)"
+# IFO_TEST_DB and IFO_TEST_REDIS_DB let two suites run side by side on one machine.
+TEST_DB="${IFO_TEST_DB:-ifo_test}"
+export DATABASE_URL="$(owner_url "$TEST_DB")"
+export DATABASE_APP_URL="$(app_url "$TEST_DB")"
+export REDIS_URL="$(redis_url "${IFO_TEST_REDIS_DB:-1}")"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 export DB_CONN_MAX_AGE=0

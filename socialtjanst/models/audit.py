@@ -12,6 +12,12 @@ class AccessAction(models.TextChoices):
     CREATE = "create", _("Skapande")
     CHANGE = "change", _("Ändring")
     DELETE = "delete", _("Borttagning")
+    DENIED = "denied", _("Nekad åtkomst")
+    LOGIN = "login", _("Inloggning")
+    LOGIN_FAILED = "login_fail", _("Misslyckad inloggning")
+    LOCKOUT = "lockout", _("Utelåsning")
+    LOGOUT = "logout", _("Utloggning")
+    GRANT = "grant", _("Behörighetsändring")
 
 
 class AccessEvent(models.Model):

@@ -1,0 +1,7 @@
+# Placeholder filled by the hardening work (issue 12); kept in order so parallel work never forks the graph.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("socialtjanst", "0007_access_actions")]
+    operations = []
