@@ -1,7 +1,49 @@
-# Placeholder filled by the hardening work (issue 12); kept in order so parallel work never forks the graph.
+"""The history tables (pghistory's <model>event tables) become like the access log: the application's
+database role may only INSERT (the triggers write as that role) and SELECT them, so no bug or injected
+SQL in the app can rewrite what a case, a person or a price looked like before. Runs as the owner role.
+
+A table is a history table if it has pghistory's pgh_created_at column; tests/socialtjanst/
+test_history_privileges.py checks every such table of the current models, so a new tracked model
+without a migration like this one fails the suite. pghistory's own Events view (unmanaged) is no table."""
+
+from django.conf import settings
 from django.db import migrations
 
 
+def history_tables(apps) -> list[str]:
+    return sorted(
+        model._meta.db_table for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+        and any(field.name == "pgh_created_at" for field in model._meta.get_fields())
+    )
+
+
+def revoke(apps, schema_editor):
+    role = settings.DATABASE_APP_ROLE
+    if not role:
+        return
+    app = schema_editor.quote_name(role)
+    with schema_editor.connection.cursor() as cur:
+        for table in history_tables(apps):
+            cur.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema_editor.quote_name(table)} FROM {app}")
+
+
+def grant_back(apps, schema_editor):
+    role = settings.DATABASE_APP_ROLE
+    if not role:
+        return
+    app = schema_editor.quote_name(role)
+    with schema_editor.connection.cursor() as cur:
+        for table in history_tables(apps):
+            cur.execute(f"GRANT UPDATE, DELETE ON {schema_editor.quote_name(table)} TO {app}")
+
+
 class Migration(migrations.Migration):
-    dependencies = [("socialtjanst", "0008_date_window")]
-    operations = []
+    dependencies = [
+        ("socialtjanst", "0008_date_window"),
+        # Every app's history tables must exist before their rights are narrowed (no cycle: placements and
+        # budget depend on socialtjanst 0004 at most).
+        ("placements", "0007_invoice_checks"),
+        ("budget", "0001_initial"),
+    ]
+    operations = [migrations.RunPython(revoke, grant_back)]
