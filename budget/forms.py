@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from placements.models import CareType
+from socialtjanst.date_window import validate_rollup_date
 from socialtjanst.views.reports import MONTHS
 
 from .forecast import ADJUSTMENT_NEEDS_COMMENT
@@ -87,7 +88,8 @@ class CostCentreRemapForm(forms.Form):
     cost_centre = forms.ModelChoiceField(label="Ny verksamhet",
                                          queryset=CostCentre.objects.filter(active=True).order_by("code"))
     valid_from = forms.DateField(label="Från och med månad (ÅÅÅÅ-MM)", input_formats=["%Y-%m", "%Y-%m-%d"],
-                                 widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+                                 widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                                 validators=[validate_rollup_date])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

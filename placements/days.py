@@ -20,10 +20,12 @@ import datetime
 from django.contrib.postgres.fields import DateRangeField
 from django.db.models import Case, F, Func, Value, When
 
+from socialtjanst.date_window import ROLLUP_YEAR_MAX as YEAR_MAX
+from socialtjanst.date_window import ROLLUP_YEAR_MIN as YEAR_MIN
+
 ONE_DAY = datetime.timedelta(days=1)
-# The years a month may be asked for (as the reports' and the budget's years): month_bounds of year 9999 has no
-# next month, and no placement is dated outside them.
-YEAR_MIN, YEAR_MAX = 2000, 2100
+# The years a month may be asked for (as the reports' and the budget's years) are the date window's roll-up
+# years: month_bounds of year 9999 has no next month, and the database keeps every placement inside them.
 MONTH_OUT_OF_RANGE = f"Ange en månad från år {YEAR_MIN} till och med år {YEAR_MAX}."
 
 

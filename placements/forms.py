@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from socialtjanst import access
+from socialtjanst.date_window import validate_case_date, validate_rollup_date
 from socialtjanst.identity import parse_id_number
 from socialtjanst.models import LegalBasis, Unit
 
@@ -18,6 +19,8 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The date window (socialtjanst.date_window) of every date field below.
+CASE_DATE, ROLLUP_DATE = [validate_case_date], [validate_rollup_date]
 
 
 def _amount(label):
@@ -53,9 +56,11 @@ class PlacementCreateForm(PriceFields):
                                               required=False, help_text="Endast för barn placerade enligt LSB.")
     unit = forms.ModelChoiceField(label="Ansvarig enhet", queryset=Unit.objects.none())
     legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
-    start_on = forms.DateField(label="Startdatum", widget=DATE)
-    end_on = forms.DateField(label="Slutdatum", required=False, widget=DATE, help_text="Tomt = pågående")
-    ivo_checked_on = forms.DateField(label="Kontroll i IVO:s placeringsstöd", required=False, widget=DATE)
+    start_on = forms.DateField(label="Startdatum", widget=DATE, validators=ROLLUP_DATE)
+    end_on = forms.DateField(label="Slutdatum", required=False, widget=DATE, help_text="Tomt = pågående",
+                             validators=ROLLUP_DATE)
+    ivo_checked_on = forms.DateField(label="Kontroll i IVO:s placeringsstöd", required=False, widget=DATE,
+                                     validators=CASE_DATE)
     ivo_check_result = forms.ChoiceField(label="Resultat av IVO-kontrollen", required=False,
                                          choices=[("", "–"), *IvoCheckResult.choices])
     field_order = ["id_number", "intervention", "care_type", "provider", "agreement", "unit", "legal_basis",
@@ -81,12 +86,13 @@ class PlacementCreateForm(PriceFields):
 
 
 class PlacementMoveForm(PriceFields):
-    move_on = forms.DateField(label="Flyttdatum", widget=DATE,
+    move_on = forms.DateField(label="Flyttdatum", widget=DATE, validators=ROLLUP_DATE,
                               help_text="Nuvarande placering avslutas och nästa börjar detta datum.")
     care_type = forms.ModelChoiceField(label="Ny vårdform", queryset=CareType.objects.filter(active=True))
     provider = forms.ModelChoiceField(label="Utförare", queryset=Provider.objects.all(), required=False)
     agreement = _agreement_field()
-    ivo_checked_on = forms.DateField(label="Kontroll i IVO:s placeringsstöd", required=False, widget=DATE)
+    ivo_checked_on = forms.DateField(label="Kontroll i IVO:s placeringsstöd", required=False, widget=DATE,
+                                     validators=CASE_DATE)
     ivo_check_result = forms.ChoiceField(label="Resultat av IVO-kontrollen", required=False,
                                          choices=[("", "–"), *IvoCheckResult.choices])
     field_order = ["move_on", "care_type", "provider", "agreement", "daily_price", "monthly_amount"]
@@ -97,12 +103,13 @@ class PlacementMoveForm(PriceFields):
 
 
 class PlacementEndForm(forms.Form):
-    end_on = forms.DateField(label="Slutdatum", widget=DATE, help_text="Den dag personen flyttade ut.")
+    end_on = forms.DateField(label="Slutdatum", widget=DATE, help_text="Den dag personen flyttade ut.",
+                             validators=ROLLUP_DATE)
     end_reason = forms.ChoiceField(label="Avslutsorsak", choices=EndReason.choices)
 
 
 class PricePeriodForm(PriceFields):
-    valid_from = forms.DateField(label="Gäller från", widget=DATE)
+    valid_from = forms.DateField(label="Gäller från", widget=DATE, validators=ROLLUP_DATE)
     field_order = ["valid_from", "daily_price", "monthly_amount"]
 
 
@@ -117,7 +124,7 @@ class PlacementImportForm(forms.Form):
 
 
 class FosterCarePaymentForm(forms.Form):
-    month = forms.DateField(label="Månad", input_formats=["%Y-%m"], help_text="ÅÅÅÅ-MM",
+    month = forms.DateField(label="Månad", input_formats=["%Y-%m"], help_text="ÅÅÅÅ-MM", validators=ROLLUP_DATE,
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
     kind = forms.ChoiceField(label="Slag", choices=FosterCarePaymentKind.choices)
     amount = forms.DecimalField(label="Belopp (kr)", max_digits=12, decimal_places=2, min_value=0, localize=True,
@@ -133,7 +140,8 @@ class ProviderForm(forms.Form):
     org_number = forms.CharField(label="Organisationsnummer", max_length=13, help_text="NNNNNN-NNNN")
     code = forms.CharField(label="Kod", max_length=40, required=False)
     ivo_permit = forms.CharField(label="IVO-tillstånd (diarienummer)", max_length=60, required=False)
-    ivo_permit_valid_until = forms.DateField(label="IVO-tillstånd gäller till", required=False, widget=DATE)
+    ivo_permit_valid_until = forms.DateField(label="IVO-tillstånd gäller till", required=False, widget=DATE,
+                                             validators=ROLLUP_DATE)
 
     def clean_org_number(self):
         return normalise_org_number(self.cleaned_data["org_number"])
@@ -146,8 +154,8 @@ class AgreementForm(forms.Form):
     framework = forms.ModelChoiceField(label="Ramavtal (för avrop)", required=False,
                                        queryset=Agreement.objects.filter(kind=AgreementKind.FRAMEWORK)
                                        .select_related("provider"))
-    valid_from = forms.DateField(label="Gäller från", widget=DATE)
-    valid_to = forms.DateField(label="Gäller till och med", required=False, widget=DATE)
+    valid_from = forms.DateField(label="Gäller från", widget=DATE, validators=ROLLUP_DATE)
+    valid_to = forms.DateField(label="Gäller till och med", required=False, widget=DATE, validators=ROLLUP_DATE)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,6 +166,6 @@ class AgreementForm(forms.Form):
 
 class AgreementPriceForm(forms.Form):
     care_type = forms.ModelChoiceField(label="Vårdform", queryset=CareType.objects.filter(active=True))
-    valid_from = forms.DateField(label="Gäller från", widget=DATE)
+    valid_from = forms.DateField(label="Gäller från", widget=DATE, validators=ROLLUP_DATE)
     daily_price = forms.DecimalField(label="Dygnspris (kr)", max_digits=12, decimal_places=2, min_value=0,
                                      localize=True)

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from socialtjanst.audit import audit_record
+from socialtjanst.date_window import validate_rollup_date
 from socialtjanst.identity import parse_id_number
 from socialtjanst.models import AccessAction, LegalBasis, Unit
 from socialtjanst.services import person_register
@@ -35,7 +36,7 @@ from .import_files import (
     text,
 )
 from .models import CareType, Placement, PricePeriod, PricingUnit, Provider, Regime, normalise_org_number
-from .services import _provider_create, _save
+from .services import _provider_create, _save, price_version_bump
 
 COLUMNS = ["placerings_id", "personnummer", "kön", "enhet", "vårdform", "utförare", "utförare_namn", "verksamhet",
            "lagrum", "startdatum", "slutdatum", "pris_från", "dygnspris", "månadsbelopp", "arvode", "omkostnad"]
@@ -169,8 +170,12 @@ def _validate_row(row: _Row, care_types: dict[str, CareType], errors: list[str])
         if text(v.get(column)):
             try:
                 p[key] = _date(v[column])
+                validate_rollup_date(p[key])
             except ValueError as exc:
                 err(column, str(exc))
+            except ValidationError as exc:
+                p[key] = None
+                err(column, exc.messages[0])
     if p["start_on"] and p["end_on"] and p["end_on"] < p["start_on"]:
         err("slutdatum", END_BEFORE_START)
     if p["start_on"] and p["price_from"] and p["price_from"] < p["start_on"]:
@@ -326,6 +331,8 @@ def import_placements(*, by=None, content: bytes, filename: str) -> ImportSummar
             prices = _price_rows(group)
             if not _same_prices(_existing_prices(placement), prices):
                 with transaction.atomic():
+                    # A price form opened before the import must not save over the imported list.
+                    price_version_bump(placement_id=placement.pk)
                     placement.price_periods.all().delete()
                     PricePeriod.objects.bulk_create([PricePeriod(
                         placement=placement, valid_from=f, valid_to=t, daily_price=d, monthly_amount=m, fee=fe,

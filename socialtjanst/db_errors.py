@@ -6,12 +6,19 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from .date_window import stored_window_message
+
 GENERIC = "Uppgifterna kunde inte sparas eftersom de strider mot en regel i registret."
 
 
 def constraint_name(exc: IntegrityError) -> str | None:
     diag = getattr(exc.__cause__, "diag", None)
     return getattr(diag, "constraint_name", None)
+
+
+def constraint_message(name: str | None, messages: dict[str, str]) -> str:
+    """The service's own message for the constraint, else the date window's, else GENERIC."""
+    return messages.get(name or "") or stored_window_message(name) or GENERIC
 
 
 @contextmanager
@@ -21,4 +28,4 @@ def constraint_messages(messages: dict[str, str]):
             yield
     except IntegrityError as exc:
         name = constraint_name(exc)
-        raise ValidationError(messages.get(name, GENERIC), code=name or "integrity") from exc
+        raise ValidationError(constraint_message(name, messages), code=name or "integrity") from exc

@@ -38,6 +38,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, Q, QuerySet
 
 from . import deadlines
+from .date_window import in_window
 from .identity import age_on
 from .models import (
     FAVOURABLE_DECISION_KINDS,
@@ -107,6 +108,8 @@ def screening_items(intakes: QuerySet[Intake], start: datetime.date, end: dateti
     for intake in rows:
         screening = getattr(intake, "screening", None)
         extended = screening.extended_due_on if screening else None
+        if not in_window(intake.received_on, extended):
+            continue  # stored before the date window's CHECKs: no deadline can be computed, none counted
         due = deadlines.screening_due(intake.received_on, extended)
         if start <= due <= end:
             items.append(DeadlineItem(
@@ -141,6 +144,8 @@ def investigation_items(
     items = []
     for inv in rows:
         extensions = [(e.decided_on, e.new_due_on) for e in inv.extensions.all()]
+        if not in_window(inv.started_on, *(d for pair in extensions for d in pair)):
+            continue
         due = deadlines.investigation_valid_due(inv.started_on, extensions)
         if start <= due <= end:
             items.append(DeadlineItem(
@@ -161,6 +166,8 @@ def enforcement_items(decisions: QuerySet[Decision]) -> list[DeadlineItem]:
     )
     items = []
     for decision in rows:
+        if not in_window(decision.decided_on):
+            continue
         due = deadlines.enforcement_due(decision.decided_on)
         interventions = list(decision.interventions.all()) or [None]
         for intervention in interventions:

@@ -11,6 +11,7 @@ from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .date_window import validate_not_too_early
 from .identity import parse_id_number
 from .models import ConcernCategory, Gender, ReporterCategory
 
@@ -83,13 +84,13 @@ class ETjanstIntakeForm(forms.Form):
     """Field names are the API's (Swedish, as the e-tjänst suppliers read them)."""
 
     referens = TextField(max_length=100)
-    inkom = IsoDateTimeField()
+    inkom = IsoDateTimeField(validators=[validate_not_too_early])  # the future: clean_inkom
     anmalare_kategori = TextField()
     anmalare_kontakt = TextField(max_length=300, required=False)
     personnummer = TextField(max_length=13, required=False)
     fornamn = TextField(max_length=100, required=False)
     efternamn = TextField(max_length=100, required=False)
-    fodelsedatum = IsoDateField(required=False)
+    fodelsedatum = IsoDateField(required=False, validators=[validate_not_too_early])
     kon = TextField(required=False)
     oro_kategorier = TextListField(choices=ConcernCategory.choices, required=False)
     beskrivning = TextField()

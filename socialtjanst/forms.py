@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .date_window import validate_case_date
 from .identity import parse_id_number
 from .models import Gender, Unit
 
@@ -12,7 +13,8 @@ class CaseOpenForm(forms.Form):
     address = forms.CharField(label="Adress", max_length=300, required=False)
     protected_identity = forms.BooleanField(label="Skyddade personuppgifter", required=False)
     unit = forms.ModelChoiceField(label="Enhet", queryset=Unit.objects.none())
-    opened_on = forms.DateField(label="Öppnat", required=False, help_text="Tomt = i dag")
+    opened_on = forms.DateField(label="Öppnat", required=False, help_text="Tomt = i dag",
+                                validators=[validate_case_date])
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +37,7 @@ class PersonUpdateForm(forms.Form):
 
 class CaseCloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    closed_on = forms.DateField(label="Avslutat")
+    closed_on = forms.DateField(label="Avslutat", validators=[validate_case_date])
 
 
 def validation_messages(exc: ValidationError) -> list[str]:

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from .date_window import validate_case_date, validate_past_date
 from .identity import parse_id_number
 from .models import (
     Channel,
@@ -19,6 +20,8 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
+# The date window (socialtjanst.date_window) of every date field below.
+CASE_DATE, PAST_DATE = [validate_case_date], [validate_past_date]
 MISSING_PERSON = "Ange personnummer, eller namn och födelsedatum om personnumret är okänt."
 
 
@@ -27,11 +30,12 @@ class IntakeForm(forms.Form):
                                 help_text="ÅÅÅÅMMDD-NNNN. Lämna tomt om det är okänt.")
     first_name = forms.CharField(label="Förnamn", max_length=100, required=False)
     last_name = forms.CharField(label="Efternamn", max_length=100, required=False)
-    birth_date = forms.DateField(label="Födelsedatum (om personnummer saknas)", required=False, widget=DATE)
+    birth_date = forms.DateField(label="Födelsedatum (om personnummer saknas)", required=False, widget=DATE,
+                                 validators=PAST_DATE)
     gender = forms.ChoiceField(label="Kön (om personnummer saknas)", choices=Gender.choices, initial=Gender.UNKNOWN)
     unit = forms.ModelChoiceField(label="Enhet", queryset=Unit.objects.none())
     kind = forms.ChoiceField(label="Typ", choices=IntakeKind.choices, initial=IntakeKind.REPORT)
-    received_at = forms.DateTimeField(label="Inkom", initial=timezone.now,
+    received_at = forms.DateTimeField(label="Inkom", initial=timezone.now, validators=PAST_DATE,
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     channel = forms.ChoiceField(label="Kanal", choices=Channel.choices, initial=Channel.PHONE)
     reporter_category = forms.ChoiceField(label="Anmälare", choices=ReporterCategory.choices, required=False)
@@ -63,35 +67,35 @@ class IntakeForm(forms.Form):
 
 
 class SafetyForm(forms.Form):
-    assessed_on = forms.DateField(label="Bedömd", widget=DATE, initial=timezone.localdate)
+    assessed_on = forms.DateField(label="Bedömd", widget=DATE, initial=timezone.localdate, validators=CASE_DATE)
     result = forms.ChoiceField(label="Resultat", choices=SafetyResult.choices)
 
 
 class ScreeningForm(forms.Form):
-    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate)
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate, validators=CASE_DATE)
     outcome = forms.ChoiceField(label="Beslut", choices=ScreeningOutcome.choices)
     track = forms.ChoiceField(label="Spår (om utredning inleds)", choices=Track.choices, initial=Track.SECOND_LINE)
     linked_investigation = forms.IntegerField(label="Utrednings-id (vid koppling)", required=False)
     extraordinary_reason = forms.CharField(label="Synnerliga skäl (om fristen förlängs)", required=False,
                                            widget=forms.Textarea(attrs={"rows": 2}))
-    extended_due_on = forms.DateField(label="Förlängd frist", required=False, widget=DATE)
+    extended_due_on = forms.DateField(label="Förlängd frist", required=False, widget=DATE, validators=CASE_DATE)
 
 
 class ExtensionForm(forms.Form):
-    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate)
-    new_due_on = forms.DateField(label="Ny tidsfrist", widget=DATE)
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate, validators=CASE_DATE)
+    new_due_on = forms.DateField(label="Ny tidsfrist", widget=DATE, validators=CASE_DATE)
     reason = forms.CharField(label="Särskilda skäl", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ChildInterviewForm(forms.Form):
-    held_on = forms.DateField(label="Barnsamtal hållet", required=False, widget=DATE)
+    held_on = forms.DateField(label="Barnsamtal hållet", required=False, widget=DATE, validators=CASE_DATE)
     not_held_reason = forms.CharField(label="Skäl till att barnsamtal inte hållits", required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class InvestigationCompleteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    completed_on = forms.DateField(label="Avslutad", widget=DATE, initial=timezone.localdate)
+    completed_on = forms.DateField(label="Avslutad", widget=DATE, initial=timezone.localdate, validators=CASE_DATE)
     outcome = forms.ChoiceField(label="Utfall", choices=InvestigationOutcome.choices)
 
 
@@ -99,14 +103,15 @@ class DecisionForm(forms.Form):
     investigation = forms.IntegerField(widget=forms.HiddenInput, required=False)
     legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
     kind = forms.ChoiceField(label="Beslut", choices=DecisionKind.choices)
-    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate)
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DATE, initial=timezone.localdate, validators=CASE_DATE)
 
 
 class InterventionForm(forms.Form):
     kind = forms.ChoiceField(label="Insats", choices=InterventionKind.choices)
-    started_on = forms.DateField(label="Verkställd (tomt = ännu inte)", required=False, widget=DATE)
+    started_on = forms.DateField(label="Verkställd (tomt = ännu inte)", required=False, widget=DATE,
+                                 validators=CASE_DATE)
 
 
 class InterventionDateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(label="Datum", widget=DATE, initial=timezone.localdate)
+    on = forms.DateField(label="Datum", widget=DATE, initial=timezone.localdate, validators=CASE_DATE)

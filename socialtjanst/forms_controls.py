@@ -4,6 +4,7 @@ socialtjanst.controls."""
 from django import forms
 
 from .controls import MAX_SAMPLE_SIZE, SAMPLE_KINDS
+from .date_window import validate_case_date
 from .models import ControlKind, ControlResult, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -19,8 +20,8 @@ class ControlRoundForm(_UnitsMixin, forms.Form):
     kind = forms.ChoiceField(label="Kontroll", choices=[c for c in ControlKind.choices if c[0] != ControlKind.SAMPLE])
     unit = forms.ModelChoiceField(label="Enhet", queryset=Unit.objects.none(), required=False,
                                   empty_label="Alla mina enheter")
-    period_from = forms.DateField(label="Period från", widget=DATE)
-    period_to = forms.DateField(label="Period till", widget=DATE)
+    period_from = forms.DateField(label="Period från", widget=DATE, validators=[validate_case_date])
+    period_to = forms.DateField(label="Period till", widget=DATE, validators=[validate_case_date])
     description = forms.CharField(label="Urval", widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   help_text="Vad som granskades, t.ex. filter eller ärenden.")
     access_filter = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -30,8 +31,8 @@ class ControlRoundForm(_UnitsMixin, forms.Form):
 
 class SampleForm(_UnitsMixin, forms.Form):
     kind = forms.ChoiceField(label="Vad", choices=[(k, v[0]) for k, v in SAMPLE_KINDS.items()])
-    period_from = forms.DateField(label="Period från", widget=DATE)
-    period_to = forms.DateField(label="Period till", widget=DATE)
+    period_from = forms.DateField(label="Period från", widget=DATE, validators=[validate_case_date])
+    period_to = forms.DateField(label="Period till", widget=DATE, validators=[validate_case_date])
     unit = forms.ModelChoiceField(label="Enhet", queryset=Unit.objects.none(), required=False,
                                   empty_label="Alla mina enheter")
     size = forms.IntegerField(label="Antal i urvalet", min_value=1, max_value=MAX_SAMPLE_SIZE, initial=10)

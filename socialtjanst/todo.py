@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 
 from . import deadlines
+from .date_window import OUT_OF_WINDOW_MARKER, in_window
 from .models import (
     FAVOURABLE_DECISION_KINDS,
     Case,
@@ -26,17 +27,25 @@ class TodoItem:
     kind: str
     case: Case
     responsible: object
-    due_on: datetime.date
+    due_on: datetime.date | None  # None: a stored date outside the window, shown with the marker
     url: str
     today: datetime.date
 
     @property
-    def days_left(self) -> int:
-        return (self.due_on - self.today).days
+    def days_left(self) -> int | None:
+        return None if self.due_on is None else (self.due_on - self.today).days
 
     @property
     def overdue(self) -> bool:
-        return self.days_left < 0
+        return self.due_on is not None and self.due_on < self.today
+
+
+def _item(kind: str, case, owner, url: str, today: datetime.date, dates, due) -> TodoItem:
+    """The item with its due date, or, when one of its stored dates lies outside the date window (a row
+    from before the CHECKs), with no due date and the marker, so one bad row never breaks the list."""
+    if in_window(*dates):
+        return TodoItem(kind, case, owner, due(), url, today)
+    return TodoItem(f"{kind} ({OUT_OF_WINDOW_MARKER})", case, owner, None, url, today)
 
 
 def todo_items(cases: QuerySet[Case], *, today: datetime.date, responsible=None) -> list[TodoItem]:
@@ -52,10 +61,10 @@ def todo_items(cases: QuerySet[Case], *, today: datetime.date, responsible=None)
         url = reverse("socialtjanst:intake_detail", args=[intake.pk])
         if (intake.kind == IntakeKind.REPORT and intake.target_group == TargetGroup.CHILDREN
                 and intake.safety_assessed_on is None):
-            items.append(TodoItem("Omedelbar skyddsbedömning", intake.case, owner,
-                                  deadlines.safety_assessment_due(intake.received_on), url, today))
-        items.append(TodoItem("Förhandsbedömning", intake.case, owner,
-                              deadlines.screening_due(intake.received_on), url, today))
+            items.append(_item("Omedelbar skyddsbedömning", intake.case, owner, url, today, [intake.received_on],
+                               lambda i=intake: deadlines.safety_assessment_due(i.received_on)))
+        items.append(_item("Förhandsbedömning", intake.case, owner, url, today, [intake.received_on],
+                           lambda i=intake: deadlines.screening_due(i.received_on)))
 
     investigations = (
         Investigation.objects.filter(case__in=cases, completed_on__isnull=True)
@@ -64,9 +73,11 @@ def todo_items(cases: QuerySet[Case], *, today: datetime.date, responsible=None)
             "investigation_id", "decided_on", "new_due_on")))
     )
     for inv in investigations:
-        due = deadlines.investigation_due(inv.started_on, [(e.decided_on, e.new_due_on) for e in inv.extensions.all()])
-        items.append(TodoItem("Utredning", inv.case, inv.responsible, due,
-                              reverse("socialtjanst:investigation_detail", args=[inv.pk]), today))
+        extensions = [(e.decided_on, e.new_due_on) for e in inv.extensions.all()]
+        items.append(_item("Utredning", inv.case, inv.responsible,
+                           reverse("socialtjanst:investigation_detail", args=[inv.pk]), today,
+                           [inv.started_on, *(d for pair in extensions for d in pair)],
+                           lambda s=inv.started_on, x=extensions: deadlines.investigation_due(s, x)))
 
     started = Intervention.objects.filter(decision=OuterRef("pk"), started_on__isnull=False)
     waiting = (
@@ -75,11 +86,12 @@ def todo_items(cases: QuerySet[Case], *, today: datetime.date, responsible=None)
         .select_related("case__person", "case__unit", "case__responsible")
     )
     for decision in waiting:
-        items.append(TodoItem("Verkställighet", decision.case, decision.case.responsible,
-                              deadlines.enforcement_due(decision.decided_on),
-                              reverse("socialtjanst:case_detail", args=[decision.case_id]), today))
+        items.append(_item("Verkställighet", decision.case, decision.case.responsible,
+                           reverse("socialtjanst:case_detail", args=[decision.case_id]), today, [decision.decided_on],
+                           lambda d=decision.decided_on: deadlines.enforcement_due(d)))
 
     if responsible is not None:
         items = [i for i in items if i.responsible == responsible]
-    items.sort(key=lambda i: (i.due_on, i.case.pk))
+    # Items with the marker first: a date that needs correcting.
+    items.sort(key=lambda i: (i.due_on or datetime.date.min, i.case.pk))
     return items

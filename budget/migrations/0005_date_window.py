@@ -1,7 +1,15 @@
-# Placeholder filled by the hardening work (issue 12); kept in order so parallel work never forks the graph.
-from django.db import migrations
+"""The date window (issue 12, socialtjanst.date_window): a cost-centre mapping within the roll-up's years."""
+
+import datetime
+
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("budget", "0004_statement_level_fact_guard")]
-    operations = []
+    operations = [
+        migrations.AddConstraint(
+            model_name="costcentremapping",
+            constraint=models.CheckConstraint(condition=models.Q(("valid_from__gte", datetime.date(2000, 1, 1)), ("valid_from__lte", datetime.date(2100, 12, 31))), name="costcentremapping_valid_from_in_window"),
+        ),
+    ]

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import CareType
+from socialtjanst.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 
 from .costcentres import CostCentre
 
@@ -45,7 +46,8 @@ class Budget(models.Model):
             models.CheckConstraint(condition=Q(volume__isnull=True, volume_unit="")
                                    | Q(volume__isnull=False, volume__gt=0) & ~Q(volume_unit=""),
                                    name="budget_volume_with_unit"),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="budget_year_range"),
+            models.CheckConstraint(condition=Q(year__gte=ROLLUP_YEAR_MIN, year__lte=ROLLUP_YEAR_MAX),
+                                   name="budget_year_range"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import CareType
+from socialtjanst.date_window import rollup_window_check
 
 
 @pghistory.track()
@@ -42,6 +43,7 @@ class CostCentreMapping(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["care_type", "valid_from"], name="costcentremapping_one_per_date"),
             models.CheckConstraint(condition=models.Q(valid_from__day=1), name="costcentremapping_from_month_start"),
+            rollup_window_check("costcentremapping", "valid_from", nullable=False),
         ]
 
     def __str__(self) -> str:

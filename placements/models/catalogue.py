@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from socialtjanst.date_window import CASE_EARLIEST, ROLLUP_LATEST, rollup_window_check, window_check
 from socialtjanst.models import TargetGroup
 
 INVALID_ORG_NUMBER = "Ogiltigt organisationsnummer: skriv NNNNNN-NNNN och kontrollera kontrollsiffran."
@@ -95,6 +96,7 @@ class Provider(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(org_number__regex=r"^[0-9]{6}-[0-9]{4}$"),
                                    name="provider_org_number_format"),
+            window_check("provider", "ivo_permit_valid_until", earliest=CASE_EARLIEST, latest=ROLLUP_LATEST),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +130,8 @@ class Agreement(models.Model):
                                    name="agreement_valid_to_after_from"),
             models.CheckConstraint(condition=Q(framework__isnull=True) | Q(kind="avrop"),
                                    name="agreement_only_call_off_has_framework"),
+            rollup_window_check("agreement", "valid_from", nullable=False),
+            rollup_window_check("agreement", "valid_to"),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +155,7 @@ class AgreementPrice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "care_type", "valid_from"], name="agreementprice_unique"),
             models.CheckConstraint(condition=Q(daily_price__gte=0), name="agreementprice_price_not_negative"),
+            rollup_window_check("agreementprice", "valid_from", nullable=False),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socialtjanst.date_window import rollup_window_check
+
 from .catalogue import Provider
 from .placement import Placement
 
@@ -33,6 +35,7 @@ class InvoiceCheck(models.Model):
             models.CheckConstraint(condition=Q(month__day=1), name="invoicecheck_month_first_day"),
             models.UniqueConstraint(fields=["provider", "month", "invoice_reference"],
                                     name="invoicecheck_provider_month_reference_unique"),
+            rollup_window_check("invoicecheck", "month", nullable=False),
         ]
 
     def __str__(self) -> str:

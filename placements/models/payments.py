@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socialtjanst.date_window import rollup_window_check
+
 from .placement import Placement
 
 
@@ -36,6 +38,7 @@ class FosterCarePayment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="fostercarepayment_amount_not_negative"),
             models.CheckConstraint(condition=Q(month__day=1), name="fostercarepayment_month_first_day"),
+            rollup_window_check("fostercarepayment", "month", nullable=False),
         ]
 
     def __str__(self) -> str:
@@ -67,6 +70,7 @@ class FosterCareRate(models.Model):
             models.UniqueConstraint(fields=["age_band", "valid_from"], name="fostercarerate_band_from_unique"),
             models.CheckConstraint(condition=Q(fee__gte=0) & Q(expenses__gte=0),
                                    name="fostercarerate_not_negative"),
+            rollup_window_check("fostercarerate", "valid_from", nullable=False),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+from socialtjanst.date_window import rollup_window_check, window_check
 from socialtjanst.models import Intervention, LegalBasis, Person, Unit
 
 from ..days import care_period_expression
@@ -92,6 +93,10 @@ class Placement(models.Model):
                 expressions=[(F("person"), RangeOperators.EQUAL), (F("period"), RangeOperators.OVERLAPS)],
                 condition=Q(is_24h=True, voided_reason=""),
             ),
+            # The roll-up's years: a start in year 1 would mark every month since as dirty.
+            rollup_window_check("placement", "start_on", nullable=False),
+            rollup_window_check("placement", "end_on"),
+            window_check("placement", "ivo_checked_on"),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +165,8 @@ class PricePeriod(models.Model):
                 name="priceperiod_no_overlap",
                 expressions=[(F("placement"), RangeOperators.EQUAL), (F("period"), RangeOperators.OVERLAPS)],
             ),
+            rollup_window_check("priceperiod", "valid_from", nullable=False),
+            rollup_window_check("priceperiod", "valid_to", exclusive_end=True),
         ]
 
     def __str__(self) -> str:

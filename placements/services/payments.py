@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from socialtjanst.audit import audit_record
-from socialtjanst.db_errors import GENERIC, constraint_name
+from socialtjanst.db_errors import constraint_message, constraint_name
 from socialtjanst.models import AccessAction
 
 from .. import selectors
@@ -60,7 +60,7 @@ def foster_care_payment_register(
                                                        comment=comment)
     except IntegrityError as exc:
         name = constraint_name(exc)
-        raise ValidationError(PAYMENT_CONSTRAINT_MESSAGES.get(name, GENERIC), code=name or "integrity") from exc
+        raise ValidationError(constraint_message(name, PAYMENT_CONSTRAINT_MESSAGES), code=name or "integrity") from exc
     _audit(by, AccessAction.CHANGE, current)
     return payment
 

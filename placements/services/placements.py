@@ -17,7 +17,7 @@ from django.http import Http404
 
 from socialtjanst import access
 from socialtjanst.audit import audit_record
-from socialtjanst.db_errors import GENERIC, constraint_name
+from socialtjanst.db_errors import constraint_message, constraint_name
 from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, TargetGroup, Unit
 
 from .. import selectors
@@ -101,7 +101,7 @@ def _save(placement: Placement, **save_kwargs) -> None:
             other = _overlapping(placement)
             message = OVERLAP.format(placement=other.describe()) if other else OVERLAP_UNKNOWN
             raise ValidationError(message, code="overlap") from exc
-        raise ValidationError(CONSTRAINT_MESSAGES.get(name, GENERIC), code=name or "integrity") from exc
+        raise ValidationError(constraint_message(name, CONSTRAINT_MESSAGES), code=name or "integrity") from exc
 
 
 def _audit(by, action: AccessAction, placement: Placement) -> None:
@@ -334,6 +334,6 @@ def price_period_set(
                 )
     except IntegrityError as exc:
         name = constraint_name(exc)
-        raise ValidationError(CONSTRAINT_MESSAGES.get(name, GENERIC), code=name or "integrity") from exc
+        raise ValidationError(constraint_message(name, CONSTRAINT_MESSAGES), code=name or "integrity") from exc
     _audit(by, AccessAction.CHANGE, current)
     return result

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..date_window import window_check
 from .org import Unit
 from .person import Person
 
@@ -42,6 +43,8 @@ class Case(models.Model):
                 | models.Q(status="avslutat", closed_on__isnull=False),
                 name="case_status_matches_closed_on",
             ),
+            window_check("case", "opened_on", nullable=False),
+            window_check("case", "closed_on"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..date_window import timestamp_window_check, window_check
 from .case import Case
 from .org import TargetGroup, Unit
 
@@ -123,6 +124,9 @@ class Intake(models.Model):
             models.UniqueConstraint(fields=["e_service_client", "external_reference"], nulls_distinct=False,
                                     condition=Q(external_reference__isnull=False),
                                     name="intake_external_reference_unique"),
+            timestamp_window_check("intake", "received_at"),
+            window_check("intake", "received_on", nullable=False),
+            window_check("intake", "safety_assessed_on"),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +163,8 @@ class Screening(models.Model):
             models.CheckConstraint(condition=Q(outcome="koppla", linked_investigation__isnull=False)
                                    | ~Q(outcome="koppla") & Q(linked_investigation__isnull=True),
                                    name="screening_link_only_when_linking"),
+            window_check("screening", "decided_on", nullable=False),
+            window_check("screening", "extended_due_on"),
         ]
 
     def __str__(self) -> str:
@@ -202,6 +208,8 @@ class Investigation(models.Model):
             models.CheckConstraint(condition=Q(completed_on__isnull=True, outcome="")
                                    | Q(completed_on__isnull=False) & ~Q(outcome=""),
                                    name="investigation_completion_has_outcome"),
+            window_check("investigation", "started_on", nullable=False),
+            window_check("investigation", "completed_on"),
         ]
 
     def __str__(self) -> str:
@@ -227,6 +235,8 @@ class InvestigationExtension(models.Model):
             models.CheckConstraint(condition=Q(new_due_on__gt=models.F("decided_on")),
                                    name="investigationextension_due_after_decision"),
             models.CheckConstraint(condition=~Q(reason=""), name="investigationextension_reason_required"),
+            window_check("investigationextension", "decided_on", nullable=False),
+            window_check("investigationextension", "new_due_on", nullable=False),
         ]
 
     def __str__(self) -> str:
@@ -250,6 +260,7 @@ class ChildInterview(models.Model):
             models.CheckConstraint(condition=Q(held_on__isnull=False, not_held_reason="")
                                    | Q(held_on__isnull=True) & ~Q(not_held_reason=""),
                                    name="childinterview_held_or_reason"),
+            window_check("childinterview", "held_on"),
         ]
 
     def __str__(self) -> str:
@@ -291,6 +302,7 @@ class Decision(models.Model):
         ordering = ["-decided_on", "-pk"]
         verbose_name = _("beslut")
         verbose_name_plural = _("beslut")
+        constraints = [window_check("decision", "decided_on", nullable=False)]
 
     def __str__(self) -> str:
         return f"Beslut {self.pk}"
@@ -321,6 +333,8 @@ class Intervention(models.Model):
             models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(started_on__isnull=False)
                                    & Q(ended_on__gte=models.F("started_on")),
                                    name="intervention_ended_after_started"),
+            window_check("intervention", "started_on"),
+            window_check("intervention", "ended_on"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..date_window import window_check
 from .org import Unit
 
 
@@ -51,6 +52,8 @@ class ControlRound(models.Model):
                                    name="controlround_period_order"),
             models.CheckConstraint(condition=Q(result="utan_avvikelse") | ~Q(comment=""),
                                    name="controlround_deviation_has_comment"),
+            window_check("controlround", "period_from", nullable=False),
+            window_check("controlround", "period_to", nullable=False),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@ import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..date_window import window_check
+
 
 class Gender(models.TextChoices):
     FEMALE = "kvinna", _("Kvinna")
@@ -39,6 +41,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=models.Q(id_number__regex=r"^[0-9]{8}-[0-9A-Z]{4}$"), name="person_id_number_format"
             ),
+            window_check("person", "birth_date"),
         ]
 
     def __str__(self) -> str:
