@@ -56,6 +56,9 @@ UNIT_NOT_ALLOWED = "Du kan bara registrera i dina egna enheter."
 
 def _case_at_unit(person: Person, unit: Unit, responsible) -> Case:
     """The person's open case at the unit, or a new one: several reports about one child gather in one case."""
+    # Reports about one person posted at the same moment take turns here (the person's row first, the order
+    # placements use too), so the second finds the first's new case instead of opening another.
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).get()
     case = Case.objects.filter(person=person, unit=unit, status=Case.Status.OPEN).order_by("pk").first()
     return case or Case.objects.create(
         person=person, unit=unit, opened_on=timezone.localdate(), responsible=responsible

@@ -4,7 +4,7 @@ in the same transaction; the acting user is always passed as `by`."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -136,6 +136,11 @@ def person_register_without_number(
     from .models import IdKind
 
     prefix = f"{birth_date:%Y%m%d}-R"
+    # Serials are handed out one birth date at a time: two reports about unknown children born the same
+    # day, posted at the same moment, would otherwise both take R001 and one would fail on the unique key.
+    # The lock lasts until this transaction commits, so the next caller's read below sees this serial.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"person_reserve_number:{prefix}"])
     taken = set(Person.objects.filter(id_number__startswith=prefix).values_list("id_number", flat=True))
     for serial in range(1, 1000):
         candidate = f"{prefix}{serial:03d}"
