@@ -46,6 +46,7 @@ def placement_get_for_user(user, pk) -> Placement:
         return placements_for_user(user).select_related(
             "person", "care_type", "provider", "unit", "agreement", "intervention__decision").get(pk=pk)
     except (Placement.DoesNotExist, ValueError, TypeError):
+        access.note_denied_if_exists(Placement, pk)
         raise Http404("Placeringen finns inte.") from None
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from .access_middleware import DeniedAttempt, access_denied_note
 from .models import AccessEvent, Case, Person, Unit
 from .roles import CASE_ROLES, PROTECTED_IDENTITY_PERMISSION, Role
 
@@ -107,10 +108,31 @@ def followup_units_for_user(user) -> QuerySet[Unit]:
     return Unit.objects.none()
 
 
+def note_denied_if_exists(model, pk, case_path: str | None = "") -> None:
+    """Not found for missing and forbidden alike, but a forbidden attempt (the object exists outside the
+    user's scope) is noted for the access log as `denied`, with the person and units it concerns.
+    `case_path` leads from the object to its case ("" for a Case itself, None for a Person)."""
+    try:
+        pk = int(pk)
+    except (ValueError, TypeError):
+        return
+    if case_path is None:
+        if not model._base_manager.filter(pk=pk).exists():
+            return
+        units = Case.objects.filter(person_id=pk).values_list("unit_id", flat=True).distinct()
+        access_denied_note(DeniedAttempt(model.__name__, pk, (pk,), tuple(sorted(units))))
+        return
+    prefix = f"{case_path}__" if case_path else ""
+    row = model._base_manager.filter(pk=pk).values_list(f"{prefix}person_id", f"{prefix}unit_id").first()
+    if row is not None:
+        access_denied_note(DeniedAttempt(model.__name__, pk, (row[0],), (row[1],)))
+
+
 def case_get_for_user(user, pk) -> Case:
     try:
         return cases_for_user(user).select_related("person", "unit", "responsible").get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
+        note_denied_if_exists(Case, pk)
         raise Http404("Ärendet finns inte.") from None
 
 
@@ -118,6 +140,7 @@ def person_get_for_user(user, pk) -> Person:
     try:
         return persons_for_user(user).get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
+        note_denied_if_exists(Person, pk, case_path=None)
         raise Http404("Personen finns inte.") from None
 
 
@@ -206,10 +229,11 @@ def interventions_for_user(user) -> QuerySet:
     return Intervention.objects.filter(decision__case__in=cases_for_user(user))
 
 
-def _get_or_404(qs, pk, label):
+def _get_or_404(qs, pk, label, case_path="case"):
     try:
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
+        note_denied_if_exists(qs.model, pk, case_path)
         raise Http404(f"{label} finns inte.") from None
 
 
@@ -229,5 +253,6 @@ def decision_get_for_user(user, pk):
 
 def intervention_get_for_user(user, pk):
     return _get_or_404(
-        interventions_for_user(user).select_related("decision__case__person", "decision__case__unit"), pk, "Insatsen"
+        interventions_for_user(user).select_related("decision__case__person", "decision__case__unit"), pk, "Insatsen",
+        case_path="decision__case",
     )

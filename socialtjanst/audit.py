@@ -17,10 +17,15 @@ def audit_record(
     persons: Iterable[Person] = (),
     object_unit_ids: Iterable[int] = (),
     criteria: dict | None = None,
+    outside_own_units: bool | None = None,
 ) -> AccessEvent:
+    """`outside_own_units` is derived from the units unless given: a case opened in one's own unit for a
+    person with cases elsewhere is flagged by the caller (services.case_open)."""
     persons = list(persons)
     actor_units = sorted(user_unit_ids(user))
     object_units = sorted(set(object_unit_ids))
+    if outside_own_units is None:
+        outside_own_units = bool(object_units) and not set(object_units) & set(actor_units)
     return AccessEvent.objects.create(
         user=user if user.is_authenticated else None,
         username=user.get_username() if user.is_authenticated else "",
@@ -31,7 +36,7 @@ def audit_record(
         object_id=object_id,
         person_ids=sorted({p.pk for p in persons}),
         object_unit_ids=object_units,
-        outside_own_units=bool(object_units) and not set(object_units) & set(actor_units),
+        outside_own_units=outside_own_units,
         protected_person=any(p.protected_identity for p in persons),
         criteria=criteria or {},
         client_ip=client_ip_var.get(),
@@ -71,4 +76,14 @@ def audit_cases(*, user, action: AccessAction, cases: list[Case], criteria: dict
     return audit_record(
         user=user, action=action, object_type="Case", persons=[c.person for c in cases],
         object_unit_ids=[c.unit_id for c in cases], criteria=criteria,
+    )
+
+
+def audit_denied(*, user, attempt) -> AccessEvent:
+    """An attempt to open an object outside the user's scope (socialtjanst.access_middleware); the row
+    always counts as outside the user's units."""
+    return audit_record(
+        user=user, action=AccessAction.DENIED, object_type=attempt.object_type, object_id=attempt.object_id,
+        persons=list(Person.objects.filter(pk__in=attempt.person_ids)), object_unit_ids=attempt.unit_ids,
+        outside_own_units=True,
     )

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control: no-store on every response, so no case page or export stays in a cache.
+    "socialtjanst.access_middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "socialtjanst.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Writes `denied` access-log rows after the view's transaction rolled back with its 404.
+    "socialtjanst.access_middleware.DeniedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "socialtjanst.urls"

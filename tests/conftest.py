@@ -49,3 +49,14 @@ def login(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def search(client: Client, path: str, terms: dict, export: str | None = None):
+    """Search the way a browser does (socialtjanst.searches): post the terms, follow to ?sok=<token>;
+    with `export`, fetch that export with the same token."""
+    response = client.post(path, terms)
+    assert response.status_code == 302, response.status_code
+    location = response["Location"]
+    if export is not None:
+        return client.get(export + location[location.index("?"):] if "?" in location else export)
+    return client.get(location)

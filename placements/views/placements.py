@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from socialtjanst import access
-from socialtjanst.audit import audit_record
+from socialtjanst.audit import audit_person, audit_record
 from socialtjanst.exports import xlsx_response
 from socialtjanst.models import AccessAction, Unit
 from socialtjanst.views.base import AuditedTableView
@@ -139,7 +139,20 @@ def placement_create(request):
         if person is not None and not access.person_identity(request.user, person).masked:
             initial["id_number"] = person.id_number
         form = PlacementCreateForm(initial=initial, units=units, user=request.user, person=person)
+    _audit_form_identities(request.user, form, person)
     return render(request, "placements/placement_form.html", {"form": form, "title": "Registrera placering"})
+
+
+def _audit_form_identities(user, form, person):
+    """The form shows who it is about (`?person=`) and, in the parent list, adults' names (some of them in
+    skyddat boende): both are read access and logged in the request's transaction, so a failed log write
+    shows neither."""
+    if person is not None:
+        audit_person(user=user, action=AccessAction.VIEW, person=person, criteria={"sida": "Registrera placering"})
+    parents = list(form.fields["parent_placement"].queryset)
+    if parents:
+        _audit_placements(user, AccessAction.LIST, parents, criteria={
+            "lista": str(form.fields["parent_placement"].label), "placeringar": [p.pk for p in parents]})
 
 
 def _detail_context(request, placement, **forms):

@@ -1,10 +1,11 @@
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from .. import access
 from ..audit import audit_record
 from ..exports import csv_response, xlsx_response
 from ..filters import AccessEventFilter
 from ..models import AccessAction
+from ..searches import PostedSearchMixin, criteria_of, filter_data
 from ..tables import AccessEventTable
 from .base import AuditedTableView
 
@@ -21,23 +22,37 @@ def _scoped_events(user):
     return qs
 
 
-class AccessEventListView(AuditedTableView):
+SECRET_FIELDS = ("person",)  # a personnummer: posted, never in the address
+
+
+class AccessEventListView(PostedSearchMixin, AuditedTableView):
     table_class = AccessEventTable
     filterset_class = AccessEventFilter
     template_name = "socialtjanst/accessevent_list.html"
+    secret_fields = SECRET_FIELDS
 
     def get_queryset(self):
         return _scoped_events(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A control round records the filter in its description; the personnummer stays out of that link.
+        shown = QueryDict(mutable=True)
+        shown.update({k: v for k, v in criteria_of(self.filterset.data).items() if k not in SECRET_FIELDS})
+        context["control_filter"] = shown.urlencode()
+        return context
+
     def audit(self, records, criteria):
-        audit_record(user=self.request.user, action=AccessAction.LIST, object_type="AccessEvent", criteria=criteria)
+        audit_record(user=self.request.user, action=AccessAction.LIST, object_type="AccessEvent",
+                     criteria=criteria_of(self.filterset.data))
 
 
 def access_event_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Okänt exportformat.")
-    qs = AccessEventFilter(request.GET, queryset=_scoped_events(request.user), request=request).qs
-    criteria = {k: v for k, v in request.GET.items() if v}
+    data = filter_data(request, SECRET_FIELDS)
+    qs = AccessEventFilter(data, queryset=_scoped_events(request.user), request=request).qs
+    criteria = criteria_of(data)
     this_export = audit_record(user=request.user, action=AccessAction.EXPORT, object_type="AccessEvent",
                                criteria=criteria)
     qs = qs.exclude(pk=this_export.pk)  # the file shows the log as it stood; the export itself is logged after it

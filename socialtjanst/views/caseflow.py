@@ -82,7 +82,7 @@ def intake_create(request):
         raise Http404
     form = IntakeForm(request.POST or None, units=units)
     earlier = []
-    lookup = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
+    lookup = request.POST.get("id_number", "").strip()  # posted only: a personnummer never rides in the address
     if lookup:
         # Earlier reports about the same child, before saving: access-scoped and logged as a search.
         try:

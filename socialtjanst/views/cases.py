@@ -12,32 +12,35 @@ from ..filters import CaseFilter, PersonFilter
 from ..forms import CaseCloseForm, CaseOpenForm, PersonUpdateForm
 from ..forms_caseflow import DecisionForm, InterventionForm
 from ..models import AccessAction
+from ..searches import PostedSearchMixin, criteria_of, filter_data
 from ..selectors import case_flow
 from ..tables import CaseTable, PersonTable
 from .base import AuditedTableView
 
+PERSON_SECRET_FIELDS = ("q",)  # a name or a personnummer: posted, never in the address
 
-class PersonListView(AuditedTableView):
+
+class PersonListView(PostedSearchMixin, AuditedTableView):
     table_class = PersonTable
     filterset_class = PersonFilter
     template_name = "socialtjanst/person_list.html"
+    secret_fields = PERSON_SECRET_FIELDS
 
     def get_queryset(self):
         return access.persons_for_user(self.request.user).order_by("last_name", "first_name", "pk")
 
     def audit(self, records, criteria):
+        criteria = criteria_of(self.filterset.data)
         action = AccessAction.SEARCH if criteria.get("q") else AccessAction.LIST
         audit_persons(user=self.request.user, action=action, persons=records, criteria=criteria)
 
 
 def person_export(request):
-    """CSV of the same filtered, access-scoped list."""
-    qs = PersonFilter(request.GET, queryset=access.persons_for_user(request.user), request=request).qs
+    """CSV of the same filtered, access-scoped list (the search's ?sok= token, as on the list)."""
+    data = filter_data(request, PERSON_SECRET_FIELDS)
+    qs = PersonFilter(data, queryset=access.persons_for_user(request.user), request=request).qs
     persons = list(qs.order_by("last_name", "first_name", "pk"))
-    audit_persons(
-        user=request.user, action=AccessAction.EXPORT, persons=persons,
-        criteria={k: v for k, v in request.GET.items() if v},
-    )
+    audit_persons(user=request.user, action=AccessAction.EXPORT, persons=persons, criteria=criteria_of(data))
     rows = []
     for p in persons:
         ident = access.person_identity(request.user, p)

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from socialtjanst.models import Intake, Investigation, Person
-from tests.conftest import login
+from tests.conftest import login, search
 from tests.factories import CaseFactory, PersonFactory, next_id_number
 
 EMPTY = "Inga rader att visa."
@@ -92,12 +92,12 @@ def test_masked_values_are_shown_where_the_identity_would_be(hidden, handlaggare
 @pytest.mark.parametrize("q", ["Hemligsson", "Hemlighild", "hemlig", "HEMLIGSSON"])
 def test_a_name_search_does_not_find_the_protected_person(hidden, handlaggare, q):
     client = login(handlaggare)
-    body = client.get("/personer/", {"q": q}).content.decode()
+    body = search(client, "/personer/", {"q": q}).content.decode()
     table = without_filter_form(body)
     assert EMPTY in table and MASKED not in table
     # The query itself comes back in the search box and the sort links; nothing else may.
     assert [s for s in identity_strings(hidden["person"]) if s in table and s != q] == []
-    export = client.get("/personer/export.csv", {"q": q}).content.decode("utf-8-sig")
+    export = search(client, "/personer/", {"q": q}, export="/personer/export.csv").content.decode("utf-8-sig")
     assert export.splitlines() == ["Personnummer;Namn;Kön;Född"]
 
 
@@ -145,9 +145,10 @@ def test_the_permission_granted_to_the_user_shows_the_identity_everywhere(hidden
     assert "<h1>Hemlighild Hemligsson</h1>" in detail
     assert f"<dd>{p.id_number}</dd>" in detail and "<dd>Skyddsgränd 99, 999 99 Gömda</dd>" in detail
     assert "Skyddade personuppgifter" in detail
-    found = without_filter_form(client.get("/personer/", {"q": "Hemligsson"}).content.decode())
+    found = without_filter_form(search(client, "/personer/", {"q": "Hemligsson"}).content.decode())
     assert "Hemlighild Hemligsson" in found and p.id_number in found and EMPTY not in found
-    export = client.get("/personer/export.csv", {"q": "Hemligsson"}).content.decode("utf-8-sig")
+    export = search(client, "/personer/", {"q": "Hemligsson"}, export="/personer/export.csv").content.decode(
+        "utf-8-sig")
     assert export.splitlines() == [
         "Personnummer;Namn;Kön;Född", f"{p.id_number};Hemlighild Hemligsson;Okänt;2012-07-07"]
     form = client.get(f"/personer/{p.pk}/update/").content.decode()
