@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 
+from . import grants
 from .models import Unit, UnitMembership
 
 
@@ -61,7 +62,56 @@ class IfoUserAdmin(UserAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
+        # Four eyes (socialtjanst.grants): once an account may see protected identities, its administrator
+        # can no longer set its password, units or groups, or they could log in as it.
+        if obj is not None and not request.user.is_superuser and grants.holds_sensitive_permission(obj):
+            return False
         return super().has_change_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Neither the protected-identity permission nor a group carrying it can be given here."""
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if not request.user.is_superuser and field is not None:
+            sensitive = grants.sensitive_permissions()
+            if db_field.name == "user_permissions":
+                field.queryset = field.queryset.exclude(pk__in=sensitive)
+            elif db_field.name == "groups":
+                field.queryset = field.queryset.exclude(permissions__in=sensitive)
+        return field
+
+    # --- every change of what an account may reach is a `grant` row in the access log ---
+
+    @staticmethod
+    def _reach(user) -> dict[str, set[str]]:
+        if user.pk is None:
+            return {"grupper": set(), "behörigheter": set(), "enheter": set()}
+        return {
+            "grupper": set(user.groups.values_list("name", flat=True)),
+            "behörigheter": {f"{a}.{c}" for a, c in user.user_permissions.values_list(
+                "content_type__app_label", "codename")},
+            "enheter": set(UnitMembership.objects.filter(user=user).values_list("unit__code", flat=True)),
+        }
+
+    def save_model(self, request, obj, form, change):
+        request._ifo_reach_before = self._reach(User.objects.get(pk=obj.pk)) if change else self._reach(User())
+        super().save_model(request, obj, form, change)
+        if not change:
+            grants.audit_grant(by=request.user, user=obj, change="konto skapat med lösenord")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before, after = request._ifo_reach_before, self._reach(form.instance)
+        for kind in before:
+            for name in sorted(after[kind] - before[kind]):
+                grants.audit_grant(by=request.user, user=form.instance, change=f"{kind}: tillagd", detail=name)
+            for name in sorted(before[kind] - after[kind]):
+                grants.audit_grant(by=request.user, user=form.instance, change=f"{kind}: borttagen", detail=name)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            grants.audit_grant(by=request.user, user=User.objects.get(pk=id), change="lösenord satt")
+        return response
 
 
 admin_site.register(User, IfoUserAdmin)

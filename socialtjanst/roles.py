@@ -83,3 +83,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 # Seeing a protected person's identity is never part of a role: it is granted per user.
 PROTECTED_IDENTITY_PERMISSION = "socialtjanst.view_protected_identity"
+# Granting it is a permission of its own, never part of a role, held by someone who does not administer
+# accounts (socialtjanst.grants); account administrators can neither grant these nor touch their holders.
+GRANT_PROTECTED_IDENTITY_PERMISSION = "socialtjanst.grant_protected_identity"
+SENSITIVE_PERMISSIONS = (PROTECTED_IDENTITY_PERMISSION, GRANT_PROTECTED_IDENTITY_PERMISSION)

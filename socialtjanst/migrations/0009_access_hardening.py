@@ -46,4 +46,19 @@ class Migration(migrations.Migration):
         ("placements", "0007_invoice_checks"),
         ("budget", "0001_initial"),
     ]
-    operations = [migrations.RunPython(revoke, grant_back)]
+    operations = [
+        migrations.RunPython(revoke, grant_back),
+        # The four-eyes permission for granting the protected-identity permission (socialtjanst.grants).
+        migrations.AlterModelOptions(
+            name="person",
+            options={
+                "ordering": ["last_name", "first_name"],
+                "permissions": [
+                    ("view_protected_identity", "Får se skyddade personuppgifter"),
+                    ("grant_protected_identity", "Får ge behörighet att se skyddade personuppgifter"),
+                ],
+                "verbose_name": "person",
+                "verbose_name_plural": "personer",
+            },
+        ),
+    ]

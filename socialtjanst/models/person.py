@@ -36,7 +36,11 @@ class Person(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("person")
         verbose_name_plural = _("personer")
-        permissions = [("view_protected_identity", _("Får se skyddade personuppgifter"))]
+        permissions = [
+            ("view_protected_identity", _("Får se skyddade personuppgifter")),
+            # Four-eyes: the one who grants the above never administers accounts (socialtjanst.grants).
+            ("grant_protected_identity", _("Får ge behörighet att se skyddade personuppgifter")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(id_number__regex=r"^[0-9]{8}-[0-9A-Z]{4}$"), name="person_id_number_format"
