@@ -15,6 +15,7 @@ from placements.models import CareType
 
 from .. import closing as closing_service
 from .. import forecast as forecast_service
+from .. import task_failures
 from ..forms import ForecastAdjustmentForm
 from ..importing import YEAR_MAX, YEAR_MIN
 from ..models import CostCentre, ForecastAdjustment, MonthClosing
@@ -38,6 +39,8 @@ def closing_list(request):
         "can_reopen": request.user.has_perm(closing_service.REOPEN_PERMISSION),
         "latest_closed": closing_service.latest_closed_month(),
         "this_month": this_month,
+        # Roll-ups that gave up: the figures of their months may be stale until one succeeds.
+        "task_failures": task_failures.unresolved_failures(),
     })
 
 
