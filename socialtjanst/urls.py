@@ -70,3 +70,7 @@ urlpatterns = [
     path("placeringar/", include("placements.urls")),
     path("budget/", include("budget.urls")),
 ]
+
+# A database outage anywhere (middleware included) is a Swedish 503, anything else a Swedish 500;
+# 400, 403 and 404 use Django's handlers with the Swedish templates in templates/.
+handler500 = "socialtjanst.views.errors.server_error"

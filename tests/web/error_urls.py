@@ -1,0 +1,29 @@
+"""The project's URLs plus views that fail on purpose, for the error-page tests."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
+from django.urls import path
+
+from socialtjanst.urls import handler500  # noqa: F401
+from socialtjanst.urls import urlpatterns as project_urlpatterns
+
+
+def boom(request):
+    raise RuntimeError("internal detail that must never reach the user")
+
+
+def database_gone(request):
+    # What psycopg reports when PostgreSQL restarts under a request (the drill in tests/faults does it for real).
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+def forbidden(request):
+    raise PermissionDenied("internal reason")
+
+
+urlpatterns = [
+    path("test-fel/500/", boom),
+    path("test-fel/503/", database_gone),
+    path("test-fel/403/", forbidden),
+    *project_urlpatterns,
+]
