@@ -178,6 +178,11 @@ if not DEBUG:
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:63799/0")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+# Redis's transport with the repair that keeps a worker alive when Redis restarts under a running task.
+CELERY_BROKER_TRANSPORT = "socialtjanst.broker:Transport"
+# A worker whose Redis is away keeps trying (every 2, 4, … at most 30 s) rather than exiting after 100 tries;
+# requests never wait for Redis at all (socialtjanst/queueing.py).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
