@@ -1,4 +1,4 @@
-.PHONY: run test stop bench
+.PHONY: run test stop bench drill
 
 run:   ## Hela systemet med demodata: webb, worker och beat
 	bash scripts/run.sh
@@ -6,8 +6,11 @@ run:   ## Hela systemet med demodata: webb, worker och beat
 test:  ## Hela testsviten mot riktig PostgreSQL, Redis, Celery och Chromium
 	bash scripts/test.sh $(ARGS)
 
-bench: ## Rollup-benchmark: syntetisk storkommun i databasen ifo_bench, tider och kvoter mot referensen
+bench: ## Rollup-benchmark (ifo_bench, tider och kvoter mot referensen), sedan lasttest med locust: 50 användare i 60 s
 	bash scripts/bench.sh $(ARGS)
+
+drill: ## E-tjänstövning: 8 klienter, 9 000 anmälningar mot webb och worker som i make run; inga 5xx
+	bash scripts/drill.sh $(ARGS)
 
 stop:  ## Stoppar projektets PostgreSQL och Redis
 	bash -c 'source scripts/services.sh && stop_services'

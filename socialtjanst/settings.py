@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from gunicorn itself: from the apps' folders under DJANGO_DEBUG, else from STATIC_ROOT.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on every response, so no case page or export stays in a cache.
     "socialtjanst.access_middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -95,8 +97,23 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgres://ifo_app@127.0.0.1:54329/ifo"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+# A bounded connection pool per serving process (psycopg-pool), switched on by gunicorn.conf.py with
+# DB_POOL_MAX = its threads: each thread holds at most one connection, so a process never opens more,
+# and a request that cannot get one within DB_POOL_TIMEOUT seconds fails (OperationalError from
+# psycopg_pool.PoolTimeout) instead of waiting for ever. Celery and manage.py keep plain connections.
+DB_POOL_MAX = int(os.environ.get("DB_POOL_MAX", "0"))
+if DB_POOL_MAX > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(int(os.environ.get("DB_POOL_MIN", "1")), DB_POOL_MAX),
+        "max_size": DB_POOL_MAX,
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        "max_idle": 300,
+        "max_lifetime": 3600,
+    }
 # Every request is one transaction, so its access-log rows commit or fail with it.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # The role the web and worker processes log in as; migrations grant it rights and
@@ -145,6 +162,10 @@ FORMAT_MODULE_PATH = ["socialtjanst.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise: in development straight from the apps' folders, re-read on change (also under pytest, which
+# turns DEBUG off); in production from STATIC_ROOT, filled by `manage.py collectstatic`.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
