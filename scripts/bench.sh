@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: the roll-up benchmark (issue 5, item 6). A database of its own (ifo_bench),
 # dropped and recreated on every run, a synthetic large municipality, then timings and ratios
-# to the Python reference. Prints figures; never fails on wall time, only on wrong results.
+# to the Python reference. Then the load test (issue 12, item 4): the demo municipality in its own
+# database (ifo_bench_load), gunicorn as `make run` starts it, locust with 50 users for 60 s.
+# Prints figures; never fails on wall time, only on wrong results or failed requests.
+# ARGS: --load-only or --no-load pick a part; anything else goes to the roll-up bench (bench/run.py).
 set -euo pipefail
 source "$(dirname "$0")/services.sh"
 cd "$ROOT"
@@ -12,19 +15,49 @@ ensure_uv
 start_postgres
 start_redis
 
-log "Skapar om databasen $BENCH_DB"
+RUN_ROLLUP=1
+RUN_LOAD=1
+ROLLUP_ARGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --load-only) RUN_ROLLUP=0 ;;
+    --no-load) RUN_LOAD=0 ;;
+    *) ROLLUP_ARGS+=("$arg") ;;
+  esac
+done
+
 PG_BIN="${PG_BIN:-$(pg_bin)}"
 owner_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U "$PG_OWNER" "$@"; }
-owner_psql -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB"
-owner_psql -d postgres -c "CREATE DATABASE $BENCH_DB"
+recreate_database() {
+  log "Skapar om databasen $1"
+  owner_psql -d postgres -c "DROP DATABASE IF EXISTS $1"
+  owner_psql -d postgres -c "CREATE DATABASE $1"
+}
 
 export DJANGO_DEBUG=1
 export DATABASE_APP_ROLE="$PG_APP"
 export REDIS_URL="$(redis_url 2)"
 export DB_CONN_MAX_AGE=0
-# The owner role: the generator switches the dirty-month triggers off during the bulk load.
-export DATABASE_URL="$(owner_url "$BENCH_DB")"
+status=0
 
-log "Migrerar $BENCH_DB"
-uv run --frozen python manage.py migrate --noinput -v 0
-exec uv run --frozen python -m bench.run "$@"
+if [ "$RUN_ROLLUP" = 1 ]; then
+  recreate_database "$BENCH_DB"
+  log "Migrerar $BENCH_DB"
+  # The owner role: the generator switches the dirty-month triggers off during the bulk load.
+  DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python manage.py migrate --noinput -v 0
+  DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python -m bench.run "${ROLLUP_ARGS[@]}" || status=$?
+fi
+
+if [ "$RUN_LOAD" = 1 ]; then
+  LOAD_DB="${BENCH_LOAD_DB:-ifo_bench_load}"
+  recreate_database "$LOAD_DB"
+  DATABASE_URL="$(owner_url "$LOAD_DB")" uv run --frozen python manage.py migrate --noinput -v 0
+  # The web logs in as the application's role, as in `make run`.
+  export DATABASE_URL="$(app_url "$LOAD_DB")"
+  log "Läser in demokommunen i $LOAD_DB"
+  uv run --frozen python manage.py load_demo >/dev/null
+  uv run --frozen python manage.py load_demo_placements >/dev/null
+  uv run --frozen python manage.py load_demo_budget >/dev/null
+  uv run --frozen python -m bench.load || status=$?
+fi
+exit "$status"

@@ -1,0 +1,103 @@
+"""`make bench` part 2 (issue 12, point 4): a load test with locust, bounded and on loopback only.
+
+Starts the web server as `make run` does (the Procfile's gunicorn line, with its connection pool) on the
+demo municipality that scripts/bench.sh loaded, then runs bench/locustfile.py headless: 50 users for 60 s,
+mixed reads (Att göra, person and case lists, a case, placements, follow-up, reports, deadlines, IVO)
+and writes (reports through the web form with CSRF and through the e-tjänst API). Prints p50/p95 per page
+and the failure count. Exit status 1 on any failure; response times never fail it.
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def prepare_targets(new_numbers: int = 3000) -> dict:
+    """Ids the users visit, an e-tjänst token, and personnummer that no person has yet."""
+    import datetime
+
+    from socialtjanst.demo import DEMO_PASSWORD
+    from socialtjanst.identity import synthetic_id_number
+    from socialtjanst.management.commands.create_etjanst_client import create_client
+    from socialtjanst.models import Case, Person, Unit
+
+    unit = Unit.objects.get(code="MOTT_BARN")
+    case_ids = list(Case.objects.filter(unit__code__in=["MOTT_BARN", "UTR_BARN"]).values_list("pk", flat=True)[:200])
+    taken = set(Person.objects.values_list("id_number", flat=True))
+    numbers, k = [], 0
+    while len(numbers) < new_numbers:
+        number = synthetic_id_number(datetime.date(2008, 1, 1) + datetime.timedelta(days=k // 20), k % 20)
+        if number not in taken:
+            numbers.append(number)
+        k += 1
+    _, token = create_client(f"Lasttest {os.getpid()} {datetime.datetime.now(datetime.UTC):%H%M%S}", unit)
+    return {"password": DEMO_PASSWORD, "case_ids": case_ids, "intake_unit_id": unit.pk,
+            "etjanst_token": token, "new_id_numbers": numbers}
+
+
+def print_stats(stats_csv: Path) -> int:
+    """p50/p95 per page from locust's CSV; returns the total failure count."""
+    with stats_csv.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    print(f"{'sida':<28} {'anrop':>7} {'fel':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    failures = 0
+    for row in rows:
+        name = "Totalt" if row["Name"] == "Aggregated" else row["Name"]
+        print(f"{name:<28} {row['Request Count']:>7} {row['Failure Count']:>5} {row['50%']:>8} {row['95%']:>8}")
+        if row["Name"] == "Aggregated":
+            failures = int(row["Failure Count"])
+    return failures
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_LOAD_PORT", "8020")))
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialtjanst.settings")
+    import django
+
+    django.setup()
+    from bench import serve
+
+    targets = prepare_targets()
+    out = Path(tempfile.mkdtemp(prefix="ifo-load-"))
+    env = dict(os.environ)
+    web = serve.start_web(env, args.port, out / "web.log")
+    print(f"Lasttest: {args.users} användare i {args.seconds} s mot gunicorn på 127.0.0.1:{args.port} "
+          f"(loggar i {out})", flush=True)
+    try:
+        locust = subprocess.run(  # noqa: S603 - our own locustfile, loopback host
+            [sys.executable, "-m", "locust", "-f", str(serve.ROOT / "bench" / "locustfile.py"), "--headless",
+             "--users", str(args.users), "--spawn-rate", "10", "--run-time", f"{args.seconds}s",
+             "--stop-timeout", "30", "--host", f"http://127.0.0.1:{args.port}", "--csv", str(out / "load"),
+             "--only-summary", "--loglevel", "WARNING"],
+            env={**env, "LOAD_TARGETS": json.dumps(targets)}, cwd=serve.ROOT, capture_output=True, text=True,
+            timeout=args.seconds + 180,
+        )
+    finally:
+        serve.stop(web)
+    (out / "locust.log").write_text(locust.stdout + locust.stderr)
+    stats = out / "load_stats.csv"
+    if not stats.exists():
+        print(locust.stdout[-3000:] + locust.stderr[-3000:])
+        print("FEL: locust skrev ingen statistik")
+        return 1
+    failures = print_stats(stats)
+    failures_csv = out / "load_failures.csv"
+    if failures and failures_csv.exists():
+        print(failures_csv.read_text()[:3000])
+    server_errors = (out / "web.log").read_text().count("Traceback")
+    print(f"Misslyckade anrop: {failures}; undantag i serverns logg: {server_errors}")
+    return 1 if failures or server_errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
