@@ -4,6 +4,7 @@ The JSON object is fed to a plain Django form, so the field errors come out in S
 and the rules live in one place; openapi.py describes the same fields."""
 
 import datetime
+import json
 import re
 
 from django import forms
@@ -20,6 +21,11 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 UNAUTHORIZED = "Ogiltig eller saknad token."
 INVALID_JSON = "Begäran måste vara ett JSON-objekt i UTF-8."
+# An orosanmälan is a flat object of texts and one list of texts: a body larger than this, or nested
+# deeper than the parser follows, is refused as bad data before any field is looked at.
+MAX_BODY_BYTES = 256 * 1024
+TOO_LARGE = "Begäran är för stor: högst 256 kB."
+TOO_DEEP = "Begäran är för djupt nästlad: fälten är text eller listor med text."
 NOT_TEXT = "Ange värdet som en textsträng."
 NOT_LIST = "Ange en lista med värden."
 UNKNOWN_FIELD = "Okänt fält."
@@ -32,6 +38,22 @@ REQUIRED_WITHOUT_NUMBER = "Fältet är obligatoriskt när personnummer saknas."
 INVALID_DATETIME = "Ange tidpunkten enligt ISO 8601, till exempel 2025-03-01T10:15:00+01:00."
 INVALID_DATE = "Ange datumet som ÅÅÅÅ-MM-DD."
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def payload_from_body(body: bytes) -> dict:
+    """The posted JSON object, or ValidationError with the API's Swedish message. Python's JSON parser
+    recurses per level, so a deeply nested body raises RecursionError: that is the sender's error."""
+    if len(body) > MAX_BODY_BYTES:
+        raise forms.ValidationError(TOO_LARGE, code="too_large")
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise forms.ValidationError(TOO_DEEP, code="too_deep") from None
+    except (UnicodeDecodeError, ValueError):
+        payload = None
+    if not isinstance(payload, dict):
+        raise forms.ValidationError(INVALID_JSON, code="invalid_json")
+    return payload
 
 
 class TextField(forms.CharField):
