@@ -1,9 +1,14 @@
 from celery import shared_task
 from django.contrib.sessions.models import Session
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 
-@shared_task(name="socialtjanst.tasks.sessions_clear_expired", acks_late=True)
+# Retried only while the database is away, after 15, 30, 60, 120 and 240 s (as budget.tasks); a nightly,
+# idempotent clean-up that still fails is simply done the next night.
+@shared_task(name="socialtjanst.tasks.sessions_clear_expired", acks_late=True,
+             autoretry_for=(OperationalError, InterfaceError), max_retries=5, retry_backoff=15, retry_backoff_max=600,
+             retry_jitter=False)
 def sessions_clear_expired() -> int:
     """Deletes expired sessions. Idempotent: a second run finds nothing to delete."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()

@@ -25,3 +25,10 @@ def test_only_transient_errors_are_retried():
         assert issubclass(InterfaceError, task.autoretry_for)
         assert not issubclass(IntegrityError, task.autoretry_for)  # a broken rule is recorded, not retried
         assert not issubclass(ValueError, task.autoretry_for)
+
+
+def test_the_session_clean_up_backs_off_the_same_way():
+    from socialtjanst.tasks import sessions_clear_expired
+
+    assert countdowns(sessions_clear_expired) == [15, 30, 60, 120, 240]
+    assert issubclass(OperationalError, sessions_clear_expired.autoretry_for)

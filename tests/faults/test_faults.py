@@ -3,6 +3,7 @@ restarted, and a poison task, against real processes on private servers (conftes
 
 The drills share one set of servers, web and worker; each leaves Redis and PostgreSQL running."""
 
+import os
 import signal
 import time
 
@@ -145,3 +146,14 @@ def test_a_poison_task_stops_after_n_deliveries_and_shows_on_the_closing_page(se
     assert "Bakgrundsjobb som misslyckats" in page.text
     assert "drill.poison" in page.text
     assert f"Avbröts efter {MAX_DELIVERIES} leveranser" in page.text
+
+
+def test_a_killed_worker_is_started_again_by_its_supervisor(services, worker):
+    (before,) = celery_main_pids(worker)
+    os.kill(before, signal.SIGKILL)  # the worker main process this fixture started, by its id
+    done = services.base / "after-kill"
+    done.unlink(missing_ok=True)
+    services.send("drill.touch", str(done))  # waits in Redis until the new worker takes it
+
+    assert wait_for(done.exists, timeout=60), worker.log.read_text()[-3000:]
+    assert celery_main_pids(worker) not in (set(), {before})
