@@ -11,6 +11,7 @@ import logging
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from celery.utils.time import get_exponential_backoff_interval
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
@@ -45,7 +46,11 @@ class GuardedTask(DjangoTask):
         if request.called_directly or not request.id:  # a plain function call, no message to count
             return super().__call__(*args, **kwargs)
         attempt = request.retries or 0
-        deliveries = task_failures.delivery_count(task_id=request.id, attempt=attempt, task_name=self.name)
+        try:
+            deliveries = task_failures.delivery_count(task_id=request.id, attempt=attempt, task_name=self.name)
+        except TRANSIENT_ERRORS as exc:
+            # Counting is outside the body's autoretry, but a database that is away is as transient here.
+            raise self.retry(exc=exc, countdown=self.retry_countdown()) from exc
         if deliveries > task_failures.MAX_DELIVERIES:
             error = task_failures.POISON_ERROR.format(deliveries=deliveries - 1)
             logger.error("%s[%s]: %s", self.name, request.id, error)
@@ -62,6 +67,11 @@ class GuardedTask(DjangoTask):
                 task_failures.delivery_end(task_id=request.id, attempt=attempt)
             except TRANSIENT_ERRORS:
                 logger.warning("%s[%s]: leveransräkningen kunde inte rensas", self.name, request.id)
+
+    def retry_countdown(self) -> int:
+        """The same back-off as autoretry gives the body (RETRY_POLICY)."""
+        return get_exponential_backoff_interval(factor=self.retry_backoff, retries=self.request.retries or 0,
+                                                maximum=self.retry_backoff_max, full_jitter=self.retry_jitter)
 
     def delay_on_commit(self, *args, **kwargs) -> None:
         """As Celery's, but sent through socialtjanst.queueing: Redis down or frozen never fails or

@@ -44,6 +44,20 @@ def enqueue(task: Task, *args, **kwargs) -> bool:
 
 
 def enqueue_on_commit(task: Task, *args, **kwargs) -> None:
-    """Sends `task` once the current transaction commits (never for a rolled-back one).
-    robust: whatever else goes wrong in the send is logged, never turned into a 500 after the commit."""
-    transaction.on_commit(partial(enqueue, task, *args, **kwargs), robust=True)
+    """Sends `task` once the current transaction commits (never for a rolled-back one), once per
+    transaction however many saves ask: an import of a thousand rows wakes the worker once, and with
+    Redis frozen costs one timeout, not a thousand. robust: whatever else goes wrong in the send is
+    logged, never turned into a 500 after the commit."""
+    send = partial(enqueue, task, *args, **kwargs)
+    connection = transaction.get_connection()
+    # run_on_commit holds (savepoint ids, callback, robust); a callback of a rolled-back savepoint is
+    # already gone from it, so a surviving equal one will be sent.
+    if connection.in_atomic_block and any(_same_send(pending, send)
+                                          for _, pending, _ in getattr(connection, "run_on_commit", [])):
+        return
+    transaction.on_commit(send, robust=True)
+
+
+def _same_send(pending, send: partial) -> bool:
+    return (isinstance(pending, partial) and pending.func is send.func and pending.args == send.args
+            and pending.keywords == send.keywords)

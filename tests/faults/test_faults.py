@@ -4,6 +4,7 @@ restarted, and a poison task, against real processes on private servers (conftes
 The drills share one set of servers, web and worker; each leaves Redis and PostgreSQL running."""
 
 import os
+import re
 import signal
 import time
 
@@ -121,6 +122,9 @@ def test_a_postgresql_restart_gives_swedish_503_and_recovers_without_restarting_
         services.pg_start()
 
     assert wait_for(lambda: browser.get("/budget/bokslut/").status_code == 200, timeout=30)
+    # The roll-up sent during the outage waited 15 s and then ran, in the same worker.
+    assert wait_for(lambda: re.search(r"rollup_period\[\S+\] retry: Retry in 15s", worker.log.read_text()), timeout=10)
+    assert wait_for(lambda: re.search(r"rollup_period\[\S+\] succeeded", worker.log.read_text()), timeout=60)
     assert [browser.get("/budget/bokslut/").status_code for _ in range(4)] == [200] * 4
     browser = Browser(web.url).login("drill-hanna")
     assert save_price(browser, placement, "2024-11-01", "4300").status_code == 302
