@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "socialtjanst.access_middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "socialtjanst.middleware.RequestIdMiddleware",
+    # A NUL in the address or a form field is a 400 before any view or the access log sees it.
+    "socialtjanst.middleware_input.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,6 +1,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
@@ -16,6 +17,10 @@ def swedish_number(value, places: int) -> str:
     return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
+# ?per_page= comes from the address: a size outside 1 … MAX_PER_PAGE falls back to the table's own.
+MAX_PER_PAGE = 500
+
+
 class BaseTable(tables.Table):
     """Project base table: Swedish empty text, striped rows, 25 per page."""
 
@@ -23,6 +28,13 @@ class BaseTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = "Inga rader att visa."
         per_page = 25
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        # A negative size made Django's paginator raise EmptyPage past django-tables2's own handling (a 500),
+        # and a huge one would send every row of a list in one page.
+        if per_page is not None and not 1 <= per_page <= MAX_PER_PAGE:
+            per_page = None
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
 
 class PersonTable(BaseTable):

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import SingleTableView
 
 from socialtjanst.exports import xlsx_response
+from socialtjanst.params import year_or_this_year
 from socialtjanst.views.base import RenderInTransactionMixin
 
 from .. import planning
 from ..forms import BudgetForm, BudgetImportForm, CostCentreForm, CostCentreRemapForm
-from ..importing import YEAR_MAX, YEAR_MIN, BudgetImportError, import_budget
+from ..importing import BudgetImportError, import_budget
 from ..tables import BudgetTable, CostCentreTable
 
 BUDGET_SAVED = "Budgeten är sparad."
@@ -27,10 +28,8 @@ EXPORT_HEADER = ["År", "Verksamhet", "Verksamhetens namn", "Vårdform", "Vårdf
 
 
 def _chosen_year(request) -> int:
-    raw = request.GET.get("year", "")
-    if raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
-        return int(raw)
-    return timezone.localdate().year
+    # '²'.isdigit() is True but int('²') raises: the one parser knows.
+    return year_or_this_year(request)
 
 
 class _ControllerOnly:

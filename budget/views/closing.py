@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from placements.models import CareType
+from socialtjanst.params import year_param
 
 from .. import closing as closing_service
 from .. import forecast as forecast_service
 from .. import task_failures
 from ..forms import ForecastAdjustmentForm
-from ..importing import YEAR_MAX, YEAR_MIN
 from ..models import CostCentre, ForecastAdjustment, MonthClosing
 
 
@@ -79,12 +79,7 @@ def reopen(request, pk):
 def forecast(request):
     _require(request.user, "budget.view_forecastline")
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        raise Http404("Ogiltigt år.") from None
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise Http404("Ogiltigt år.")
+    year = year_param(request, default=today.year)
     latest = closing_service.latest_closing(year=year)
     through = latest.month.month if latest else None
     live = forecast_service.compute_forecast(year, through) if through else []

@@ -18,6 +18,7 @@ from ..audit import audit_cases, audit_record
 from ..exports import csv_response, xlsx_response
 from ..ivo_report import ivo_rows, quarter_bounds
 from ..models import AccessAction, Case, Unit
+from ..params import quarter_param, year_param
 from ..tables import BaseTable
 from .reports import MONTHS, period_from_request, report_table
 
@@ -173,12 +174,10 @@ IVO_HEADER = ["Status", "Ärende", "Person", "Enhet", "Beslutsdatum", "Lagrum", 
 def _ivo(request):
     _require_viewer(request.user)
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-        quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
-        start, end = quarter_bounds(year, quarter)
-    except ValueError:
-        raise Http404("Ogiltig period.") from None
+    # Bounded before any date is built: an eleven-digit year made datetime.date raise OverflowError (a 500).
+    year = year_param(request)
+    quarter = quarter_param(request, default=(today.month - 1) // 3 + 1)
+    start, end = quarter_bounds(year, quarter)
     cases = access.followup_cases_for_user(request.user).select_related("unit")
     rows = ivo_rows(cases, year=year, quarter=quarter, today=today)
     identity = access.followup_shows_identity(request.user)

@@ -14,6 +14,7 @@ from .. import access, indicators
 from ..audit import audit_record
 from ..forms_indicators import IndicatorCommentForm, IndicatorForm, IndicatorValueForm
 from ..models import AccessAction, IndicatorDirection
+from ..params import year_param
 from ..roles import Role
 from ..tables import swedish_number
 
@@ -27,13 +28,7 @@ def format_number(value) -> str:
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404("Ogiltigt år.") from None
-    if not 2000 <= year <= 2100:
-        raise Http404("Ogiltigt år.")
-    return year
+    return year_param(request)
 
 
 def _require_reader(user):

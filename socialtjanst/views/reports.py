@@ -6,12 +6,12 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import reporting
 from ..audit import audit_record
 from ..models import AccessAction
+from ..params import month_param, year_param
 from ..tables import BaseTable, swedish_number
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
@@ -61,16 +61,8 @@ def report_table(report: reporting.Report, result: reporting.ReportResult, links
 
 
 def period_from_request(request) -> tuple[int, int | None]:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-        month = request.GET.get("month")
-        month = int(month) if month else None
-    except ValueError:
-        raise Http404("Ogiltig period.") from None
-    if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
-        raise Http404("Ogiltig period.")
-    return year, month
+    """?year= (this year when absent) and ?month= (the whole year when absent); anything else is a 404."""
+    return year_param(request), month_param(request)
 
 
 def unit_from_request(request, units):
