@@ -5,12 +5,16 @@ never a hang and never a 500."""
 
 import http.client
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 
 import psycopg
 from django.db import connections
 
+from bench import serve
 from socialtjanst.management.commands.create_etjanst_client import create_client
 from tests.factories import UnitFactory
 from tests.web.test_etjanst_load import gunicorn
@@ -52,7 +56,8 @@ def test_a_request_that_gets_no_pooled_connection_answers_503_in_swedish_and_doe
         # Wait until the first request is blocked on the lock, holding the connection.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not holder.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()[0]:
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())").fetchone()[0]:
             time.sleep(0.1)
 
         status, text, seconds = post(port, token, {**body, "referens": "P-2", "fodelsedatum": "2016-05-03"})
@@ -64,3 +69,31 @@ def test_a_request_that_gets_no_pooled_connection_answers_503_in_swedish_and_doe
     assert "tillfälligt otillgängligt" in text, text[:500]
     assert seconds < 10
     assert first[0][0] == 201  # the one that held the connection finishes once the lock is gone
+
+
+SIZING = """
+import os, runpy
+cfg = runpy.run_path("gunicorn.conf.py")
+import django
+django.setup()
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(cfg["workers"], cfg["threads"], db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"], db["OPTIONS"].get("pool"))
+"""
+
+
+def sizing(**env_changes) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DB_POOL_MAX", "WEB_CONCURRENCY", "WEB_THREADS")}
+    env.update(DJANGO_SETTINGS_MODULE="socialtjanst.settings", **env_changes)
+    result = subprocess.run([sys.executable, "-c", SIZING], cwd=serve.ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_gunicorn_sizes_each_processs_pool_to_its_threads():
+    assert sizing(WEB_CONCURRENCY="3", WEB_THREADS="6") == (
+        "3 6 0 True {'min_size': 1, 'max_size': 6, 'timeout': 10.0, 'max_idle': 300, 'max_lifetime': 3600}")
+    # An operator may set a smaller pool than threads; the pool's minimum never exceeds its maximum.
+    assert sizing(WEB_THREADS="6", DB_POOL_MAX="2", DB_POOL_MIN="4").endswith(
+        "{'min_size': 2, 'max_size': 2, 'timeout': 10.0, 'max_idle': 300, 'max_lifetime': 3600}")
