@@ -39,7 +39,9 @@ def delivery_count(*, task_id: str, attempt: int, task_name: str) -> int:
 
 
 def delivery_end(*, task_id: str, attempt: int) -> None:
-    TaskDelivery.objects.filter(task_id=task_id, attempt=attempt).delete()
+    """Forgets the count of this attempt and of earlier ones (left behind when the database was away
+    as they ended)."""
+    TaskDelivery.objects.filter(task_id=task_id, attempt__lte=attempt).delete()
 
 
 def failure_record(*, task_name: str, task_id: str, args, kwargs, deliveries: int, error: str) -> None:

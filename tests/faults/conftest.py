@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
+from celery import Celery
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]) if Path("/usr/lib/postgresql").exists() else None
@@ -58,6 +59,7 @@ class Services:
         self.redis_port = free_port()
         self.pg_data = base / "pg"
         self.redis_pid_file = base / "redis.pid"
+        self._sender = None
 
     # PostgreSQL
     def pg_start(self):
@@ -119,10 +121,11 @@ class Services:
         return json.loads(self.manage("-m", "tests.faults.drill", command).stdout.strip().splitlines()[-1])
 
     def send(self, task: str, *args):
-        """Sends a task as beat or another process would (through the private Redis)."""
-        code = ("import sys, json, django; django.setup(); from socialtjanst.celery import app; "
-                "app.send_task(sys.argv[1], args=json.loads(sys.argv[2]))")
-        self.manage("-c", code, task, json.dumps(list(args)))
+        """Sends a task by name as beat or another process would, through the private Redis (a bare
+        Celery app: the test process's own app is configured for the shared Redis)."""
+        if self._sender is None:
+            self._sender = Celery("drill-sender", broker=self.redis_url, set_as_current=False)
+        self._sender.send_task(task, args=list(args))
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +150,8 @@ def services():
         s.seed = s.drill("seed")
         yield s
     finally:
+        if s._sender is not None:
+            s._sender.close()
         if s.redis_pid_file.exists():
             s.redis_stop()
         subprocess.run(as_pg_user(PG_BIN / "pg_ctl", "-D", s.pg_data, "-m", "immediate", "stop"),

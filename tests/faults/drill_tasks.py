@@ -6,7 +6,7 @@ from pathlib import Path
 
 from celery import shared_task
 
-from budget.tasks import GuardedTask
+from budget.tasks import RETRY_POLICY, GuardedTask
 
 
 @shared_task(name="drill.sleep", acks_late=True)
@@ -24,3 +24,10 @@ def touch(path: str) -> None:
 def poison() -> None:
     """Kills the process that runs it, every time: a message no worker survives."""
     os._exit(1)
+
+
+@shared_task(name="drill.fail_until", base=GuardedTask, **RETRY_POLICY)
+def fail_until(path: str) -> None:
+    """Fails with an error that is not transient until `path` exists."""
+    if not Path(path).exists():
+        raise ValueError("Övningsfel: filen saknas")

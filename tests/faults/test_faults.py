@@ -6,6 +6,7 @@ The drills share one set of servers, web and worker; each leaves Redis and Postg
 import os
 import re
 import signal
+import subprocess
 import time
 
 import pytest
@@ -154,10 +155,32 @@ def test_a_poison_task_stops_after_n_deliveries_and_shows_on_the_closing_page(se
 
 def test_a_killed_worker_is_started_again_by_its_supervisor(services, worker):
     (before,) = celery_main_pids(worker)
-    os.kill(before, signal.SIGKILL)  # the worker main process this fixture started, by its id
+    pool = subprocess.run(["pgrep", "-P", str(before)], capture_output=True, text=True).stdout.split()
+    for pid in (before, *map(int, pool)):  # the worker and its pool, as an out-of-memory kill would
+        os.kill(pid, signal.SIGKILL)
+
+    assert wait_for(lambda: celery_main_pids(worker) not in (set(), {before}), timeout=30)
     done = services.base / "after-kill"
     done.unlink(missing_ok=True)
-    services.send("drill.touch", str(done))  # waits in Redis until the new worker takes it
-
+    services.send("drill.touch", str(done))
     assert wait_for(done.exists, timeout=60), worker.log.read_text()[-3000:]
-    assert celery_main_pids(worker) not in (set(), {before})
+
+
+def test_a_task_that_fails_is_recorded_once_and_resolved_when_it_later_succeeds(services, web, worker):
+    gate = services.base / "gate"
+    gate.unlink(missing_ok=True)
+
+    def failures():
+        return services.query("SELECT deliveries, error, resolved_at IS NOT NULL FROM budget_taskfailure "
+                              "WHERE task_name = 'drill.fail_until'")
+
+    services.send("drill.fail_until", str(gate))
+    assert wait_for(failures, timeout=30)
+    assert failures() == [(1, "ValueError: Övningsfel: filen saknas", False)]  # not transient: not retried
+    controller = Browser(web.url).login("drill-carl")
+    assert "Övningsfel: filen saknas" in controller.get("/budget/bokslut/").text
+
+    gate.write_text("open")
+    services.send("drill.fail_until", str(gate))
+    assert wait_for(lambda: failures() == [(1, "ValueError: Övningsfel: filen saknas", True)], timeout=30)
+    assert "Övningsfel: filen saknas" not in controller.get("/budget/bokslut/").text
