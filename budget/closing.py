@@ -21,6 +21,10 @@ from .models import MonthClosing
 
 CLOSE_PERMISSION = "budget.add_monthclosing"
 REOPEN_PERMISSION = "budget.reopen_monthclosing"
+# A reason is a sentence or two for the log and the closing page, not a document.
+REOPEN_REASON_MAX_LENGTH = 500
+REOPEN_REASON_REQUIRED = "Ange skälet till att månaden öppnas igen."
+REOPEN_REASON_TOO_LONG = "Skälet får vara högst {max_length} tecken (det har {length})."
 
 
 def month_label(month: datetime.date) -> str:
@@ -96,7 +100,10 @@ def reopen_month(*, by, closing_id: int, reason: str) -> MonthClosing:
         raise PermissionDenied("Du får inte återöppna månader.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Ange skälet till att månaden öppnas igen.")
+        raise ValidationError(REOPEN_REASON_REQUIRED, code="reason_required")
+    if len(reason) > REOPEN_REASON_MAX_LENGTH:
+        raise ValidationError(REOPEN_REASON_TOO_LONG.format(max_length=REOPEN_REASON_MAX_LENGTH, length=len(reason)),
+                              code="reason_too_long")
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [rollup.ROLLUP_LOCK])

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from placements.models import CareType
 from socialtjanst.date_window import validate_rollup_date
+from socialtjanst.uploads import import_file_size_validator
 from socialtjanst.views.reports import MONTHS
 
 from .forecast import ADJUSTMENT_NEEDS_COMMENT
@@ -15,7 +16,7 @@ from .models import CostCentre, VolumeUnit
 
 
 class BudgetImportForm(forms.Form):
-    file = forms.FileField(label="Fil (.xlsx eller .csv)")
+    file = forms.FileField(label="Fil (.xlsx eller .csv)", validators=[import_file_size_validator])
 
 
 def _amount_field(label, *, required=True, max_digits=14):

@@ -5,6 +5,7 @@ from socialtjanst import access
 from socialtjanst.date_window import validate_case_date, validate_rollup_date
 from socialtjanst.identity import parse_id_number
 from socialtjanst.models import LegalBasis, Unit
+from socialtjanst.uploads import import_file_size_validator
 
 from . import selectors
 from .models import (
@@ -110,11 +111,13 @@ class PlacementEndForm(forms.Form):
 
 class PricePeriodForm(PriceFields):
     valid_from = forms.DateField(label="Gäller från", widget=DATE, validators=ROLLUP_DATE)
+    # The price list's version the page showed (optimistic locking, services.price_period_set).
+    price_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     field_order = ["valid_from", "daily_price", "monthly_amount"]
 
 
 class PlacementImportForm(forms.Form):
-    file = forms.FileField(label="Fil (.xlsx eller .csv)")
+    file = forms.FileField(label="Fil (.xlsx eller .csv)", validators=[import_file_size_validator])
 
     def clean_file(self):
         f = self.cleaned_data["file"]

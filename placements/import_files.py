@@ -11,6 +11,8 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
@@ -28,6 +30,14 @@ TOO_LARGE = "talet '{value}' är för stort."
 TOO_MANY_DECIMALS = "högst {places} ('{value}')."
 TOO_LONG = "högst {max_length} tecken (värdet har {length})."
 BAD_CARE_TYPE = "okänd vårdform '{value}'."
+TOO_MANY_ROWS = "Filen har fler än {max_rows} rader."
+TOO_LARGE_UNPACKED = "Filen är för stor uppackad (högst {mb} MB)."
+
+# Bounds on what a file may make the server hold, whatever it declares (the upload itself is capped
+# by settings.IMPORT_MAX_BYTES): a 15 000-row placement file has 16 columns and unpacks to 11 MB.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+MAX_UNPACKED_BYTES = 150 * 1024 * 1024
 
 
 class ImportFileError(Exception):
@@ -47,15 +57,46 @@ def normalise_header(name) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
 
 
-def _raw_rows(content: bytes, filename: str) -> list[list]:
-    """Every row of the first sheet (.xlsx) or of the CSV, empty ones included, in order."""
+def _numbered(rows: Iterable) -> list[tuple[int, list]]:
+    """The rows with content, numbered as the spreadsheet numbers them, each cut at MAX_COLUMNS cells.
+
+    Streams: an empty row is counted, never kept, and reading stops past MAX_ROWS, so neither a huge
+    declared sheet nor a file of blank lines costs memory or minutes."""
+    numbered = []
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS:
+            raise ImportFileError([TOO_MANY_ROWS.format(max_rows=f"{MAX_ROWS:,}".replace(",", " "))])
+        cells = list(row[:MAX_COLUMNS])
+        if any(text(c) for c in cells):
+            numbered.append((number, cells))
+    return numbered
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """An .xlsx is a zip: refuse one that unpacks past MAX_UNPACKED_BYTES before parsing any of it
+    (the sizes are the archive's own; Python's zip reader never returns more than an entry declares)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError([UNREADABLE.format(reason=type(exc).__name__)]) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError([TOO_LARGE_UNPACKED.format(mb=MAX_UNPACKED_BYTES // (1024 * 1024))])
+
+
+def _raw_rows(content: bytes, filename: str) -> list[tuple[int, list]]:
+    """The rows with content of the first sheet (.xlsx) or of the CSV, numbered, in order."""
     if filename.lower().endswith(".xlsx"):
+        _check_unpacked_size(content)
         try:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             try:
-                return [list(r) for r in wb.active.iter_rows(values_only=True)]
+                # max_col: a sheet that declares 16 384 columns would otherwise pad every row to that.
+                return _numbered(wb.active.iter_rows(max_col=MAX_COLUMNS, values_only=True))
             finally:
                 wb.close()
+        except ImportFileError:
+            raise
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's error
             raise ImportFileError([UNREADABLE.format(reason=type(exc).__name__)]) from exc
     try:
@@ -65,7 +106,7 @@ def _raw_rows(content: bytes, filename: str) -> list[list]:
     first_line = content_text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(content_text), delimiter=delimiter))
+        return _numbered(csv.reader(io.StringIO(content_text), delimiter=delimiter))
     except csv.Error as exc:
         raise ImportFileError([UNREADABLE.format(reason=str(exc))]) from exc
 
@@ -77,7 +118,7 @@ def read_table(content: bytes, filename: str, columns: list[str], required: list
     (unknown columns are ignored). Empty rows are skipped but keep their number, so row 5 is row 5
     in the spreadsheet too. Raises ImportFileError if the file is unreadable, has no data rows or
     lacks a required column."""
-    numbered = [(n, r) for n, r in enumerate(_raw_rows(content, filename), start=1) if any(text(c) for c in r)]
+    numbered = _raw_rows(content, filename)
     if len(numbered) < 2:
         raise ImportFileError([EMPTY_FILE])
     keys = {normalise_header(c): c for c in columns}

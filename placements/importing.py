@@ -36,7 +36,7 @@ from .import_files import (
     text,
 )
 from .models import CareType, Placement, PricePeriod, PricingUnit, Provider, Regime, normalise_org_number
-from .services import _provider_create, _save
+from .services import _provider_create, _save, price_version_bump
 
 COLUMNS = ["placerings_id", "personnummer", "kön", "enhet", "vårdform", "utförare", "utförare_namn", "verksamhet",
            "lagrum", "startdatum", "slutdatum", "pris_från", "dygnspris", "månadsbelopp", "arvode", "omkostnad"]
@@ -331,6 +331,8 @@ def import_placements(*, by=None, content: bytes, filename: str) -> ImportSummar
             prices = _price_rows(group)
             if not _same_prices(_existing_prices(placement), prices):
                 with transaction.atomic():
+                    # A price form opened before the import must not save over the imported list.
+                    price_version_bump(placement_id=placement.pk)
                     placement.price_periods.all().delete()
                     PricePeriod.objects.bulk_create([PricePeriod(
                         placement=placement, valid_from=f, valid_to=t, daily_price=d, monthly_amount=m, fee=fe,

@@ -1,7 +1,13 @@
-# Placeholder filled by the hardening work (issue 12); kept in order so parallel work never forks the graph.
-from django.db import migrations
+# Optimistic locking of a placement's price list (issue 12 point 9): see Placement.price_version.
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("placements", "0008_date_window")]
-    operations = []
+    operations = [
+        migrations.AddField(
+            model_name="placement",
+            name="price_version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="prislistans version"),
+        ),
+    ]

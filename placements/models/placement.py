@@ -32,7 +32,8 @@ class IvoCheckResult(models.TextChoices):
     NO_PERMIT = "saknar_tillstand", _("Saknar tillstånd")
 
 
-@pghistory.track(exclude=["period"])
+# price_version is bookkeeping of the price list; PricePeriod's own history records each price.
+@pghistory.track(exclude=["period", "price_version"])
 class Placement(models.Model):
     """A placering: where a person lives (or an öppen insats is given), from when to when.
 
@@ -72,6 +73,9 @@ class Placement(models.Model):
     external_id = models.CharField(_("id i källsystemet"), max_length=60, null=True, blank=True, unique=True)
     voided_reason = models.TextField(_("makulerad, skäl"), blank=True)
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    # Optimistic locking of the price list: every change of the placement's prices adds one, and a
+    # price saved from a page read before that is refused (services.price_period_set).
+    price_version = models.PositiveIntegerField(_("prislistans version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-start_on", "-pk"]

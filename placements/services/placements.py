@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import Http404
 
 from socialtjanst import access
@@ -30,7 +31,7 @@ __all__ = [
     "PRICE_BEFORE_START", "PARENT_ONLY_LSB", "IVO_CHECK_INCOMPLETE", "IVO_CHECK_REQUIRED", "IVO_CHECK_AFTER_START",
     "AGREEMENT_OTHER_PROVIDER", "PARENT_NOT_FOUND", "PARENT_SAME_PERSON", "INTERVENTION_NOT_FOUND",
     "CONSTRAINT_MESSAGES", "lock_person_placements", "placement_create", "placement_end", "placement_move",
-    "price_period_set",
+    "price_period_set", "price_version_bump", "PRICES_CHANGED",
 ]
 
 OVERLAP = "Personen har redan en placering som överlappar: {placement}."
@@ -45,6 +46,8 @@ MOVE_DATE_INVALID = "Flyttdatum måste vara efter placeringens startdatum och se
 PRICE_KIND_MONTHLY = "Vårdformen prissätts per månad: ange månadsbelopp."
 PRICE_KIND_DAILY = "Vårdformen prissätts per dygn eller dag: ange dygnspris."
 PRICE_BEFORE_START = "Priset kan inte gälla från före placeringens startdatum."
+PRICES_CHANGED = ("Placeringens priser har ändrats av någon annan sedan du öppnade sidan. "
+                  "Ladda om sidan, se över priserna och spara igen.")
 PARENT_ONLY_LSB = "Bara en placering enligt LSB kan kopplas till en förälders placering."
 IVO_CHECK_INCOMPLETE = "Ange både datum och resultat för kontrollen i IVO:s placeringsstöd."
 IVO_CHECK_REQUIRED = ("Innan ett barn placeras på {care_type} ska utföraren kontrolleras i IVO:s placeringsstöd: "
@@ -229,6 +232,16 @@ def placement_create(
     return placement
 
 
+def price_version_bump(*, placement_id: int, expected: int | None = None) -> None:
+    """The price list changes: its version goes up by one, only from `expected` when given (the
+    conditional UPDATE of socialtjanst.services._bump_version, on the price list's own version)."""
+    placements = Placement.objects.filter(pk=placement_id)
+    if expected is not None:
+        placements = placements.filter(price_version=expected)
+    if placements.update(price_version=F("price_version") + 1) != 1:
+        raise ValidationError(PRICES_CHANGED, code="stale_version")
+
+
 def _locked(placement_id: int, person_id: int) -> Placement:
     for p in lock_person_placements(person_id):
         if p.pk == placement_id:
@@ -299,14 +312,20 @@ def price_period_set(
     monthly_amount: Decimal | None = None,
     fee: Decimal | None = None,
     expenses: Decimal | None = None,
+    expected_price_version: int | None = None,
     check_access: bool = True,
 ) -> PricePeriod:
     """A new price from `valid_from`: the period running on that date ends there, the new one runs
     until the next period starts (or until further notice). A period starting on the same
-    date gets the new amounts (history keeps the old ones)."""
+    date gets the new amounts (history keeps the old ones).
+
+    `expected_price_version` is the price list's version the user's page showed: if someone has
+    changed the prices since, nothing is saved (PRICES_CHANGED), so a second user's price from the
+    same date never silently replaces the first's."""
     if check_access:
         _check_may_place(by, placement.person, placement.unit)
     current = _locked(placement.pk, placement.person_id)
+    price_version_bump(placement_id=current.pk, expected=expected_price_version)
     if valid_from < current.start_on:
         raise ValidationError(PRICE_BEFORE_START, code="price_before_start")
     if fee is not None and expenses is not None and monthly_amount is None:

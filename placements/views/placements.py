@@ -167,7 +167,8 @@ def _detail_context(request, placement, **forms):
         "placement": placement, "name": name, "id_number": id_number, "others": others,
         "price_periods": placement.price_periods.order_by("valid_from"), "can_change": can_change,
         "move_form": PlacementMoveForm(prefix="move"), "end_form": PlacementEndForm(prefix="end"),
-        "price_form": PricePeriodForm(prefix="price"), "payments": payments,
+        "price_form": PricePeriodForm(prefix="price", initial={"price_version": placement.price_version}),
+        "payments": payments,
         "show_payments": placement.care_type.is_monthly,
         "can_register_payments": selectors.can_register_payments(request.user, placement),
         "can_delete_payments": can_change and request.user.has_perm(selectors.DELETE_PAYMENT_PERMISSION),
@@ -232,7 +233,8 @@ def placement_end(request, pk):
 def price_period_create(request, pk):
     return _post_action(request, pk, PricePeriodForm, "price", lambda p, d: services.price_period_set(
         by=request.user, placement=p, valid_from=d["valid_from"], daily_price=d["daily_price"],
-        monthly_amount=d["monthly_amount"]).placement, "Priset är sparat.")
+        monthly_amount=d["monthly_amount"], expected_price_version=d["price_version"]).placement,
+        "Priset är sparat.")
 
 
 @require_http_methods(["GET", "POST"])
