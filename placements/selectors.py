@@ -1,14 +1,14 @@
 """Who may see which placements, built only on socialtjanst.access.
 
-- Handläggare and enhetschef: placements of persons they may see (a case in their units),
-  whichever unit the placement names; with identity (masked for a protected
-  person as everywhere, via access.person_identity).
+- Handläggare and enhetschef: placements of persons they may see (a case in their units), whichever
+  unit the placement names; of a person reached only across units, only those of their units; with
+  identity (masked for a protected person as everywhere, via access.person_identity).
 - Controller: every live placement, for costs and follow-up, but no names or
   personnummer unless the user holds placements.view_placement_identity.
 - Others (systemförvaltare): none.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from socialtjanst import access
@@ -37,7 +37,17 @@ def placements_for_user(user) -> QuerySet[Placement]:
     if access.works_with_cases(user):
         # Only persons the user may see (a case in their units): a placement's own unit is not enough,
         # or an imported placement, or a case moved to another unit, would show a person out of scope.
-        return Placement.objects.filter(person__in=access.persons_for_user(user), voided_reason="")
+        # A client of the user's units is followed wherever placed; a person the user's units reached only
+        # across units (a case opened with a reason, socialtjanst.access) shows only the user's units'
+        # placements, never another unit's HVB or LVU placement (issue 12 point 8a). A placement following
+        # an insats belongs to the insats' case's unit; one without, to the unit it names.
+        units = access.user_unit_ids(user)
+        return Placement.objects.filter(
+            Q(person__in=access.persons_established_for_user(user))
+            | Q(intervention__decision__case__unit_id__in=units)
+            | Q(intervention__isnull=True, unit_id__in=units),
+            person__in=access.persons_for_user(user), voided_reason="",
+        )
     return Placement.objects.none()
 
 

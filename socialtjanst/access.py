@@ -7,6 +7,7 @@ querysets, so a detail view answers 404 for missing and forbidden alike.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -162,6 +163,72 @@ def can_change_person(user, person: Person) -> bool:
     return user.has_perm("socialtjanst.change_person") and persons_for_user(user).filter(pk=person.pk).exists()
 
 
+# --- a case for a person known only in other units (issue 12 point 8a) -----------------------
+
+CROSS_UNIT_REASON_REQUIRED = (
+    "Personen har ärenden i andra enheter men inga i dina. Ange ett skäl för att öppna ärendet; "
+    "skälet loggas och granskas av enhetschefen."
+)
+CROSS_UNIT_REASON_TOO_LONG = "Skälet får vara högst 400 tecken."
+CROSS_UNIT_REASON_HELP = (
+    "Krävs när personen har ärenden i andra enheter men inga i dina. Ditt ärende visar bara det det "
+    "behöver (namn och personnummer, inte adress eller andra enheters placeringar); åtkomsten loggas som "
+    "utanför dina enheter med skälet, och enhetschefen granskar den."
+)
+CROSS_UNIT_REASONS = [
+    ("ny_ansokan", "Ny ansökan eller begäran till min enhet"),
+    ("ny_anmalan", "Ny anmälan eller aktualisering som gäller min enhet"),
+    ("overflyttning", "Ärendet förs över från en annan enhet"),
+    ("samverkan", "Samordnad insats med en annan enhet"),
+]
+CROSS_UNIT_REASON_MAX_LENGTH = 400
+
+
+def cross_unit_reason_required(user, person: Person | None) -> bool:
+    """Opening a case for a person with cases (open or closed) in units outside the user's and none in
+    theirs needs a reason: the case would otherwise open the person to the user without anyone asking why."""
+    if person is None or person.pk is None:
+        return False
+    units = set(Case.objects.filter(person=person).values_list("unit_id", flat=True))
+    own = user_unit_ids(user)
+    return bool(units - own) and not units & own
+
+
+def cross_unit_reason_check(user, person: Person | None, reason: str) -> str:
+    """The reason to store with a new case: "" when none is needed, else the given one (or a Swedish
+    ValidationError). Called by every service that opens a case for a user."""
+    if not cross_unit_reason_required(user, person):
+        return ""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(CROSS_UNIT_REASON_REQUIRED, code="cross_unit_reason")
+    if len(reason) > CROSS_UNIT_REASON_MAX_LENGTH:
+        raise ValidationError(CROSS_UNIT_REASON_TOO_LONG, code="cross_unit_reason")
+    return reason
+
+
+def cross_unit_reason_of(case_rows, unit_ids) -> str:
+    """For a person's cases as (unit_id, cross_unit_reason) rows: the reason the person reached `unit_ids`
+    across units, if every case there was opened with one (the latest), else "". Such a person's identity
+    shows only what the case needs, and every access-log row about them is flagged (socialtjanst.audit)."""
+    own = [reason for unit_id, reason in case_rows if unit_id in unit_ids]
+    if own and all(own):
+        return own[-1]
+    return ""
+
+
+def persons_established_for_user(user) -> QuerySet[Person]:
+    """Persons with a case in the user's units opened without a cross-unit reason: the units' own clients,
+    whose data (placements by other units included) follows them."""
+    own_cases = cases_for_user(user).filter(person_id=OuterRef("pk"), cross_unit_reason="")
+    return Person.objects.filter(Exists(own_cases))
+
+
+def person_cross_unit_reason(user, person: Person) -> str:
+    rows = Case.objects.filter(person=person).order_by("pk").values_list("unit_id", "cross_unit_reason")
+    return cross_unit_reason_of(list(rows), user_unit_ids(user))
+
+
 # --- identity ----------------------------------------------------------------
 
 
@@ -179,6 +246,18 @@ def person_identity(user, person: Person) -> Identity:
     if person.protected_identity and not can_view_protected_identity(user):
         return Identity(MASKED_NAME, MASKED_ID_NUMBER, MASKED_ADDRESS, masked=True)
     return Identity(f"{person.first_name} {person.last_name}", person.id_number, person.address, masked=False)
+
+
+CROSS_UNIT_ADDRESS = "Visas inte: personen är känd i andra enheter"
+
+
+def person_identity_in_scope(user, person: Person, cross_unit_reason: str) -> Identity:
+    """On the person's own pages: a person reached across units (person_cross_unit_reason) shows only
+    what the new case needs, name and personnummer, not the address registered by another unit."""
+    identity = person_identity(user, person)
+    if cross_unit_reason and not identity.masked:
+        return Identity(identity.name, identity.id_number, CROSS_UNIT_ADDRESS, masked=False)
+    return identity
 
 
 def person_name_filter_allowed(user) -> QuerySet[Person]:

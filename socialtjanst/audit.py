@@ -3,7 +3,7 @@ transaction, so a failed write fails the request and nothing is shown."""
 
 from collections.abc import Iterable
 
-from .access import user_roles, user_unit_ids
+from .access import cross_unit_reason_of, user_roles, user_unit_ids
 from .middleware import client_ip_var, request_id_var
 from .models import AccessAction, AccessEvent, Case, Person
 
@@ -48,10 +48,19 @@ def _units_of_persons(person_ids: list[int]) -> set[int]:
     return set(Case.objects.filter(person_id__in=person_ids).values_list("unit_id", flat=True).distinct())
 
 
+CROSS_UNIT_REASON_KEY = "skäl"
+
+
 def audit_person(*, user, action: AccessAction, person: Person, criteria: dict | None = None) -> AccessEvent:
+    """A person reached across units (access.cross_unit_reason_of) is flagged outside the user's units,
+    with the reason, on every row: the enhetschef's review lists them."""
+    rows = list(Case.objects.filter(person=person).order_by("pk").values_list("unit_id", "cross_unit_reason"))
+    reason = cross_unit_reason_of(rows, user_unit_ids(user))
+    if reason:
+        criteria = {**(criteria or {}), CROSS_UNIT_REASON_KEY: reason}
     return audit_record(
         user=user, action=action, object_type="Person", object_id=person.pk, persons=[person],
-        object_unit_ids=_units_of_persons([person.pk]), criteria=criteria,
+        object_unit_ids={unit_id for unit_id, _ in rows}, criteria=criteria, outside_own_units=True if reason else None,
     )
 
 
@@ -65,10 +74,13 @@ def audit_persons(
 
 
 def audit_case(*, user, action: AccessAction, case: Case, object_type: str = "Case", object_id=None) -> AccessEvent:
-    """Anything in a case (the case itself, or a child object named by object_type/object_id)."""
+    """Anything in a case (the case itself, or a child object named by object_type/object_id). A case
+    opened for a person known only in other units is flagged outside the user's units, with its reason."""
+    reason = case.cross_unit_reason
     return audit_record(
         user=user, action=action, object_type=object_type, object_id=object_id or case.pk,
         persons=[case.person], object_unit_ids=[case.unit_id],
+        criteria={CROSS_UNIT_REASON_KEY: reason} if reason else None, outside_own_units=True if reason else None,
     )
 
 

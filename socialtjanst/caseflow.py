@@ -54,14 +54,15 @@ ALREADY_SCREENED = "Anmälan har redan en förhandsbedömning."
 UNIT_NOT_ALLOWED = "Du kan bara registrera i dina egna enheter."
 
 
-def _case_at_unit(person: Person, unit: Unit, responsible) -> Case:
+def _case_at_unit(person: Person, unit: Unit, responsible, cross_unit_reason: str = "") -> Case:
     """The person's open case at the unit, or a new one: several reports about one child gather in one case."""
     # Reports about one person posted at the same moment take turns here (the person's row first, the order
     # placements use too), so the second finds the first's new case instead of opening another.
     Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True).get()
     case = Case.objects.filter(person=person, unit=unit, status=Case.Status.OPEN).order_by("pk").first()
     return case or Case.objects.create(
-        person=person, unit=unit, opened_on=timezone.localdate(), responsible=responsible
+        person=person, unit=unit, opened_on=timezone.localdate(), responsible=responsible,
+        cross_unit_reason=cross_unit_reason,
     )
 
 
@@ -69,19 +70,24 @@ def _case_at_unit(person: Person, unit: Unit, responsible) -> Case:
 def intake_register(
     *, by, unit: Unit, person: Person, kind: str, received_at: datetime.datetime, channel: str,
     reporter_category: str = "", reporter_contact: str = "", concern_categories=(), concern_text: str = "",
-    e_service_client: EServiceClient | None = None, external_reference: str | None = None,
+    e_service_client: EServiceClient | None = None, external_reference: str | None = None, reason: str = "",
 ) -> tuple[Intake, bool]:
     """Registers an aktualisering at the unit. With an e-tjänst reference, the same reference
-    twice gives the first intake back (created=False)."""
+    twice gives the first intake back (created=False). A user opening a case this way for a person known
+    only in other units gives a reason, as in services.case_open (the e-tjänst opens nothing to a person)."""
     if e_service_client is None and not access.units_where_user_can_open_cases(by).filter(pk=unit.pk).exists():
         raise Http404(UNIT_NOT_ALLOWED)
+    cross_unit_reason = ""
+    if e_service_client is None:
+        cross_unit_reason = access.cross_unit_reason_check(by, person, reason)
     if e_service_client is not None and external_reference:
         existing = Intake.objects.filter(
             e_service_client=e_service_client, external_reference=external_reference
         ).first()
         if existing:
             return existing, False
-    case = _case_at_unit(person, unit, responsible=None if e_service_client else by)
+    case = _case_at_unit(person, unit, responsible=None if e_service_client else by,
+                         cross_unit_reason=cross_unit_reason)
     # Two posts of the same reference at once: the unique key lets one in; the other gets the first back.
     try:
         with constraint_messages(DATE_ORDER_MESSAGES):

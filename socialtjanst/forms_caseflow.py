@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from .date_window import validate_case_date, validate_past_date
+from .forms import CrossUnitReasonMixin
 from .identity import parse_id_number
 from .models import (
     Channel,
@@ -25,7 +26,7 @@ CASE_DATE, PAST_DATE = [validate_case_date], [validate_past_date]
 MISSING_PERSON = "Ange personnummer, eller namn och födelsedatum om personnumret är okänt."
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CrossUnitReasonMixin, forms.Form):
     id_number = forms.CharField(label="Barnets personnummer", max_length=13, required=False,
                                 help_text="ÅÅÅÅMMDD-NNNN. Lämna tomt om det är okänt.")
     first_name = forms.CharField(label="Förnamn", max_length=100, required=False)

@@ -71,14 +71,35 @@ def typed_name_differs(person: Person, first_name: str, last_name: str) -> bool:
 
 
 @transaction.atomic
-def case_open(*, by, person: Person, unit: Unit, opened_on: datetime.date | None = None, responsible=None) -> Case:
+def case_open(
+    *, by, person: Person, unit: Unit, opened_on: datetime.date | None = None, responsible=None, reason: str = ""
+) -> Case:
+    """Opens a case at one of the user's units. For a person whose cases are all in other units a reason
+    is required (access.cross_unit_reason_check); it is kept on the case and flags its access-log rows."""
     if not access.units_where_user_can_open_cases(by).filter(pk=unit.pk).exists():
         raise PermissionDenied(UNIT_NOT_ALLOWED)
+    cross_unit_reason = access.cross_unit_reason_check(by, person, reason)
     case = Case.objects.create(
-        person=person, unit=unit, opened_on=opened_on or timezone.localdate(), responsible=responsible or by
+        person=person, unit=unit, opened_on=opened_on or timezone.localdate(), responsible=responsible or by,
+        cross_unit_reason=cross_unit_reason,
     )
     audit_case(user=by, action=AccessAction.CREATE, case=case)
     return case
+
+
+@transaction.atomic
+def case_open_for_number(
+    *, by, id_number: str, first_name: str, last_name: str, address: str = "", protected_identity: bool = False,
+    unit: Unit, opened_on: datetime.date | None = None, reason: str = "",
+) -> tuple[Case, Person, bool]:
+    """The "Öppna ärende" form: finds or registers the person and opens the case in one transaction, so a
+    refused case (no reason given for a person known only in other units) writes nothing at all."""
+    person, created = person_register(
+        by=by, id_number=id_number, first_name=first_name, last_name=last_name, address=address,
+        protected_identity=protected_identity,
+    )
+    case = case_open(by=by, person=person, unit=unit, opened_on=opened_on, reason=reason)
+    return case, person, created
 
 
 def _bump_version(model, pk: int, expected_version: int, changes: dict) -> None:
@@ -100,6 +121,9 @@ def person_update(*, by, person_id: int, expected_version: int, **changes) -> Pe
         # Without the permission one cannot see, and so not change, the protected identity.
         changes = {k: v for k, v in changes.items() if k not in ("first_name", "last_name", "address")}
         changes.pop("protected_identity", None)
+    if access.person_cross_unit_reason(by, person):
+        # A person reached across units shows the user no address (access.person_identity_in_scope).
+        changes.pop("address", None)
     _bump_version(Person, person.pk, expected_version, changes)
     person.refresh_from_db()
     audit_person(user=by, action=AccessAction.CHANGE, person=person)

@@ -74,6 +74,8 @@ class CaseTable(BaseTable):
 class AccessEventTable(BaseTable):
     at = tables.DateTimeColumn(verbose_name="Tidpunkt", format="Y-m-d H:i:s")
     object_id = tables.Column(verbose_name="Objekt-id", localize=False)  # an id, never "1 803"
+    # Why: a case opened across units (socialtjanst.access) or a grant (socialtjanst.grants).
+    reason = tables.Column(verbose_name="Skäl", accessor="criteria", orderable=False, empty_values=())
 
     class Meta(BaseTable.Meta):
         model = AccessEvent
@@ -81,7 +83,15 @@ class AccessEventTable(BaseTable):
             "at", "username", "roles", "action", "object_type", "object_id", "person_ids",
             "outside_own_units", "protected_person", "client_ip", "request_id",
         )
+        sequence = (
+            "at", "username", "roles", "action", "object_type", "object_id", "person_ids",
+            "outside_own_units", "reason", "protected_person", "client_ip", "request_id",
+        )
         per_page = 50
+
+    def render_reason(self, value):
+        reason = value.get("skäl", "") if isinstance(value, dict) else ""
+        return reason or "–"
 
 
 class TodoTable(BaseTable):

@@ -4,6 +4,7 @@ from django.urls import include, path
 from .admin import admin_site
 from .views import accesslog, caseflow, cases, etjanst, followup, home, reports
 from .views import controls as control_views
+from .views import grants as grant_views
 from .views import indicators as indicator_views
 from .views import statistics as statistics_views
 
@@ -31,6 +32,8 @@ case_patterns = [
     path("insatser/<int:pk>/avsluta/", caseflow.intervention_end, name="intervention_end"),
     path("atkomstlogg/", accesslog.AccessEventListView.as_view(), name="accessevent_list"),
     path("atkomstlogg/export.<str:fmt>", accesslog.access_event_export, name="accessevent_export"),
+    path("behorigheter/skyddade/", grant_views.protected_identity_grants, name="protected_identity_grants"),
+    path("behorigheter/skyddade/ta-bort/", grant_views.protected_identity_revoke, name="protected_identity_revoke"),
     path("uppfoljning/frister/", followup.deadline_report, name="deadline_report"),
     path("uppfoljning/frister/<slug:kind>/", followup.deadline_misses, name="deadline_misses"),
     path("uppfoljning/frister/<slug:kind>/export.<str:fmt>", followup.deadline_misses_export,

@@ -28,6 +28,10 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+    # Why the case was opened for a person whose cases were all in other units (socialtjanst.access,
+    # issue 12 point 8a); every access-log row about the case carries it.
+    cross_unit_reason = models.CharField(_("skäl (ärenden i andra enheter)"), max_length=400, blank=True,
+                                         default="", editable=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]

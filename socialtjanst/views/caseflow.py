@@ -115,9 +115,10 @@ def intake_create(request):
                 received_at=data["received_at"], channel=data["channel"],
                 reporter_category=data["reporter_category"], reporter_contact=data["reporter_contact"],
                 concern_categories=data["concern_categories"], concern_text=data["concern_text"],
+                reason=data["reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error("reason_choice" if exc.code == "cross_unit_reason" else None, exc)
         else:
             messages.success(request, f"Anmälan är registrerad (nr {intake.pk}).")
             if not created and services.typed_name_differs(person, data["first_name"], data["last_name"]):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, services
-from ..audit import audit_case, audit_cases, audit_person, audit_persons
+from ..audit import CROSS_UNIT_REASON_KEY, audit_case, audit_cases, audit_person, audit_persons
 from ..exports import csv_response
 from ..filters import CaseFilter, PersonFilter
 from ..forms import CaseCloseForm, CaseOpenForm, PersonUpdateForm
@@ -50,23 +50,28 @@ def person_export(request):
 
 def person_detail(request, pk):
     person = access.person_get_for_user(request.user, pk)
-    audit_person(user=request.user, action=AccessAction.VIEW, person=person)
+    event = audit_person(user=request.user, action=AccessAction.VIEW, person=person)
     cases = access.cases_for_user(request.user).filter(person=person).select_related("unit", "responsible")
+    cross_unit_reason = event.criteria.get(CROSS_UNIT_REASON_KEY, "")
     return render(request, "socialtjanst/person_detail.html", {
         "person": person,
-        "identity": access.person_identity(request.user, person),
+        "identity": access.person_identity_in_scope(request.user, person, cross_unit_reason),
+        "cross_unit_reason": cross_unit_reason,
         "cases": cases,
         "can_change": access.can_change_person(request.user, person),
     })
 
 
-def _lock_masked_fields(form, identity):
+def _lock_masked_fields(form, identity, cross_unit_reason=""):
     """A user without the protected-identity permission can neither see nor change the hidden fields;
-    the same on GET and POST, since a browser sends no disabled fields."""
-    if identity.masked:
-        for name in ("first_name", "last_name", "address", "protected_identity"):
-            form.fields[name].disabled = True
-            form.fields[name].required = False
+    the same on GET and POST, since a browser sends no disabled fields. A person reached across units
+    shows no address, so it cannot be changed here either."""
+    hidden = ("first_name", "last_name", "address", "protected_identity") if identity.masked else ()
+    if cross_unit_reason:
+        hidden = (*hidden, "address")
+    for name in hidden:
+        form.fields[name].disabled = True
+        form.fields[name].required = False
     return form
 
 
@@ -75,9 +80,10 @@ def person_update(request, pk):
     person = access.person_get_for_user(request.user, pk)
     if not access.can_change_person(request.user, person):
         return HttpResponse(status=404)
-    identity = access.person_identity(request.user, person)
+    cross_unit_reason = access.person_cross_unit_reason(request.user, person)
+    identity = access.person_identity_in_scope(request.user, person, cross_unit_reason)
     if request.method == "POST":
-        form = _lock_masked_fields(PersonUpdateForm(request.POST), identity)
+        form = _lock_masked_fields(PersonUpdateForm(request.POST), identity, cross_unit_reason)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -94,9 +100,10 @@ def person_update(request, pk):
         form = PersonUpdateForm(initial={
             "version": person.version, "first_name": "" if identity.masked else person.first_name,
             "last_name": "" if identity.masked else person.last_name, "gender": person.gender,
-            "address": "" if identity.masked else person.address, "protected_identity": person.protected_identity,
+            "address": "" if identity.masked or cross_unit_reason else person.address,
+            "protected_identity": person.protected_identity,
         })
-        _lock_masked_fields(form, identity)
+        _lock_masked_fields(form, identity, cross_unit_reason)
     return render(request, "socialtjanst/person_form.html", {"form": form, "person": person, "identity": identity})
 
 
@@ -133,15 +140,19 @@ def case_create(request):
     form = CaseOpenForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person, created = services.person_register(
-            by=request.user, id_number=data["id_number"], first_name=data["first_name"],
-            last_name=data["last_name"], address=data["address"], protected_identity=data["protected_identity"],
-        )
-        case = services.case_open(by=request.user, person=person, unit=data["unit"], opened_on=data["opened_on"])
-        messages.success(request, f"Ärende {case.pk} är öppnat.")
-        if not created and services.typed_name_differs(person, data["first_name"], data["last_name"]):
-            messages.info(request, services.EXISTING_PERSON_NOTE)
-        return redirect(case)
+        try:
+            case, person, created = services.case_open_for_number(
+                by=request.user, id_number=data["id_number"], first_name=data["first_name"],
+                last_name=data["last_name"], address=data["address"], protected_identity=data["protected_identity"],
+                unit=data["unit"], opened_on=data["opened_on"], reason=data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error("reason_choice" if exc.code == "cross_unit_reason" else None, exc)
+        else:
+            messages.success(request, f"Ärende {case.pk} är öppnat.")
+            if not created and services.typed_name_differs(person, data["first_name"], data["last_name"]):
+                messages.info(request, services.EXISTING_PERSON_NOTE)
+            return redirect(case)
     return render(request, "socialtjanst/case_form.html", {"form": form})
 
 

@@ -91,6 +91,13 @@ MATRIX = [
     ("socialtjanst:accessevent_list", "get", "/atkomstlogg/", None, "404 200 404 404"),
     ("socialtjanst:accessevent_export", "get", "/atkomstlogg/export.csv", None, "404 200 404 404"),
     ("socialtjanst:accessevent_export", "get", "/atkomstlogg/export.xlsx", None, "404 200 404 404"),
+    # The four-eyes grant screen is for a holder of grant_protected_identity only, a permission of no role
+    # (tests/web/test_cross_unit_case.py opens it as one).
+    ("socialtjanst:protected_identity_grants", "get", "/behorigheter/skyddade/", None, "404 404 404 404"),
+    ("socialtjanst:protected_identity_grants", "post", "/behorigheter/skyddade/",
+     {"user": 1, "reason": "Prov"}, "404 404 404 404"),
+    ("socialtjanst:protected_identity_revoke", "post", "/behorigheter/skyddade/ta-bort/", {"user": 1},
+     "404 404 404 404"),
     # Reports (socialtjanst.reporting): the index lists what a role may open; each report's `allowed` decides
     # the rest. Deadlines and intake statistics: enhetschef (own units) and controller (all units, figures only);
     # the budget reports are the controller's alone (the facts have no unit dimension).

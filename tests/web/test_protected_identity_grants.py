@@ -14,6 +14,7 @@ from tests.factories import UserFactory
 from tests.web.test_admin_rights import _form
 
 pytestmark = pytest.mark.django_db
+REASON = "Handlägger ärenden om barn i skyddat boende"
 
 
 def _protected():
@@ -45,7 +46,7 @@ def test_nor_a_group_that_carries_it(systemforvaltare, handlaggare):
 
 
 def test_once_granted_the_systemforvaltare_cannot_set_its_password_or_units(systemforvaltare, handlaggare, units):
-    grants.protected_identity_grant(by=_granter(), user=handlaggare)
+    grants.protected_identity_grant(by=_granter(), user=handlaggare, reason=REASON)
     client = login(systemforvaltare)
     response = client.post(f"/admin/auth/user/{handlaggare.pk}/password/",
                            {"password1": "Ett-nytt-langt-losen-77", "password2": "Ett-nytt-langt-losen-77"})
@@ -59,16 +60,16 @@ def test_once_granted_the_systemforvaltare_cannot_set_its_password_or_units(syst
 def test_an_account_administrator_cannot_grant_even_holding_the_grant_permission(systemforvaltare, handlaggare):
     systemforvaltare.user_permissions.add(Permission.objects.get(codename="grant_protected_identity"))
     with pytest.raises(PermissionDenied, match=re.escape(grants.ADMINISTRATORS_CANNOT_GRANT)):
-        grants.protected_identity_grant(by=systemforvaltare, user=handlaggare)
+        grants.protected_identity_grant(by=systemforvaltare, user=handlaggare, reason=REASON)
     assert not handlaggare.user_permissions.exists()
 
 
 def test_the_granter_cannot_grant_themselves_nor_an_account_administrator(systemforvaltare):
     granter = _granter()
     with pytest.raises(PermissionDenied, match=grants.NOT_ONESELF):
-        grants.protected_identity_grant(by=granter, user=granter)
+        grants.protected_identity_grant(by=granter, user=granter, reason=REASON)
     with pytest.raises(PermissionDenied, match=grants.ADMINS_CANNOT_HOLD):
-        grants.protected_identity_grant(by=granter, user=systemforvaltare)
+        grants.protected_identity_grant(by=granter, user=systemforvaltare, reason=REASON)
     assert not AccessEvent.objects.filter(action=AccessAction.GRANT).exists()
 
 
@@ -78,13 +79,13 @@ def test_grants_and_admin_changes_are_listed_in_the_managers_review(systemforval
         handlaggare, groups=[g.pk for g in handlaggare.groups.all()] + [group.pk]))
     login(systemforvaltare).post(f"/admin/auth/user/{handlaggare.pk}/password/",
                                  {"password1": "Ett-nytt-langt-losen-77", "password2": "Ett-nytt-langt-losen-77"})
-    grants.protected_identity_grant(by=_granter(), user=handlaggare)
+    grants.protected_identity_grant(by=_granter(), user=handlaggare, reason=REASON)
     response = login(enhetschef).get("/atkomstlogg/?action=grant")
     rows = [(e.username, e.object_id, e.criteria) for e in reversed(response.context["table"].data)]
     assert rows == [
         ("sara", handlaggare.pk, {"konto": "hanna", "ändring": "grupper: tillagd", "detalj": "Enhetschef"}),
         ("sara", handlaggare.pk, {"konto": "hanna", "ändring": "lösenord satt"}),
         ("gunnel", handlaggare.pk, {"konto": "hanna", "ändring": "behörighet tilldelad",
-                                    "detalj": "Se skyddade personuppgifter"}),
+                                    "detalj": "Se skyddade personuppgifter", "skäl": REASON}),
     ]
     assert AccessEvent.objects.filter(action=AccessAction.GRANT, object_unit_ids=[units["own"].pk]).count() == 3
