@@ -101,7 +101,7 @@ def placement_export(request):
 def _person_from_query(request):
     """The person of `?person=<pk>` (from the person page), if the user may place them."""
     person_pk = request.GET.get("person", "")
-    if not person_pk.isdigit():
+    if not (person_pk.isascii() and person_pk.isdigit()):  # "²".isdigit() is True, and no id
         return None
     return selectors.persons_placeable_by(request.user).filter(pk=person_pk).first()
 

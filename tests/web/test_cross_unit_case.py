@@ -243,3 +243,11 @@ def test_the_management_command_grants_and_revokes(granter, handlaggare):
     call_command("grant_protected_identity", "--granter", "gunnel", "--user", "hanna", "--revoke")
     assert not type(handlaggare).objects.get(pk=handlaggare.pk).has_perm(PROTECTED_IDENTITY_PERMISSION)
     assert AccessEvent.objects.filter(action=AccessAction.GRANT, username="gunnel").count() == 2
+
+
+@pytest.mark.parametrize("junk", ["²", "١٢", "99999999999999999999", "-1"])
+def test_the_placement_forms_person_parameter_takes_only_an_id(handlaggare, junk):
+    """?person=² was a 500 (ValueError): a Unicode digit is no id; the form opens without a person."""
+    response = login(handlaggare).get("/placeringar/create/", {"person": junk})
+    assert response.status_code == 200
+    assert response.context["form"].initial.get("id_number") is None
