@@ -6,6 +6,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 
 from . import grants
+from .forms_login import AdminLoginForm
 from .models import Unit, UnitMembership
 
 
@@ -13,6 +14,7 @@ class IfoAdminSite(admin.AdminSite):
     site_header = "IFO-stöd – administration"
     site_title = "IFO-stöd"
     index_title = "Systemförvaltning"
+    login_form = AdminLoginForm
 
 
 admin_site = IfoAdminSite(name="admin")

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .admin import admin_site
+from .forms_login import LoginForm
 from .views import accesslog, caseflow, cases, etjanst, followup, home, reports
 from .views import controls as control_views
 from .views import grants as grant_views
@@ -60,7 +61,7 @@ case_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("logga-in/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin_site.urls),
     path("api/e-tjanst/orosanmalningar/", etjanst.intake_create, name="api_etjanst_intake"),

@@ -39,14 +39,9 @@ WRITE_ON_ANY_POST = {"placements:payment_delete"}
 
 # Failures whose fix belongs to another engineer of issue 12 (url name, request label) → owner and reason.
 # Each is reported, not failed, until its owner's fix lands; a new failure fails the walk.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    # Django's AuthenticationForm sets the username's max_length without its validator, so a 10 000-character
-    # user name reaches authenticate() and django-axes' AccessAttempt.username (varchar 255): DataError.
-    **{(name, f"form-junk{offset}"): "F (log-in controls): bound the log-in form's user name"
-       for name in ("login", "admin:login") for offset in (0, 2, 4)},
-    # ?person=² reaches Person.objects.filter(pk='²'): ValueError.
-    ("placements:placement_create", f"all={JUNK_VALUES[4]}"): "E (placement-create prefill): parse ?person= as an id",
-}
+# A failure owned by work in progress is listed here as ((url name, input label) → owner), so the rest of the
+# walk still runs; the test then ends as an expected failure naming it. Empty: nothing is known to fail.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def route_templates():

@@ -50,3 +50,17 @@ def test_correct_log_in_reaches_the_role_start_page(units):
 def test_sessions_expire_after_inactivity(settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 1800
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/logga-in/", "/admin/login/"])
+def test_an_overlong_user_name_is_a_swedish_form_error_and_nothing_is_recorded(url):
+    from axes.models import AccessAttempt
+
+    from socialtjanst.models import AccessEvent
+
+    response = Client().post(url, {"username": "x" * 10_000, "password": "fel-losen"})
+    assert response.status_code == 200
+    assert "Användarnamnet får vara högst 150 tecken (det har 10000)." in response.content.decode()
+    assert AccessAttempt.objects.count() == 0
+    assert AccessEvent.objects.count() == 0
