@@ -18,11 +18,10 @@ from socialtjanst.views.reports import MONTHS
 
 from . import forecast, rollup
 from .models import MonthClosing
+from .models.facts import REOPEN_REASON_MAX_LENGTH
 
 CLOSE_PERMISSION = "budget.add_monthclosing"
 REOPEN_PERMISSION = "budget.reopen_monthclosing"
-# A reason is a sentence or two for the log and the closing page, not a document.
-REOPEN_REASON_MAX_LENGTH = 500
 REOPEN_REASON_REQUIRED = "Ange skälet till att månaden öppnas igen."
 REOPEN_REASON_TOO_LONG = "Skälet får vara högst {max_length} tecken (det har {length})."
 

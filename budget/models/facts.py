@@ -9,12 +9,17 @@ a trigger (migration 0002) refuses it."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import CareType, Provider
 from socialtjanst.models import LegalBasis, TargetGroup
 
 from .costcentres import CostCentre
+
+# A reopening reason is a sentence or two for the log and the closing page, not a document.
+REOPEN_REASON_MAX_LENGTH = 500
 
 
 class MonthlyFact(models.Model):
@@ -101,6 +106,8 @@ class MonthClosing(models.Model):
             models.CheckConstraint(condition=Q(reopened_at__isnull=True)
                                    | Q(reopened_by__isnull=False) & ~Q(reopen_reason=""),
                                    name="monthclosing_reopen_needs_reason"),
+            models.CheckConstraint(condition=LessThanOrEqual(Length("reopen_reason"), REOPEN_REASON_MAX_LENGTH),
+                                   name="monthclosing_reopen_reason_length"),
         ]
 
     def __str__(self) -> str:

@@ -218,6 +218,16 @@ def test_a_reopen_reason_over_500_characters_is_refused_and_the_month_stays_clos
     assert MonthClosing.objects.get(pk=month.pk).reopen_reason == "z" * 500
 
 
+def test_the_database_refuses_a_reopen_reason_over_500_characters(reopener):
+    from django.db import IntegrityError, transaction
+
+    month = closing.close_month(by=reopener, month=D(2024, 2, 1))
+    with pytest.raises(IntegrityError, match="monthclosing_reopen_reason_length"), transaction.atomic():
+        MonthClosing.objects.filter(pk=month.pk).update(
+            reopened_by=reopener, reopened_at=datetime.datetime.now(datetime.UTC), reopen_reason="x" * 501)
+    assert MonthClosing.objects.get(pk=month.pk).reopened_at is None
+
+
 # --- sessions and log-ins -----------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('socialtjanst', '0010_login_controls'),
+        ('socialtjanst', '0009_access_hardening'),
     ]
 
     operations = [

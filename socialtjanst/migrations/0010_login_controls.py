@@ -1,7 +1,0 @@
-# Placeholder filled by the hardening work (issue 12); kept in order so parallel work never forks the graph.
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("socialtjanst", "0009_access_hardening")]
-    operations = []
