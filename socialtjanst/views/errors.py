@@ -13,20 +13,32 @@ import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from psycopg_pool import PoolTimeout
 
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+# Connection-level SQLSTATEs: class 08 (connection exception) and the server shutting down or
+# starting up. Deadlocks, serialization failures and statement timeouts are OperationalErrors too,
+# but they are faults to log and fix, not an outage to wait out: they stay 500.
+OUTAGE_SQLSTATE_PREFIXES = ("08", "57P01", "57P02", "57P03")
 # Long enough for PostgreSQL to come back from a restart; the page says the same in words.
 RETRY_AFTER_SECONDS = 30
 
 
 def database_unavailable(exc: BaseException | None) -> bool:
-    """True when `exc`, or an exception it was raised from, says the database cannot be reached."""
+    """True when `exc`, or an exception it was raised from, says the database cannot be reached:
+    no connection (psycopg reports no SQLSTATE then), a closed one, the server shutting down or
+    starting, or a connection pool with none to give."""
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, DATABASE_UNAVAILABLE):
-            return True
         seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
+        if isinstance(exc, PoolTimeout | InterfaceError | psycopg.InterfaceError):
+            return True
+        if isinstance(exc, psycopg.OperationalError):
+            sqlstate = getattr(exc, "sqlstate", None)
+            return sqlstate is None or sqlstate.startswith(OUTAGE_SQLSTATE_PREFIXES)
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(exc, OperationalError) and cause is None:
+            return True  # Django's own, with no driver error behind it: a lost connection
+        exc = cause
     return False
 
 

@@ -1,5 +1,6 @@
 """The project's URLs plus views that fail on purpose, for the error-page tests."""
 
+import psycopg
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.urls import path
@@ -17,6 +18,14 @@ def database_gone(request):
     raise OperationalError("server closed the connection unexpectedly")
 
 
+def deadlock(request):
+    # A deadlock is an OperationalError too, but a fault to log and fix, not an outage to wait out.
+    try:
+        raise psycopg.errors.DeadlockDetected("deadlock detected")
+    except psycopg.Error as exc:
+        raise OperationalError("deadlock detected") from exc
+
+
 def forbidden(request):
     raise PermissionDenied("internal reason")
 
@@ -25,5 +34,6 @@ urlpatterns = [
     path("test-fel/500/", boom),
     path("test-fel/503/", database_gone),
     path("test-fel/403/", forbidden),
+    path("test-fel/deadlock/", deadlock),
     *project_urlpatterns,
 ]

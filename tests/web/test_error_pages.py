@@ -1,7 +1,9 @@
 """Error pages in production (DEBUG off): Swedish, no stack trace, and a database outage is a
 503 with Retry-After (issue 12 point 6). tests/faults restarts a real PostgreSQL for the 503."""
 
+import psycopg
 import pytest
+from django.db import OperationalError
 from django.test import Client, override_settings
 
 from tests.conftest import login
@@ -58,6 +60,38 @@ def test_a_database_outage_is_a_swedish_503_with_retry_after(handlaggare):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "<h1>IFO-stöd är tillfälligt otillgängligt</h1>" in assert_no_trace(response)
+
+
+def test_a_deadlock_is_a_500_not_an_outage(handlaggare):
+    client = Client(raise_request_exception=False)
+    client.force_login(handlaggare)
+    response = client.get("/test-fel/deadlock/")
+    assert response.status_code == 500
+    assert "<h1>Ett fel uppstod</h1>" in assert_no_trace(response)
+    assert "Retry-After" not in response
+
+
+def test_connection_failures_and_an_empty_pool_are_outages_and_query_faults_are_not():
+    from psycopg_pool import PoolTimeout
+
+    from socialtjanst.views.errors import database_unavailable
+
+    def wrapped(driver_error):
+        try:
+            raise driver_error
+        except psycopg.Error as exc:
+            try:
+                raise OperationalError(str(exc)) from exc
+            except OperationalError as outer:
+                return outer
+
+    assert database_unavailable(wrapped(psycopg.OperationalError("connection refused")))  # no SQLSTATE
+    assert database_unavailable(wrapped(psycopg.errors.AdminShutdown("terminating connection")))
+    assert database_unavailable(wrapped(psycopg.errors.CannotConnectNow("the database system is starting up")))
+    assert database_unavailable(PoolTimeout("couldn't get a connection after 10.00 sec"))
+    assert not database_unavailable(wrapped(psycopg.errors.DeadlockDetected("deadlock detected")))
+    assert not database_unavailable(wrapped(psycopg.errors.QueryCanceled("statement timeout")))
+    assert not database_unavailable(RuntimeError("no database involved"))
 
 
 @override_settings(DEBUG=False)
