@@ -22,6 +22,7 @@ from .models import CareType
 MISSING_COLUMN = "Kolumnen '{column}' saknas i filen."
 EMPTY_FILE = "Filen innehåller inga rader."
 UNREADABLE = "Filen kunde inte läsas: {reason}"
+NUL_IN_FILE = "Filen innehåller nolltecken (NUL) och kan inte läsas. Spara den som CSV i UTF-8 eller som .xlsx."
 ERROR = "Rad {row}, kolumn '{column}': {reason}"
 REQUIRED = "värde saknas."
 BAD_NUMBER = "ogiltigt tal '{value}'."
@@ -103,6 +104,8 @@ def _raw_rows(content: bytes, filename: str) -> list[tuple[int, list]]:
         content_text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError([UNREADABLE.format(reason="inte UTF-8")]) from exc
+    if "\x00" in content_text:  # PostgreSQL text cannot hold NUL: refuse the file, not a 500 on its first row
+        raise ImportFileError([NUL_IN_FILE])
     first_line = content_text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     try:

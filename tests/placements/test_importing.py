@@ -282,3 +282,13 @@ def test_the_documented_example_imports():
     example = doc.split("### Example\n\n```\n", 1)[1].split("```", 1)[0]
     summary = import_placements(content=example.encode(), filename="exempel.csv")
     assert summary.lines[:2] == ["2 placeringar skapade, 0 ändrade, 0 oförändrade.", "2 personer skapade."]
+
+
+def test_a_nul_character_in_a_csv_file_is_a_swedish_error_and_imports_nothing():
+    rows = _rows()
+    rows[0][0] = "P1\x00"
+    with pytest.raises(PlacementImportError) as err:
+        import_placements(content=_csv(rows), filename="nul.csv")
+    assert err.value.errors == [
+        "Filen innehåller nolltecken (NUL) och kan inte läsas. Spara den som CSV i UTF-8 eller som .xlsx."]
+    assert (Placement.objects.count(), Person.objects.count()) == (0, 0)
