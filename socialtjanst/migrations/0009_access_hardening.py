@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db import migrations
 
 
+CONTEXT_TABLE = "pghistory_context"
+
+
 def history_tables(apps) -> list[str]:
     return sorted(
         model._meta.db_table for model in apps.get_models()
@@ -26,6 +29,8 @@ def revoke(apps, schema_editor):
     with schema_editor.connection.cursor() as cur:
         for table in history_tables(apps):
             cur.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {schema_editor.quote_name(table)} FROM {app}")
+        # Who changed what, from which address: pghistory upserts a request's context row, so UPDATE stays.
+        cur.execute(f"REVOKE DELETE, TRUNCATE ON {CONTEXT_TABLE} FROM {app}")
 
 
 def grant_back(apps, schema_editor):
@@ -36,6 +41,7 @@ def grant_back(apps, schema_editor):
     with schema_editor.connection.cursor() as cur:
         for table in history_tables(apps):
             cur.execute(f"GRANT UPDATE, DELETE ON {schema_editor.quote_name(table)} TO {app}")
+        cur.execute(f"GRANT DELETE ON {CONTEXT_TABLE} TO {app}")
 
 
 class Migration(migrations.Migration):
@@ -45,6 +51,7 @@ class Migration(migrations.Migration):
         # budget depend on socialtjanst 0004 at most).
         ("placements", "0007_invoice_checks"),
         ("budget", "0001_initial"),
+        ("pghistory", "0001_initial"),
     ]
     operations = [
         migrations.RunPython(revoke, grant_back),

@@ -68,3 +68,14 @@ def test_app_role_still_writes_history_through_the_triggers():
         [person.pk],
     )
     assert rows == [("insert", "Före"), ("update", "Efter")]
+
+
+@pytest.mark.django_db
+def test_app_role_cannot_erase_who_made_a_change():
+    with connection.cursor() as cur:
+        cur.execute("SELECT has_table_privilege(%s, 'pghistory_context', 'DELETE'),"
+                    " has_table_privilege(%s, 'pghistory_context', 'TRUNCATE'),"
+                    " has_table_privilege(%s, 'pghistory_context', 'INSERT')", [APP_ROLE] * 3)
+        assert cur.fetchone() == (False, False, True)
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        _as_app_role("DELETE FROM pghistory_context")
