@@ -32,7 +32,8 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Only the local proxy may say which client and scheme a request came from (X-Forwarded-*).
+# Only the local proxy may say which scheme a request came from (X-Forwarded-Proto). gunicorn never
+# rewrites REMOTE_ADDR; the access log's client address comes from TRUSTED_PROXY_IPS (settings).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No control socket (gunicorn ≥ 24): several servers on one host (tests, bench, drill) would share its path.
 control_socket_disable = True

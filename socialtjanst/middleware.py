@@ -1,8 +1,11 @@
 """Request id and client address for the access log, kept in context variables
 so that audit.py can read them without being handed the request."""
 
+import ipaddress
 import uuid
 from contextvars import ContextVar
+
+from django.conf import settings
 
 request_id_var: ContextVar[uuid.UUID | None] = ContextVar("request_id", default=None)
 client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
@@ -17,10 +20,8 @@ class RequestIdMiddleware:
             rid = uuid.UUID(request.headers.get("X-Request-ID", ""))
         except ValueError:
             rid = uuid.uuid4()
-        # REMOTE_ADDR only: a forwarded header is trivially forged. Behind a proxy,
-        # the proxy must set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
         rid_token = request_id_var.set(rid)
-        ip_token = client_ip_var.set(request.META.get("REMOTE_ADDR") or None)
+        ip_token = client_ip_var.set(client_ip(request.META))
         request.request_id = rid
         try:
             response = self.get_response(request)
@@ -29,3 +30,21 @@ class RequestIdMiddleware:
             client_ip_var.reset(ip_token)
         response["X-Request-ID"] = str(rid)
         return response
+
+
+def client_ip(meta) -> str | None:
+    """The address the access log records. REMOTE_ADDR, unless it is one of TRUSTED_PROXY_IPS: then
+    the nearest X-Forwarded-For address that is not a trusted proxy. A forwarded header from anyone
+    else is ignored, since any client can forge it (gunicorn never rewrites REMOTE_ADDR from it)."""
+    remote = meta.get("REMOTE_ADDR") or None
+    trusted = settings.TRUSTED_PROXY_IPS
+    if remote not in trusted:
+        return remote
+    for hop in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = hop.strip()
+        if hop and hop not in trusted:
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote  # a garbled header: keep the proxy's address rather than log junk
+    return remote

@@ -32,6 +32,8 @@ def env(name: str, dev_default: str | None = None) -> str:
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# The reverse proxies whose X-Forwarded-For the access log believes (comma-separated); empty: none.
+TRUSTED_PROXY_IPS = frozenset(ip.strip() for ip in os.environ.get("TRUSTED_PROXY_IPS", "").split(",") if ip.strip())
 
 INSTALLED_APPS = [
     "django.contrib.admin",
