@@ -62,7 +62,8 @@ def test_a_save_with_redis_stopped_answers_normally_and_is_rolled_up_when_redis_
     finally:
         services.redis_start()
     assert rolled_up(services)
-    assert services.drill("facts") == {"equal": True, "rows": services.drill("facts")["rows"], "dirty": 0}
+    facts = services.drill("facts")
+    assert (facts["equal"], facts["dirty"]) == (True, 0) and facts["rows"] > 0
 
 
 def test_a_save_with_redis_frozen_is_not_held_up(services, web, worker):
