@@ -2,12 +2,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from socialtjanst import access
-from socialtjanst.date_window import validate_case_date, validate_rollup_date
+from socialtjanst.date_window import OUT_OF_RANGE_CODE, validate_case_date, validate_rollup_date
 from socialtjanst.identity import parse_id_number
 from socialtjanst.models import LegalBasis, Unit
 from socialtjanst.uploads import import_file_size_validator
 
 from . import selectors
+from .days import MONTH_OUT_OF_RANGE, YEAR_MAX, YEAR_MIN
 from .models import (
     Agreement,
     AgreementKind,
@@ -22,6 +23,12 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The date window (socialtjanst.date_window) of every date field below.
 CASE_DATE, ROLLUP_DATE = [validate_case_date], [validate_rollup_date]
+
+
+def validate_rollup_month(value) -> None:
+    """The roll-up window for a month field, said as a month (the same years as validate_rollup_date)."""
+    if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError(MONTH_OUT_OF_RANGE, code=OUT_OF_RANGE_CODE)
 
 
 def _amount(label):
@@ -127,7 +134,8 @@ class PlacementImportForm(forms.Form):
 
 
 class FosterCarePaymentForm(forms.Form):
-    month = forms.DateField(label="Månad", input_formats=["%Y-%m"], help_text="ÅÅÅÅ-MM", validators=ROLLUP_DATE,
+    month = forms.DateField(label="Månad", input_formats=["%Y-%m"], help_text="ÅÅÅÅ-MM",
+                            validators=[validate_rollup_month],
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
     kind = forms.ChoiceField(label="Slag", choices=FosterCarePaymentKind.choices)
     amount = forms.DecimalField(label="Belopp (kr)", max_digits=12, decimal_places=2, min_value=0, localize=True,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from socialtjanst.date_window import CASE_EARLIEST, ROLLUP_LATEST, rollup_window_check, window_check
+from socialtjanst.date_window import rollup_window_check
 from socialtjanst.models import TargetGroup
 
 INVALID_ORG_NUMBER = "Ogiltigt organisationsnummer: skriv NNNNNN-NNNN och kontrollera kontrollsiffran."
@@ -96,7 +96,8 @@ class Provider(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(org_number__regex=r"^[0-9]{6}-[0-9]{4}$"),
                                    name="provider_org_number_format"),
-            window_check("provider", "ivo_permit_valid_until", earliest=CASE_EARLIEST, latest=ROLLUP_LATEST),
+            # The form's window (ROLLUP_DATE): a permit runs years ahead, past the case window's today + 1 year.
+            rollup_window_check("provider", "ivo_permit_valid_until"),
         ]
 
     def __str__(self) -> str:

@@ -197,11 +197,15 @@ def investigation_detail(request, pk):
     audit_case(user=request.user, action=AccessAction.VIEW, case=inv.case, object_type="Investigation",
                object_id=inv.pk)
     extensions = list(inv.extensions.all())
-    statuses = deadlines.extension_statuses(inv.started_on, [(e.decided_on, e.new_due_on) for e in extensions])
+    pairs = [(e.decided_on, e.new_due_on) for e in extensions]
+    # A row stored before the date window's CHECKs: the page shows it with the marker, not a 500.
+    dates_valid = in_window(inv.started_on, *(d for pair in pairs for d in pair))
+    statuses = deadlines.extension_statuses(inv.started_on, pairs) if dates_valid else [None] * len(extensions)
     return render(request, "socialtjanst/investigation_detail.html", {
         "inv": inv, "case": inv.case, "identity": access.person_identity(request.user, inv.case.person),
-        "initial_due": deadlines.investigation_initial_due(inv.started_on),
-        "due": deadlines.investigation_due(inv.started_on, [(e.decided_on, e.new_due_on) for e in extensions]),
+        "dates_valid": dates_valid, "out_of_window_marker": OUT_OF_WINDOW_MARKER,
+        "initial_due": deadlines.investigation_initial_due(inv.started_on) if dates_valid else None,
+        "due": deadlines.investigation_due(inv.started_on, pairs) if dates_valid else None,
         "extensions": list(zip(extensions, statuses, strict=True)),
         "interviews": inv.child_interviews.all(), "decisions": inv.decisions.all(),
         "can_change": access.can_change_case(request.user, inv.case),

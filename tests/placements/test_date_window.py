@@ -6,17 +6,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from budget.models import DirtyMonth, MonthlyFact
 from placements import services
+from placements.forms import ProviderForm
 from placements.importing import PlacementImportError, import_placements
 from placements.models import Placement, PricePeriod
 from socialtjanst.date_window import OUT_OF_RANGE
 from socialtjanst.identity import synthetic_id_number
 from socialtjanst.models import Person
 from tests.conftest import login
-from tests.placements.factories import care_type
+from tests.placements.factories import ProviderFactory, care_type
 from tests.placements.test_importing import HEADER, _csv
 
 D = datetime.date
@@ -71,3 +73,12 @@ def test_an_import_with_a_date_outside_the_rollup_years_writes_nothing():
         f"Rad 4, kolumn 'slutdatum': {ROLLUP_WINDOW}",
     ]
     assert (Placement.objects.count(), Person.objects.count()) == (0, 0)
+
+
+def test_a_provider_permit_has_one_window_in_the_form_and_the_database():
+    form = ProviderForm({"name": "Utförare AB", "org_number": "556036-0793", "ivo_permit_valid_until": "1999-12-31"})
+    assert form.errors["ivo_permit_valid_until"] == [ROLLUP_WINDOW]
+    with pytest.raises(IntegrityError) as err, transaction.atomic():
+        ProviderFactory(ivo_permit_valid_until=D(1999, 12, 31))
+    assert err.value.__cause__.diag.constraint_name == "provider_ivo_permit_valid_until_in_window"
+    assert ProviderFactory(ivo_permit_valid_until=D(2000, 1, 1)).ivo_permit_valid_until == D(2000, 1, 1)

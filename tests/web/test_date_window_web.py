@@ -89,3 +89,12 @@ def test_a_screening_dated_in_year_1_gets_the_swedish_message(handlaggare, units
     expected = OUT_OF_RANGE.format(earliest="1900-01-01", latest=case_latest().isoformat())
     assert expected in response.content.decode()
     assert not hasattr(Intake.objects.get(), "screening")
+
+
+def test_investigation_page_shows_a_stored_out_of_window_start_with_the_marker(handlaggare, stored_out_of_window):
+    investigation = Investigation.objects.get(started_on=datetime.date(9999, 12, 31))
+    response = login(handlaggare).get(f"/utredningar/{investigation.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "9999-12-31" in page
+    assert OUT_OF_WINDOW_MARKER in page
