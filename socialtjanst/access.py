@@ -166,14 +166,13 @@ def can_change_person(user, person: Person) -> bool:
 # --- a case for a person known only in other units (issue 12 point 8a) -----------------------
 
 CROSS_UNIT_REASON_REQUIRED = (
-    "Personen har ärenden i andra enheter men inga i dina. Ange ett skäl för att öppna ärendet; "
-    "skälet loggas och granskas av enhetschefen."
+    "Personen har ärenden i andra enheter och inget ärende i dina som öppnats utan skäl. Ange ett skäl "
+    "för att öppna ärendet; skälet loggas och granskas av enhetschefen."
 )
-CROSS_UNIT_REASON_TOO_LONG = "Skälet får vara högst 400 tecken."
 CROSS_UNIT_REASON_HELP = (
-    "Krävs när personen har ärenden i andra enheter men inga i dina. Ditt ärende visar bara det det "
-    "behöver (namn och personnummer, inte adress eller andra enheters placeringar); åtkomsten loggas som "
-    "utanför dina enheter med skälet, och enhetschefen granskar den."
+    "Krävs när personen har ärenden i andra enheter och inget ärende i dina som öppnats utan skäl. Ditt "
+    "ärende visar bara det det behöver (namn och personnummer, inte adress eller andra enheters "
+    "placeringar); åtkomsten loggas som utanför dina enheter med skälet, och enhetschefen granskar den."
 )
 CROSS_UNIT_REASONS = [
     ("ny_ansokan", "Ny ansökan eller begäran till min enhet"),
@@ -182,25 +181,40 @@ CROSS_UNIT_REASONS = [
     ("samverkan", "Samordnad insats med en annan enhet"),
 ]
 CROSS_UNIT_REASON_MAX_LENGTH = 400
+CROSS_UNIT_REASON_TOO_LONG = f"Skälet får vara högst {CROSS_UNIT_REASON_MAX_LENGTH} tecken."
+# The access-log criteria of a refused attempt (no reason given): the user learnt that the person is a
+# client elsewhere, so the attempt is logged as denied and outside the user's units.
+CROSS_UNIT_PROBE_CRITERIA = (("nekat", "ärende för person med ärenden i andra enheter, utan skäl"),)
 
 
 def cross_unit_reason_required(user, person: Person | None) -> bool:
-    """Opening a case for a person with cases (open or closed) in units outside the user's and none in
-    theirs needs a reason: the case would otherwise open the person to the user without anyone asking why."""
+    """Opening a case for a person with cases (open or closed) in units outside the user's needs a reason
+    unless the person is already the units' own client, i.e. has a case there opened without one
+    (persons_established_for_user). A case opened with a reason establishes nothing: the next case, by the
+    same user or a colleague, asks again, else it would open the person to the unit without anyone asking."""
     if person is None or person.pk is None:
         return False
-    units = set(Case.objects.filter(person=person).values_list("unit_id", flat=True))
     own = user_unit_ids(user)
-    return bool(units - own) and not units & own
+    rows = Case.objects.filter(person=person).values_list("unit_id", "cross_unit_reason")
+    elsewhere = established = False
+    for unit_id, reason in rows:
+        elsewhere = elsewhere or unit_id not in own
+        established = established or (unit_id in own and not reason)
+    return elsewhere and not established
 
 
 def cross_unit_reason_check(user, person: Person | None, reason: str) -> str:
     """The reason to store with a new case: "" when none is needed, else the given one (or a Swedish
-    ValidationError). Called by every service that opens a case for a user."""
+    ValidationError). Called by every service that opens a case for a user. A refusal for want of a reason
+    still told the user the person is a client elsewhere: it is noted for the access log as `denied`
+    (written by access_middleware after the request's rollback)."""
     if not cross_unit_reason_required(user, person):
         return ""
     reason = (reason or "").strip()
     if not reason:
+        units = Case.objects.filter(person=person).values_list("unit_id", flat=True).distinct()
+        access_denied_note(DeniedAttempt("Person", person.pk, (person.pk,), tuple(sorted(units)),
+                                         criteria=CROSS_UNIT_PROBE_CRITERIA))
         raise ValidationError(CROSS_UNIT_REASON_REQUIRED, code="cross_unit_reason")
     if len(reason) > CROSS_UNIT_REASON_MAX_LENGTH:
         raise ValidationError(CROSS_UNIT_REASON_TOO_LONG, code="cross_unit_reason")

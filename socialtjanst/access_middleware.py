@@ -25,6 +25,7 @@ class DeniedAttempt:
     object_id: int
     person_ids: tuple[int, ...] = ()
     unit_ids: tuple[int, ...] = ()
+    criteria: tuple[tuple[str, str], ...] = ()  # pairs, so the attempt stays hashable
 
 
 _denied_var: ContextVar[list[DeniedAttempt] | None] = ContextVar("denied_attempts", default=None)

@@ -97,5 +97,5 @@ def audit_denied(*, user, attempt) -> AccessEvent:
     return audit_record(
         user=user, action=AccessAction.DENIED, object_type=attempt.object_type, object_id=attempt.object_id,
         persons=list(Person.objects.filter(pk__in=attempt.person_ids)), object_unit_ids=attempt.unit_ids,
-        outside_own_units=True,
+        criteria=dict(attempt.criteria), outside_own_units=True,
     )

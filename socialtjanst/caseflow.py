@@ -78,7 +78,9 @@ def intake_register(
     if e_service_client is None and not access.units_where_user_can_open_cases(by).filter(pk=unit.pk).exists():
         raise Http404(UNIT_NOT_ALLOWED)
     cross_unit_reason = ""
-    if e_service_client is None:
+    # Only a new case needs the reason: a report added to the unit's open case reaches no one new (that
+    # case's own reason already flags its rows).
+    if e_service_client is None and not Case.objects.filter(person=person, unit=unit, status=Case.Status.OPEN).exists():
         cross_unit_reason = access.cross_unit_reason_check(by, person, reason)
     if e_service_client is not None and external_reference:
         existing = Intake.objects.filter(

@@ -74,8 +74,9 @@ def typed_name_differs(person: Person, first_name: str, last_name: str) -> bool:
 def case_open(
     *, by, person: Person, unit: Unit, opened_on: datetime.date | None = None, responsible=None, reason: str = ""
 ) -> Case:
-    """Opens a case at one of the user's units. For a person whose cases are all in other units a reason
-    is required (access.cross_unit_reason_check); it is kept on the case and flags its access-log rows."""
+    """Opens a case at one of the user's units. For a person with cases in other units and none in the user's
+    opened without a reason, a reason is required (access.cross_unit_reason_check); it is kept on the case
+    and flags its access-log rows."""
     if not access.units_where_user_can_open_cases(by).filter(pk=unit.pk).exists():
         raise PermissionDenied(UNIT_NOT_ALLOWED)
     cross_unit_reason = access.cross_unit_reason_check(by, person, reason)

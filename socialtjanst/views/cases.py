@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, services
-from ..audit import CROSS_UNIT_REASON_KEY, audit_case, audit_cases, audit_person, audit_persons
+from ..audit import audit_case, audit_cases, audit_person, audit_persons
 from ..exports import csv_response
 from ..filters import CaseFilter, PersonFilter
 from ..forms import CaseCloseForm, CaseOpenForm, PersonUpdateForm
@@ -50,9 +50,9 @@ def person_export(request):
 
 def person_detail(request, pk):
     person = access.person_get_for_user(request.user, pk)
-    event = audit_person(user=request.user, action=AccessAction.VIEW, person=person)
+    audit_person(user=request.user, action=AccessAction.VIEW, person=person)
     cases = access.cases_for_user(request.user).filter(person=person).select_related("unit", "responsible")
-    cross_unit_reason = event.criteria.get(CROSS_UNIT_REASON_KEY, "")
+    cross_unit_reason = access.person_cross_unit_reason(request.user, person)
     return render(request, "socialtjanst/person_detail.html", {
         "person": person,
         "identity": access.person_identity_in_scope(request.user, person, cross_unit_reason),

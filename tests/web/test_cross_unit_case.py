@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from placements import selectors as placement_selectors
@@ -62,19 +63,75 @@ def test_the_rule_asks_only_for_a_person_known_only_in_other_units(units, vera, 
     assert access.cross_unit_reason_required(vera, person) is True
     assert access.cross_unit_reason_required(handlaggare, person) is False  # a case in the own unit
     assert access.cross_unit_reason_required(vera, PersonFactory()) is False  # no case anywhere
+    CaseFactory(person=person, unit=units["adult"], cross_unit_reason=REASON)
+    assert access.cross_unit_reason_required(vera, person) is True  # a case opened with a reason establishes nothing
     CaseFactory(person=person, unit=units["adult"])
     assert access.cross_unit_reason_required(vera, person) is False
 
 
-def test_without_a_reason_the_form_refuses_and_nothing_is_written(units, vera, known):
+def _denied_rows():
+    return list(AccessEvent.objects.filter(action=AccessAction.DENIED).values_list(
+        "username", "object_type", "object_id", "person_ids", "outside_own_units", "criteria"))
+
+
+PROBE = {"nekat": "ärende för person med ärenden i andra enheter, utan skäl"}
+
+
+def test_without_a_reason_the_form_refuses_writes_nothing_but_logs_the_probe(units, vera, known):
     person, _ = known
-    before = _state()
+    cases, persons, events = _state()
     response = _open(vera, person, units, protected_identity="on")
     assert response.status_code == 200
     assert response.context["form"].errors["reason_choice"] == [access.CROSS_UNIT_REASON_REQUIRED]
     body = response.content.decode()
     assert "Skäl" in body and access.CROSS_UNIT_REASON_HELP in body
-    assert _state() == before
+    assert _state() == (cases, persons, events + 1)
+    # The refusal told vera that Kim is a client elsewhere: the enhetschef's review lists the attempt.
+    assert _denied_rows() == [("vera", "Person", person.pk, [person.pk], True, PROBE)]
+
+
+def test_a_second_case_asks_for_a_reason_again(units, vera, known, handlaggare):
+    """A case opened with a reason made the person the unit's own: the next case needed none, and the
+    address, the other unit's placement and unflagged rows followed."""
+    person, hvb = known
+    assert _open(vera, person, units, reason_choice="samverkan").status_code == 302
+    cases, persons, events = _state()
+    response = _open(vera, person, units)
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason_choice"] == [access.CROSS_UNIT_REASON_REQUIRED]
+    assert _state() == (cases, persons, events + 1)
+    assert _denied_rows() == [("vera", "Person", person.pk, [person.pk], True, PROBE)]
+    response = _open(vera, person, units, reason_choice="ny_ansokan", reason_text="Ansöker om stöd vid missbruk")
+    assert response.status_code == 302
+    assert list(Case.objects.filter(unit=units["adult"]).order_by("pk").values_list("cross_unit_reason", flat=True)) \
+        == ["Samordnad insats med en annan enhet", REASON]
+    assert not access.persons_established_for_user(vera).filter(pk=person.pk).exists()
+    client = login(vera)
+    body = client.get(f"/personer/{person.pk}/").content.decode()
+    assert "Gömda vägen" not in body and access.CROSS_UNIT_ADDRESS in body
+    assert client.get(f"/placeringar/{hvb.pk}/").status_code == 404
+    assert not placement_selectors.placements_for_user(vera).filter(pk=hvb.pk).exists()
+    flags = list(AccessEvent.objects.filter(username="vera").exclude(action=AccessAction.DENIED)
+                 .order_by("pk").values_list("action", "object_type", "outside_own_units"))
+    assert flags == [(AccessAction.CREATE, "Case", True), (AccessAction.CREATE, "Case", True),
+                     (AccessAction.VIEW, "Person", True)]
+
+
+def test_a_colleague_in_the_unit_is_asked_too(units, vera, known):
+    person, _ = known
+    assert _open(vera, person, units, reason_choice="samverkan").status_code == 302
+    vide = UserFactory(username="vide", role=Role.HANDLAGGARE, units=[units["adult"]])
+    response = _open(vide, person, units)
+    assert response.context["form"].errors["reason_choice"] == [access.CROSS_UNIT_REASON_REQUIRED]
+    assert Case.objects.filter(unit=units["adult"]).count() == 1
+    assert _denied_rows() == [("vide", "Person", person.pk, [person.pk], True, PROBE)]
+
+
+def test_the_length_message_follows_the_limit(units, vera, known):
+    person, _ = known
+    with pytest.raises(ValidationError) as exc:
+        access.cross_unit_reason_check(vera, person, "x" * (access.CROSS_UNIT_REASON_MAX_LENGTH + 1))
+    assert exc.value.messages == [f"Skälet får vara högst {access.CROSS_UNIT_REASON_MAX_LENGTH} tecken."]
 
 
 def test_other_reason_needs_a_description(units, vera, known):
@@ -160,6 +217,7 @@ def test_a_web_intake_for_such_a_person_asks_for_the_reason_too(units, vera, kno
     assert response.status_code == 200
     assert response.context["form"].errors["reason_choice"] == [access.CROSS_UNIT_REASON_REQUIRED]
     assert not Intake.objects.exists() and not Case.objects.filter(unit=units["adult"]).exists()
+    assert _denied_rows() == [("vera", "Person", person.pk, [person.pk], True, PROBE)]
     response = client.post("/anmalningar/create/", {**post, "reason_choice": "ny_anmalan"})
     intake = Intake.objects.get()
     assert response.status_code == 302
@@ -167,6 +225,12 @@ def test_a_web_intake_for_such_a_person_asks_for_the_reason_too(units, vera, kno
     created = AccessEvent.objects.get(action=AccessAction.CREATE, object_type="Intake")
     assert (created.outside_own_units, created.criteria) == (
         True, {"skäl": "Ny anmälan eller aktualisering som gäller min enhet"})
+    # Another report about the person goes into the open case: no new case, so no new reason.
+    response = client.post("/anmalningar/create/", {**post, "received_at": "2025-03-02 10:00"})
+    assert response.status_code == 302
+    assert Intake.objects.filter(case=intake.case).count() == 2
+    assert Case.objects.filter(unit=units["adult"]).count() == 1
+    assert len(_denied_rows()) == 1
 
 
 # --- Behörighet skyddade personuppgifter (point 8b) --------------------------------------------
