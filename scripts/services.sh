@@ -30,6 +30,9 @@ apt_install() {
 }
 
 ensure_uv() {
+  # pip --user puts uv in ~/.local/bin, which a login shell may not have on PATH: look there first,
+  # so a second run does not install it again.
+  case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) export PATH="$HOME/.local/bin:$PATH" ;; esac
   if ! command -v uv >/dev/null; then
     log "Installerar uv från PyPI"
     python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
