@@ -107,19 +107,27 @@ whole_months AS (
        AND c.legal_basis = a.legal_basis AND c.cost_centre = a.cost_centre AND c.month_start = g.month_start
   WINDOW w AS (PARTITION BY a.care_type_id, a.provider_key, a.legal_basis, a.cost_centre ORDER BY g.month_start)
 ),
--- The partial months of each span, priced here when one price period covers the span. Started and ended count
--- in the month of the start and end date when it holds a counted day: a partial month, but for a start on the 1st
--- (counted with the run of whole months above).
+-- The partial months of each span, priced here when one price period covers the span. Started counts in the
+-- month of the start date: a partial month, but for a start on the 1st (counted with the run of whole months above).
 care_parts AS (
   SELECT {ATTRS}, {_PART["head_month"]} AS month_start, {_PART["head_days"]} AS days, covered,
          {_part_cost(_PART["head_days"], "whole_from", _PART["head_month"])} AS cost,
-         (start_on = x)::int AS started, COALESCE({_END_MONTH} = {_PART["head_month"]}, false)::int AS ended
+         (start_on = x)::int AS started
   FROM spans WHERE {_PART["head_where"]}
   UNION ALL
   SELECT {ATTRS}, {_PART["tail_month"]}, {_PART["tail_days"]}, covered,
          {_part_cost(_PART["tail_days"], _TAIL_MONTH_END, "whole_to")},
-         (start_on = x AND x >= whole_to)::int, COALESCE({_END_MONTH} = {_PART["tail_month"]}, false)::int
+         (start_on = x AND x >= whole_to)::int
   FROM spans WHERE {_PART["tail_where"]}
+),
+-- Ended counts in the month of the end date (the day the person left), one row per ended placement: not from
+-- the parts, as an end on the 1st leaves that month without a counted day (its last day closes a whole month).
+-- A scan of the placements by end date, one row per placement that ended in the run.
+endings AS (
+  SELECT p.care_type_id, COALESCE(p.provider_id, 0) AS provider_key, p.legal_basis, p.cost_centre,
+         {_END_MONTH} AS month_start
+  FROM placements_placement p
+  WHERE p.voided_reason = '' AND p.end_on >= %(lo)s::date AND p.end_on < %(hi)s::date
 ),
 price_parts AS (
   SELECT id, {ATTRS}, {_PART["head_month"]} AS month_start, {_PART["head_days"]} AS days, daily_price,
@@ -159,15 +167,17 @@ payments AS (
                            AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.id = f.placement_id)))
   GROUP BY 1, 2, 3, 4, 5
 ),
--- present: the row exists in the facts (a counted day or a payment), as in the day-walking reference.
+-- present: the row exists in the facts (a counted day, a payment or an ending), as in the day-walking reference.
 parts AS (
   SELECT {ATTRS}, month_start, n * (month_end - month_start) AS care_days,
          np * (month_end - month_start) AS priced_days, daily * (month_end - month_start) + monthly AS cost,
          n AS persons, started, 0 AS ended, n > 0 AS present
   FROM whole_months WHERE n <> 0
   UNION ALL
-  SELECT {ATTRS}, month_start, days, CASE WHEN covered THEN days ELSE 0 END, cost, 1, started, ended, true
+  SELECT {ATTRS}, month_start, days, CASE WHEN covered THEN days ELSE 0 END, cost, 1, started, 0, true
   FROM care_parts
+  UNION ALL
+  SELECT {ATTRS}, month_start, 0, 0, 0, 0, 0, 1, true FROM endings
   UNION ALL
   SELECT {ATTRS}, month_start, 0, days, cost, 0, 0, 0, false FROM priced_parts
   UNION ALL

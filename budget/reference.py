@@ -24,6 +24,12 @@ def _counted(day, start, end) -> bool:
     return start <= day < end
 
 
+def _ended_in(end_on, month) -> bool:
+    """A placement ends in the calendar month of its end date, the day the person left (shared/domain.md §5),
+    whether or not that month holds one of its counted days: ending on 1 March is an ending in March."""
+    return end_on is not None and (end_on.year, end_on.month) == (month.year, month.month)
+
+
 def reference_facts(months: list[datetime.date]) -> dict[tuple, dict]:
     """{(month, cost_centre_id, care_type_id, provider_id, legal_basis): measures} for the months."""
     care_types = {c.pk: c for c in CareType.objects.all()}
@@ -61,7 +67,8 @@ def reference_facts(months: list[datetime.date]) -> dict[tuple, dict]:
                             monthly_amount_days += pp.monthly_amount
                         break
             paid = payments.get((p.pk, month))
-            if days == 0 and paid is None:
+            ended = _ended_in(p.end_on, month)
+            if days == 0 and paid is None and not ended:
                 continue
             cost = (daily_cost + monthly_amount_days / length).quantize(CENT, rounding=ROUND_HALF_UP)
             cost += paid or 0
@@ -78,11 +85,11 @@ def reference_facts(months: list[datetime.date]) -> dict[tuple, dict]:
             row["care_days"] += days
             row["cost"] += cost
             row["unpriced_days"] += days - priced
+            row["ended"] += ended
             if days:
                 persons[key].add(p.person_id)
                 month_end = month + length * ONE_DAY
                 row["started"] += month <= p.start_on < month_end
-                row["ended"] += p.end_on is not None and month <= p.end_on < month_end
     for key, row in facts.items():
         row["persons"] = len(persons[key])
     return facts
