@@ -116,3 +116,19 @@ def test_every_placement_ending_inside_the_computed_months_is_counted_ended_once
     assert +stored == expected
     assert sum(stored.values()) == sum(1 for (_, end), _ in specs if end is not None and LO <= end < HI)
     assert ended_by_month(reference_facts(WINDOW)) == expected
+
+
+@pytest.mark.django_db
+def test_registering_or_voiding_a_placement_that_ends_on_the_1st_marks_the_month_of_its_ending():
+    from budget.models import DirtyMonth
+
+    def marked():
+        months = sorted(DirtyMonth.objects.values_list("month", flat=True))
+        DirtyMonth.objects.all().delete()
+        return months
+
+    DirtyMonth.objects.all().delete()
+    placement = hvb(D(2024, 1, 15), D(2024, 3, 1))
+    assert D(2024, 3, 1) in marked()  # January and February by the counted days, March by the ending
+    Placement.objects.filter(pk=placement.pk).update(voided_reason="Felregistrerad")
+    assert marked() == [D(2024, 1, 1), D(2024, 2, 1), D(2024, 3, 1)]
