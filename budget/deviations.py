@@ -30,10 +30,11 @@ The effect is the same in any volume unit: scaling both volumes by a constant (d
 = dygn ÷ days in the period) leaves both effects unchanged.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from socialtjanst.rounding import round_half_away
 
 ORE = Decimal("0.01")
 HALF_ORE = Fraction(1, 200)
@@ -49,14 +50,9 @@ def to_fraction(value) -> Fraction:
 
 
 def round_fraction(value: Fraction, places: Decimal = ORE) -> Decimal:
-    """An exact fraction rounded to `places` (e.g. öre), half away from zero, as a Decimal."""
-    scale = Fraction(1) / Fraction(places)
-    scaled = abs(value) * scale
-    whole, rest = divmod(scaled.numerator, scaled.denominator)
-    if 2 * rest >= scaled.denominator:
-        whole += 1
-    sign = -1 if value < 0 else 1
-    return (Decimal(sign * whole) * places).quantize(places)
+    """An exact fraction rounded to `places` (e.g. öre), half away from zero, as a Decimal: the house rule of
+    socialtjanst.rounding, with the places given as a quantum."""
+    return round_half_away(value, -places.as_tuple().exponent)
 
 
 def to_ore(value) -> Decimal:
@@ -173,18 +169,3 @@ def own_regime_share(own_days, bought_days) -> Decimal | None:
     if not total:
         return None
     return round_fraction(Fraction(own_days or 0, total), PERCENT_PLACES)
-
-
-def share(part, whole) -> Decimal | None:
-    """part ÷ whole as a share with four decimals; None when the whole is 0."""
-    if not whole:
-        return None
-    return round_fraction(to_fraction(part) / to_fraction(whole), PERCENT_PLACES)
-
-
-def mean_days(days: Iterable[int]) -> Decimal | None:
-    """Genomsnittlig placeringstid: mean days of the placements ended in the period, one decimal."""
-    days = list(days)
-    if not days:
-        return None
-    return round_fraction(Fraction(sum(days), len(days)), Decimal("0.1"))

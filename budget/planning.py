@@ -16,6 +16,7 @@ from django.http import Http404
 from placements.models import CareType
 from socialtjanst import access
 from socialtjanst.roles import Role
+from socialtjanst.rounding import round_half_away
 
 from . import closing
 from .budgeting import days_in_year
@@ -308,6 +309,6 @@ def budget_export_rows(budgets) -> list[list]:
         rows.append([b.year, b.cost_centre.code, b.cost_centre.name, b.care_type.code if b.care_type else "",
                      b.care_type.name if b.care_type else "", b.amount, b.volume,
                      b.get_volume_unit_display() if b.volume_unit else "",
-                     price.quantize(Decimal("0.01")) if price is not None else None])
+                     round_half_away(price, 2) if price is not None else None])
     return rows
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from placements.models import CareType
-from socialtjanst import access
+from socialtjanst import access, rounding
 from socialtjanst.reporting import ReportResult
 from socialtjanst.roles import Role
 
@@ -283,13 +283,13 @@ def purchases(*, user, year: int, through_month: int | None, **_params) -> Repor
             "cost_centre": names[cc_id][0], "cost_centre_name": names[cc_id][1],
             "cost": cost, "cost_last_year": last.get((cc_id, ct_id, "kopt"), zero_figures())["cost"],
             "category_cost": category_cost.get(cc_id, Decimal("0.00")),
-            "share": dv.share(cost, category_cost.get(cc_id, 0)),
+            "share": rounding.share(cost, category_cost.get(cc_id, 0)),
             "providers": len(providers.get((cc_id, ct_id), ())),
         })
     bought_centres = {cc for cc, _ct in keys}
     all_category = sum((category_cost.get(cc, Decimal(0)) for cc in bought_centres), Decimal("0.00"))
     totals = {"cost": sum_key(rows, "cost"), "cost_last_year": sum_key(rows, "cost_last_year"),
-              "category_cost": all_category, "share": dv.share(sum_key(rows, "cost") or 0, all_category),
+              "category_cost": all_category, "share": rounding.share(sum_key(rows, "cost") or 0, all_category),
               "providers": len({provider for _cc, _ct, provider in active})}
     return ReportResult(rows=rows, totals=totals)
 

@@ -32,7 +32,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from . import access, deadline_report, reporting
+from . import access, deadline_report, rounding
 from .audit import audit_record
 from .db_errors import constraint_messages
 from .intake_statistics import share_reports_not_investigated
@@ -48,7 +48,6 @@ from .models import (
 )
 from .roles import Role
 
-PERCENT_PLACES = Decimal("0.1")
 OBJECT_TYPE = "Indikator"
 
 NOT_ALLOWED = "Du får inte ändra indikatorer för den enheten."
@@ -88,13 +87,6 @@ def trend(*, value: Decimal | None, previous: Decimal | None, direction: str) ->
 # --- computed sources --------------------------------------------------------------------
 
 
-def as_percent(share: Decimal | float | None) -> Decimal | None:
-    """A share 0–1 as per cent with one decimal."""
-    if share is None:
-        return None
-    return (Decimal(str(share)) * 100).quantize(PERCENT_PLACES)
-
-
 @dataclass(frozen=True)
 class ComputedSource:
     key: str
@@ -102,7 +94,8 @@ class ComputedSource:
     function: Callable[[int], Decimal | float | None]
 
     def compute(self, year: int) -> Decimal | None:
-        return as_percent(self.function(year))
+        # The same per cent as the reports show for the share (half away from zero: 1/16 is 6,3, not 6,2).
+        return rounding.as_percent(self.function(year))
 
 
 def _deadline_share(kind: str) -> Callable[[int], Decimal | None]:
@@ -112,7 +105,7 @@ def _deadline_share(kind: str) -> Callable[[int], Decimal | None]:
         start, end = deadline_report.period_bounds(year, None)
         items = deadline_report.items_for(kind, Case.objects.all(), start, end)
         counts = deadline_report.count_by_unit(items, timezone.localdate()).values()
-        return reporting.share(sum(c[0] for c in counts), sum(c[1] for c in counts))
+        return rounding.share(sum(c[0] for c in counts), sum(c[1] for c in counts))
 
     return compute
 

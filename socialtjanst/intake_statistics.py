@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
-from . import access, reporting
+from . import access, rounding
 from .models import (
     Case,
     Channel,
@@ -156,7 +156,7 @@ def reports_by_target_group(cases, period: Period) -> tuple[list[dict], dict]:
     rows = _breakdown(qs, "target_group", TargetGroup.choices, REPORT_AGGREGATES)
     totals = qs.aggregate(**REPORT_AGGREGATES)
     for row in [*rows, totals]:
-        row["not_investigated_share"] = reporting.share(row["not_investigated"], row["screened"])
+        row["not_investigated_share"] = rounding.share(row["not_investigated"], row["screened"])
     return rows, totals
 
 

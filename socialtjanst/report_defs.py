@@ -8,7 +8,7 @@ mean over all investigations, not a mean of the units' means.
 
 from django.utils import timezone
 
-from . import access, reporting
+from . import access, rounding
 from . import deadline_report as dr
 from .reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
 
@@ -44,10 +44,10 @@ def _row(now: dict, last: dict) -> dict:
         within, total = now.get(prefix, (0, 0))
         row[f"{prefix}_total"] = total
         row[f"{prefix}_within"] = within
-        row[f"{prefix}_share"] = reporting.share(within, total)
-        row[f"{prefix}_share_last_year"] = reporting.share(*last.get(prefix, (0, 0)))
-    row["mean_investigation_days"] = reporting.mean(now.get("days", []))
-    row["mean_investigation_days_last_year"] = reporting.mean(last.get("days", []))
+        row[f"{prefix}_share"] = rounding.share(within, total)
+        row[f"{prefix}_share_last_year"] = rounding.share(*last.get(prefix, (0, 0)))
+    row["mean_investigation_days"] = rounding.mean(now.get("days", []))
+    row["mean_investigation_days_last_year"] = rounding.mean(last.get("days", []))
     return row
 
 

@@ -17,32 +17,13 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
 from .exports import safe_cell
-
-# A share (0–1) in every report: four decimals (0,01 %), half away from zero; pages show it as a per cent
-# with one decimal. One rule, so that the same figure never differs between two reports.
-SHARE_PLACES = Decimal("0.0001")
-
-
-def share(part: int, whole: int) -> Decimal | None:
-    """part ÷ whole as a share; None when the whole is 0 (no cases: not 0 %)."""
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
-
-
-def mean(values: list[int], places: Decimal = Decimal("0.1")) -> Decimal | None:
-    """The mean of whole numbers (e.g. days), half away from zero; None for no values."""
-    if not values:
-        return None
-    return (Decimal(sum(values)) / len(values)).quantize(places, rounding=ROUND_HALF_UP)
-
 
 # Column kinds decide how a value is shown on screen and written to a file.
 TEXT, INT, KR, DECIMAL, PERCENT, DATE = "text", "int", "kr", "decimal", "percent", "date"

@@ -1,5 +1,3 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.urls import reverse
@@ -8,12 +6,13 @@ from django.utils.html import format_html
 
 from . import access
 from .models import AccessEvent, Case, Person
+from .rounding import round_half_away
 
 
 def swedish_number(value, places: int) -> str:
-    """1 234 567 or 1 234,50: rounded half up to `places` decimals (Django's number_format would cut the
-    surplus off, showing 66,67 as 66,6), grouped with the Swedish thousands separator, decimal comma."""
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """1 234 567 or 1 234,50: rounded half away from zero to `places` decimals (Django's number_format would cut
+    the surplus off, showing 66,67 as 66,6), grouped with the Swedish thousands separator, decimal comma."""
+    rounded = round_half_away(value, places)
     return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import render
 
 from placements.days import days_in_month
 from placements.models import CareType
-from socialtjanst import reporting
+from socialtjanst import reporting, rounding
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
 from socialtjanst.views.reports import MONTHS, format_value, period_from_request
@@ -134,9 +134,9 @@ def placement_time_rows(period: Period) -> list[dict]:
         rows.append({
             "care_type": ct.name,
             "ended": format_value(len(now.get(ct.pk, [])), reporting.INT),
-            "mean_days": format_value(dv.mean_days(now.get(ct.pk, [])), reporting.DECIMAL),
+            "mean_days": format_value(rounding.mean(now.get(ct.pk, [])), reporting.DECIMAL),
             "ended_last_year": format_value(len(last.get(ct.pk, [])), reporting.INT),
-            "mean_days_last_year": format_value(dv.mean_days(last.get(ct.pk, [])), reporting.DECIMAL),
+            "mean_days_last_year": format_value(rounding.mean(last.get(ct.pk, [])), reporting.DECIMAL),
         })
     return rows
 

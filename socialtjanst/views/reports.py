@@ -1,14 +1,13 @@
 """The pages and downloads of every registered report (socialtjanst.reporting): one view
 for all, so each report reads the same on screen and in its files."""
 
-from decimal import Decimal
 
 import django_tables2 as tables
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.html import format_html
 
-from .. import reporting
+from .. import reporting, rounding
 from ..audit import audit_record
 from ..models import AccessAction
 from ..params import month_param, year_param
@@ -29,7 +28,7 @@ def format_value(value, kind: str) -> str:
     if kind == reporting.DECIMAL:
         return swedish_number(value, 1)
     if kind == reporting.PERCENT:
-        return swedish_number(Decimal(str(value)) * 100, 1) + "\xa0%"
+        return swedish_number(rounding.as_percent(value), 1) + "\xa0%"
     if kind == reporting.DATE:
         return value.isoformat()
     return str(value)

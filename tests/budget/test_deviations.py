@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import deviations as dv
+from socialtjanst import rounding
 
 ORE_AMOUNTS = st.decimals(min_value=Decimal("-50000000"), max_value=Decimal("500000000"), places=2,
                           allow_nan=False, allow_infinity=False)
@@ -125,6 +126,6 @@ def test_key_figures():
     assert dv.net_cost_per_person(Decimal("90000"), 4) == Decimal("22500.00")
     assert dv.own_regime_share(300, 100) == Decimal("0.75")
     assert dv.own_regime_share(0, 0) is None
-    assert dv.mean_days([10, 20, 31]) == Decimal("20.3")
-    assert dv.mean_days([]) is None
-    assert dv.share(Decimal("25"), Decimal("100")) == Decimal("0.25")
+    assert rounding.mean([10, 20, 31]) == Decimal("20.3")
+    assert rounding.mean([]) is None
+    assert rounding.share(Decimal("25"), Decimal("100")) == Decimal("0.25")

@@ -188,12 +188,12 @@ def test_mean_placement_time_of_placements_ended_in_the_period():
     PlacementFactory(care_type=hvb, start_on=datetime.date(2023, 12, 1), end_on=datetime.date(2024, 2, 1))
     PlacementFactory(care_type=hvb, start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 5, 1))
     fact(datetime.date(2024, 1, 1), "HVB_BOU", days=10, cost="35000.00")
-    from budget import deviations as dv
     from budget.report_data import Period, ended_placement_days
+    from socialtjanst import rounding
 
     # Read live from the placements, so it is not a column of the month report (which must stay reproducible).
     ended = ended_placement_days(Period(2024, 2))
-    assert dv.mean_days(ended[hvb.pk]) == Decimal("36.0")  # (10 + 62) ÷ 2
+    assert rounding.mean(ended[hvb.pk]) == Decimal("36.0")  # (10 + 62) ÷ 2
 
 
 @pytest.mark.parametrize("name", list(DOCUMENTED_KEYS))
