@@ -1,4 +1,5 @@
-# Optimistic locking of a placement's price list (issue 12 point 9): see Placement.price_version.
+# Optimistic locking of a placement's price list (issue 12 point 9): see Placement.price_version. A database
+# default too, so a bulk load that writes placements with COPY (make bench) need not know the column.
 from django.db import migrations, models
 
 
@@ -8,6 +9,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="placement",
             name="price_version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="prislistans version"),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name="prislistans version"),
         ),
     ]

@@ -75,7 +75,7 @@ class Placement(models.Model):
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
     # Optimistic locking of the price list: every change of the placement's prices adds one, and a
     # price saved from a page read before that is refused (services.price_period_set).
-    price_version = models.PositiveIntegerField(_("prislistans version"), default=1, editable=False)
+    price_version = models.PositiveIntegerField(_("prislistans version"), default=1, db_default=1, editable=False)
 
     class Meta:
         ordering = ["-start_on", "-pk"]
