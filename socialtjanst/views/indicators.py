@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from .. import access, indicators
 from ..audit import audit_record
+from ..date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from ..forms_indicators import IndicatorCommentForm, IndicatorForm, IndicatorValueForm
 from ..models import AccessAction, IndicatorDirection
-from ..params import year_param
+from ..params import INVALID_YEAR, bounded_int, year_param
 from ..roles import Role
 from ..tables import swedish_number
 
@@ -145,12 +146,10 @@ def indicator_refresh(request):
     _require_reader(user)
     if not (access.has_role(user, Role.CONTROLLER) and user.has_perm("socialtjanst.change_indicatorvalue")):
         raise Http404("Sidan finns inte.")
-    try:
-        year = int(request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404("Ogiltigt år.") from None
-    if not 2000 <= year <= 2100:
-        raise Http404("Ogiltigt år.")
+    raw = request.POST.get("year")
+    year = bounded_int(raw, ROLLUP_YEAR_MIN, ROLLUP_YEAR_MAX) if raw else timezone.localdate().year
+    if year is None:
+        raise Http404(INVALID_YEAR)
     written = indicators.indicators_refresh(year=year, by=user)
     messages.success(request, f"Beräknade värden för {year} är uppdaterade ({written} st).")
     return redirect(f"{reverse('socialtjanst:indicator_list')}?year={year}")

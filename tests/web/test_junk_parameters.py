@@ -90,3 +90,9 @@ def test_a_quarter_outside_1_to_4_is_404(enhetschef, quarter):
 @pytest.mark.parametrize("year", ["²", "99999999999", "abc"])
 def test_the_budget_pages_fall_back_to_this_year_on_a_junk_year(controller, url, year):
     assert login(controller).get(url, {"year": year}).status_code == 200
+
+
+@pytest.mark.parametrize(("year", "status"), [("²", 404), ("99999999999", 404), ("1999", 404), ("2024", 302)])
+def test_the_indicator_refresh_reads_its_posted_year_with_the_one_parser(controller, year, status):
+    response = login(controller).post("/indikatorer/uppdatera/", {"year": year})
+    assert response.status_code == status
