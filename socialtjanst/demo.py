@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .identity import synthetic_id_number
 from .models import Case, Person, TargetGroup, Unit, UnitMembership
-from .roles import PROTECTED_IDENTITY_PERMISSION, ROLE_PERMISSIONS, Role
+from .roles import PROTECTED_IDENTITY_PERMISSION, Role, role_groups_sync
 
 DEMO_PASSWORD = "demo-losen-2026"  # noqa: S105 - documented demo log-in, local only
 
@@ -41,16 +41,8 @@ STREETS = ["Storgatan", "Kyrkvägen", "Skolgatan", "Björkvägen", "Industrigata
 
 
 def ensure_roles() -> dict[str, Group]:
-    groups = {}
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
-        groups[role] = group
-    return groups
+    """The role groups as migration 0011 makes them (one definition: socialtjanst.roles)."""
+    return role_groups_sync()
 
 
 @transaction.atomic

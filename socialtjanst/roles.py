@@ -87,3 +87,47 @@ PROTECTED_IDENTITY_PERMISSION = "socialtjanst.view_protected_identity"
 # accounts (socialtjanst.grants); account administrators can neither grant these nor touch their holders.
 GRANT_PROTECTED_IDENTITY_PERMISSION = "socialtjanst.grant_protected_identity"
 SENSITIVE_PERMISSIONS = (PROTECTED_IDENTITY_PERMISSION, GRANT_PROTECTED_IDENTITY_PERMISSION)
+
+
+def role_groups_sync(apps=None) -> dict:
+    """The four role groups, each holding exactly the permissions of ROLE_PERMISSIONS; returns {role: group}.
+
+    The one place the groups are written: migration 0011 calls it with its historical `apps`, so `migrate`
+    on an empty database gives the groups, and the demo loader and the test factories call it with the
+    live registry. Django creates permission rows only in post_migrate, after every migration has run, so
+    this creates the ones it needs first (by the same natural keys Django uses, so post_migrate later
+    finds them and adds no duplicates). Idempotent: a second call changes nothing. A change to
+    ROLE_PERMISSIONS reaches an installed database through a new migration that calls this again.
+    """
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    apps = apps or global_apps
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    content_type_model = apps.get_model("contenttypes", "ContentType")
+    needed = {tuple(dotted.split(".")) for names in ROLE_PERMISSIONS.values() for dotted in names}
+
+    def existing() -> dict:
+        rows = permission_model.objects.filter(codename__in={codename for _, codename in needed})
+        return {(p.content_type.app_label, p.codename): p for p in rows.select_related("content_type")}
+
+    permissions = existing()
+    if needed - permissions.keys():
+        # Django's own rows and names ('Can view placering') for every model this state knows.
+        for app_config in global_apps.get_app_configs():
+            create_permissions(app_config, verbosity=0, apps=apps)
+        permissions = existing()
+    for app_label, codename in sorted(needed - permissions.keys()):
+        # A model this (historical) state does not have yet: the row its own post_migrate would make.
+        action, model_name = codename.split("_", 1)
+        content_type, _ = content_type_model.objects.get_or_create(app_label=app_label, model=model_name)
+        permissions[app_label, codename], _ = permission_model.objects.get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": f"Can {action} {model_name}"}
+        )
+    groups = {}
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=str(role))
+        group.permissions.set([permissions[tuple(dotted.split("."))] for dotted in dotted_names])
+        groups[role] = group
+    return groups
