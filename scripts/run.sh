@@ -10,6 +10,8 @@ start_redis
 ensure_database ifo
 
 export DJANGO_DEBUG=1
+# The demo's accounts log in with a password only; production requires two-factor (README "Tvåfaktor").
+export IFO_REQUIRE_2FA=0
 export DATABASE_APP_ROLE="$PG_APP"
 export REDIS_URL="$(redis_url 0)"
 export WEB_PORT="${WEB_PORT:-8000}"

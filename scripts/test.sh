@@ -11,6 +11,9 @@ IFO_PG_FSYNC=off start_postgres
 start_redis
 
 export DJANGO_DEBUG=1
+# Tests log in with a password (or force_login) without a second factor; the tests of two-factor turn it on
+# themselves, and tests/socialtjanst/test_two_factor_settings.py checks production's default is on.
+export IFO_REQUIRE_2FA=0
 export DATABASE_APP_ROLE="$PG_APP"
 # pytest-django creates and drops test_ifo_test as the owner role.
 # IFO_TEST_DB and IFO_TEST_REDIS_DB let two suites run side by side on one machine.

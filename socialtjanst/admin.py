@@ -1,13 +1,17 @@
 """One admin site, for configuration only: users, groups, units. Case data is not
 registered here, so the admin cannot bypass the access module."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 
-from . import grants
+from . import grants, two_factor
 from .forms_login import AdminLoginForm
-from .models import Unit, UnitMembership
+from .models import ExternalIdentity, Unit, UnitMembership
+
+TWO_FACTOR_RESET_DONE = ("Tvåstegsverifieringen är återställd för {count} konto(n); de aktiverar den vid nästa "
+                         "inloggning.")
 
 
 class IfoAdminSite(admin.AdminSite):
@@ -36,6 +40,30 @@ class UnitMembershipInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and not _is_self(request, obj)
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """The account's identity at the municipality's IdP: a log-in through it reaches only such an account."""
+
+    model = ExternalIdentity
+    extra = 1
+    fields = ("issuer", "subject")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "issuer" and field is not None:
+            field.initial = settings.OIDC_ISSUER  # an untouched extra row stays unsaved
+        return field
+
+    # Nobody links their own account to another identity.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not _is_self(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _is_self(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _is_self(request, obj)
+
+
 def _is_self(request, obj) -> bool:
     return obj is not None and obj.pk == request.user.pk and not request.user.is_superuser
 
@@ -50,7 +78,8 @@ class IfoUserAdmin(UserAdmin):
     """Systemförvaltare administer users, but cannot raise their own rights (groups, permissions such
     as seeing protected identities, staff or active flags), make anyone a superuser, or edit a superuser."""
 
-    inlines = [UnitMembershipInline]
+    inlines = [UnitMembershipInline, ExternalIdentityInline]
+    actions = ["two_factor_reset"]
     SELF_LOCKED = ("groups", "user_permissions", "is_staff", "is_active", "is_superuser")
 
     def get_readonly_fields(self, request, obj=None):
@@ -86,12 +115,14 @@ class IfoUserAdmin(UserAdmin):
     @staticmethod
     def _reach(user) -> dict[str, set[str]]:
         if user.pk is None:
-            return {"grupper": set(), "behörigheter": set(), "enheter": set()}
+            return {"grupper": set(), "behörigheter": set(), "enheter": set(), "externa identiteter": set()}
         return {
             "grupper": set(user.groups.values_list("name", flat=True)),
             "behörigheter": {f"{a}.{c}" for a, c in user.user_permissions.values_list(
                 "content_type__app_label", "codename")},
             "enheter": set(UnitMembership.objects.filter(user=user).values_list("unit__code", flat=True)),
+            "externa identiteter": {f"{s} ({i})" for i, s in ExternalIdentity.objects.filter(user=user).values_list(
+                "issuer", "subject")},
         }
 
     def save_model(self, request, obj, form, change):
@@ -108,6 +139,14 @@ class IfoUserAdmin(UserAdmin):
                 grants.audit_grant(by=request.user, user=form.instance, change=f"{kind}: tillagd", detail=name)
             for name in sorted(before[kind] - after[kind]):
                 grants.audit_grant(by=request.user, user=form.instance, change=f"{kind}: borttagen", detail=name)
+
+    @admin.action(description="Återställ tvåstegsverifiering", permissions=["change"])
+    def two_factor_reset(self, request, queryset):
+        """A lost phone: the account's devices and recovery codes go (an access-log row each)."""
+        users = [u for u in queryset if self.has_change_permission(request, u)]
+        for user in users:
+            two_factor.two_factor_reset(user=user, by=request.user)
+        self.message_user(request, TWO_FACTOR_RESET_DONE.format(count=len(users)))
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)

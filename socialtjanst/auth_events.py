@@ -29,6 +29,8 @@ SESSION_LOGIN_AT = "auth_logged_in_at"
 SESSION_ENDED = "Du har varit inloggad längre än {hours} timmar och har loggats ut. Logga in igen."
 LIFETIME_REASON = "session_lifetime"
 USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
+# A log-in step other than the password form puts {"username", "account", "criteria"} here (socialtjanst.oidc).
+SIGN_IN_ATTEMPT = "sign_in_attempt"
 
 
 def _through_the_web(request) -> bool:
@@ -57,7 +59,8 @@ def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_LOGIN_AT] = int(time.time())
     if _through_the_web(request):
-        _event(action=AccessAction.LOGIN, username=user.get_username(), user=user)
+        attempt = getattr(request, SIGN_IN_ATTEMPT, None) or {}
+        _event(action=AccessAction.LOGIN, username=user.get_username(), user=user, criteria=attempt.get("criteria"))
 
 
 @receiver(user_logged_out, dispatch_uid="auth_events_logged_out")
@@ -76,11 +79,23 @@ def _attempted_username(credentials: dict) -> str:
 @receiver(user_login_failed, dispatch_uid="auth_events_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     if _through_the_web(request):
+        attempt = getattr(request, SIGN_IN_ATTEMPT, None)
+        if attempt is not None:  # through the IdP (socialtjanst.oidc): the subject it named, and why refused
+            record_failed_login(request, username=attempt["username"], account=attempt["account"],
+                                criteria=attempt["criteria"])
+            return
         username = _attempted_username(credentials)
         # axes has already run: a refused attempt while (or because) the account is locked says so.
         locked = getattr(request, "axes_locked_out", False)
         _event(action=AccessAction.LOGIN_FAILED, username=username, account=_account(username),
                criteria={"locked_out": True} if locked else None)
+
+
+def record_failed_login(request, *, account, username: str | None = None, criteria: dict | None = None) -> None:
+    """A failed log-in step other than the password form's (a wrong second-factor code, a refused IdP log-in)."""
+    if _through_the_web(request):
+        name = username if username is not None else (account.get_username() if account is not None else "")
+        _event(action=AccessAction.LOGIN_FAILED, username=name, account=account, criteria=criteria)
 
 
 @receiver(user_locked_out, dispatch_uid="auth_events_locked_out")

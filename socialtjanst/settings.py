@@ -9,6 +9,7 @@ which reads models and migrations and never serves, signs or touches data.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -29,6 +30,11 @@ def env(name: str, dev_default: str | None = None) -> str:
     raise ImproperlyConfigured(f"Miljövariabeln {name} måste vara satt (DJANGO_DEBUG är inte 1).")
 
 
+def _url_origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -47,6 +53,10 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "axes",
+    # Two-factor for local accounts: TOTP apps and single-use recovery codes (socialtjanst.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
     "socialtjanst.apps.SocialtjanstConfig",
@@ -69,7 +79,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A password log-in without its second factor reaches only the code and enrolment pages (IFO_REQUIRE_2FA).
+    "socialtjanst.two_factor_middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session SESSION_ABSOLUTE_SECONDS after its log-in, however active (needs user and messages).
     "socialtjanst.auth_events.SessionLifetimeMiddleware",
@@ -130,7 +143,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Acts only on the OIDC callback, and only when IFO_OIDC_* is configured (socialtjanst.oidc).
+    "socialtjanst.oidc.OIDCBackend",
 ]
+
+# Two-factor (django-otp) for every local (password) log-in, whatever the role. On unless IFO_REQUIRE_2FA=0:
+# `make run`'s demo and the test run turn it off; a log-in through the IdP relies on the IdP's own MFA.
+IFO_REQUIRE_2FA = os.environ.get("IFO_REQUIRE_2FA", "1") != "0"
+OTP_TOTP_ISSUER = "IFO-stöd"
+
+# Sign-in through the municipality's identity provider (OpenID Connect, mozilla-django-oidc). Off unless the
+# issuer (or discovery URL) and client id are set; the endpoints come from the discovery document.
+OIDC_ISSUER = os.environ.get("IFO_OIDC_ISSUER", "").rstrip("/")
+OIDC_DISCOVERY_URL = os.environ.get("IFO_OIDC_DISCOVERY_URL", "")
+OIDC_RP_CLIENT_ID = os.environ.get("IFO_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("IFO_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("IFO_OIDC_SCOPES", "openid profile")
+OIDC_RP_SIGN_ALGO = os.environ.get("IFO_OIDC_SIGN_ALGO", "RS256")
+# The claim that carries the user's id at the IdP, matched against ExternalIdentity.subject.
+OIDC_USER_CLAIM = os.environ.get("IFO_OIDC_USER_CLAIM", "sub")
+# Optional group-to-role mapping ("idp-grupp=Handläggare;annan-grupp=Enhetschef"): only when both are set may
+# a log-in create an account or change its roles from the IdP's groups (never units, never admin rights).
+OIDC_GROUPS_CLAIM = os.environ.get("IFO_OIDC_GROUPS_CLAIM", "")
+OIDC_GROUP_ROLE_MAP = os.environ.get("IFO_OIDC_GROUP_ROLE_MAP", "")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the id token is the hint for the IdP's end_session at log-out
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"  # the address registered at the IdP: <site>/logga-in/idp/svar/
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -196,7 +236,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        # The log-out form redirects to the IdP's end_session endpoint when OIDC is configured.
+        "form-action": ["'self'", *([_origin] if (_origin := _url_origin(OIDC_ISSUER or OIDC_DISCOVERY_URL)) else [])],
     }
 }
 

@@ -1,9 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .admin import admin_site
 from .forms_login import LoginForm
-from .views import accesslog, caseflow, cases, etjanst, followup, home, reports
+from .views import accesslog, caseflow, cases, etjanst, followup, home, reports, sign_in
 from .views import controls as control_views
 from .views import grants as grant_views
 from .views import indicators as indicator_views
@@ -61,8 +60,12 @@ case_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("logga-in/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-in/", sign_in.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("logga-ut/", sign_in.logout_view, name="logout"),
+    path("logga-in/idp/", sign_in.OIDCLoginView.as_view(), name="oidc_login"),
+    path("logga-in/idp/svar/", sign_in.OIDCCallbackView.as_view(), name="oidc_callback"),
+    path("logga-in/kod/", sign_in.two_factor_verify, name="two_factor_verify"),
+    path("logga-in/tvafaktor/", sign_in.two_factor_enrol, name="two_factor_enrol"),
     path("admin/", admin_site.urls),
     path("api/e-tjanst/orosanmalningar/", etjanst.intake_create, name="api_etjanst_intake"),
     path("api/openapi.json", etjanst.openapi, name="api_openapi"),

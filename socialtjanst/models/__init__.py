@@ -26,6 +26,7 @@ from .controls import ControlKind, ControlResult, ControlRound
 from .indicators import Assessment, Indicator, IndicatorComment, IndicatorDirection, IndicatorValue, Trend
 from .org import TargetGroup, Unit, UnitMembership
 from .person import Gender, IdKind, Person
+from .sign_in import ExternalIdentity
 
 __all__ = [
     "FAVOURABLE_DECISION_KINDS", "Channel", "ChildInterview", "ConcernCategory", "Decision", "DecisionKind",
@@ -36,4 +37,5 @@ __all__ = [
     "Assessment", "Indicator", "IndicatorComment", "IndicatorDirection", "IndicatorValue", "Trend",
     "AccessAction", "AccessEvent", "Case", "Gender", "IdKind", "Person",
     "TargetGroup", "Unit", "UnitMembership",
+    "ExternalIdentity",
 ]
