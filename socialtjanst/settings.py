@@ -295,6 +295,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "budget.tasks.reconcile",
         "schedule": crontab(minute="*/5"),
     },
+    # Monthly, the 1st at 03:30: gallring (socialtjanst.retention). A personakt is due the day after the fifth
+    # anniversary of its last entry and must be gone by the end of the following calendar year; a monthly run
+    # removes it within a month, and a run that failed is simply done the next month. Idempotent.
+    "retention-run": {
+        "task": "socialtjanst.tasks.retention_run",
+        "schedule": crontab(day_of_month=1, hour=3, minute=30),
+    },
 }
 
 LOGGING = {

@@ -13,3 +13,19 @@ def sessions_clear_expired() -> int:
     """Deletes expired sessions. Idempotent: a second run finds nothing to delete."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+# Monthly (settings.CELERY_BEAT_SCHEDULE): removes what socialtjanst.retention says is due. Takes a user id,
+# never an instance; idempotent (a second run finds nothing), so a redelivery or a retry is harmless.
+@shared_task(name="socialtjanst.tasks.retention_run", acks_late=True,
+             autoretry_for=(OperationalError, InterfaceError), max_retries=5, retry_backoff=15, retry_backoff_max=600,
+             retry_jitter=False)
+def retention_run(by_user_id: int | None = None) -> str:
+    from django.contrib.auth import get_user_model
+
+    from . import retention
+
+    run_by = retention.SCHEDULED_RUN_BY
+    if by_user_id is not None:
+        run_by = get_user_model().objects.get(pk=by_user_id).get_username()
+    return retention.retention_run(run_by=run_by).describe()

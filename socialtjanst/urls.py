@@ -6,6 +6,7 @@ from .views import accesslog, caseflow, cases, etjanst, followup, home, reports,
 from .views import controls as control_views
 from .views import grants as grant_views
 from .views import indicators as indicator_views
+from .views import retention as retention_views
 from .views import statistics as statistics_views
 
 case_patterns = [
@@ -32,6 +33,9 @@ case_patterns = [
     path("insatser/<int:pk>/avsluta/", caseflow.intervention_end, name="intervention_end"),
     path("atkomstlogg/", accesslog.AccessEventListView.as_view(), name="accessevent_list"),
     path("atkomstlogg/export.<str:fmt>", accesslog.access_event_export, name="accessevent_export"),
+    path("gallring/", retention_views.retention_overview, name="retention"),
+    path("gallring/bevarande/", retention_views.legal_hold_set, name="legal_hold_set"),
+    path("gallring/bevarande/hav/", retention_views.legal_hold_release, name="legal_hold_release"),
     path("behorigheter/skyddade/", grant_views.protected_identity_grants, name="protected_identity_grants"),
     path("behorigheter/skyddade/ta-bort/", grant_views.protected_identity_revoke, name="protected_identity_revoke"),
     path("uppfoljning/frister/", followup.deadline_report, name="deadline_report"),

@@ -26,6 +26,7 @@ from .controls import ControlKind, ControlResult, ControlRound
 from .indicators import Assessment, Indicator, IndicatorComment, IndicatorDirection, IndicatorValue, Trend
 from .org import TargetGroup, Unit, UnitMembership
 from .person import Gender, IdKind, Person
+from .retention import CaseRetention, PersonaktActivity, RetentionCategory, RetentionRecord, RetentionRule
 from .sign_in import ExternalIdentity
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "Assessment", "Indicator", "IndicatorComment", "IndicatorDirection", "IndicatorValue", "Trend",
     "AccessAction", "AccessEvent", "Case", "Gender", "IdKind", "Person",
     "TargetGroup", "Unit", "UnitMembership",
+    "CaseRetention", "PersonaktActivity", "RetentionCategory", "RetentionRecord", "RetentionRule",
     "ExternalIdentity",
 ]
