@@ -91,6 +91,13 @@ MATRIX = [
     ("socialtjanst:accessevent_list", "get", "/atkomstlogg/", None, "404 200 404 404"),
     ("socialtjanst:accessevent_export", "get", "/atkomstlogg/export.csv", None, "404 200 404 404"),
     ("socialtjanst:accessevent_export", "get", "/atkomstlogg/export.xlsx", None, "404 200 404 404"),
+    # Gallring (socialtjanst.retention): the dry run is the systemförvaltare's; legal holds also the enhetschef's
+    # (own units' cases). An unknown case number is a Swedish message and a redirect back.
+    ("socialtjanst:retention", "get", "/gallring/", None, "404 200 404 200"),
+    ("socialtjanst:legal_hold_set", "post", "/gallring/bevarande/", {"case": 999999, "reason": "Prov"},
+     "404 302 404 302"),
+    ("socialtjanst:legal_hold_release", "post", "/gallring/bevarande/hav/", {"case": 999999, "reason": "Prov"},
+     "404 302 404 302"),
     # The four-eyes grant screen is for a holder of grant_protected_identity only, a permission of no role
     # (tests/web/test_cross_unit_case.py opens it as one).
     ("socialtjanst:protected_identity_grants", "get", "/behorigheter/skyddade/", None, "404 404 404 404"),
