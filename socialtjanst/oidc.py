@@ -14,6 +14,7 @@ import logging
 import threading
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
@@ -145,6 +146,20 @@ class OIDCBackend(OIDCAuthenticationBackend):
         if str(payload.get("iss", "")).rstrip("/") != issuer() or settings.OIDC_RP_CLIENT_ID not in audiences:
             raise SuspiciousOperation("oidc: the id token names another issuer or audience")
         return payload
+
+    def retrieve_matching_jwk(self, token):
+        """The IdP's signing key for `token`: by its `kid`, or the only key of the algorithm when the token
+        names none (some IdPs, and the test provider, sign with one key and leave `kid` out)."""
+        header = jwt.get_unverified_header(token)
+        response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        keys = [k for k in response.json().get("keys", []) if k.get("alg", header.get("alg")) == header.get("alg")
+                and k.get("use", "sig") == "sig"]
+        if "kid" in header:
+            keys = [k for k in keys if k.get("kid") == header["kid"]]
+        if len(keys) != 1:
+            raise SuspiciousOperation("oidc: no single signing key matches the id token")
+        return jwt.PyJWK(keys[0])
 
     def get_or_create_user(self, access_token, id_token, payload):
         claims = {**payload, **self.get_userinfo(access_token, id_token, payload)}
