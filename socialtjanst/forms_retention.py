@@ -6,7 +6,8 @@ from django import forms
 class LegalHoldForm(forms.Form):
     case = forms.IntegerField(label="Ärendenummer", min_value=1, max_value=2**63 - 1,
                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    reason = forms.CharField(label="Skäl", max_length=400,
+    # Not required here: socialtjanst.retention says what is missing, in one message.
+    reason = forms.CharField(label="Skäl", max_length=400, required=False,
                              help_text="Varför ärendet inte får gallras, t.ex. en pågående rättsprocess. "
                                        "Sparas i åtkomstloggen.")
 

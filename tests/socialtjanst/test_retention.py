@@ -159,7 +159,8 @@ def test_a_second_run_is_a_no_op(world):
 
 def test_lifting_the_hold_lets_the_next_run_remove_the_case(world):
     held = world["held"]
-    retention.case_legal_hold_release(by=world["sara"], case_id=held.cases.get().pk, reason="Domen har vunnit laga kraft")
+    retention.case_legal_hold_release(by=world["sara"], case_id=held.cases.get().pk,
+                                      reason="Domen har vunnit laga kraft")
     with at(RUN):
         result = retention.retention_run(run_by="sara")
     assert result.personakter == 2
