@@ -36,6 +36,9 @@ DATE_ORDER_MESSAGES = {
     "intake_safety_date_and_result_together": "Ange både datum och resultat för skyddsbedömningen.",
     "screening_after_intake": "Förhandsbedömningen kan inte vara beslutad före anmälan kom in.",
     "screening_extension_needs_reason": "En förlängd tidsfrist kräver att synnerliga skäl anges.",
+    "screening_extension_has_decision_date": "Ange både förlängd frist och datum då de synnerliga skälen beslutades.",
+    "screening_extension_decided_before_screening": (
+        "De synnerliga skälen kan inte vara beslutade efter förhandsbedömningen."),
     "screening_link_only_when_linking": "Välj den pågående utredning anmälan ska kopplas till.",
     "investigation_after_screening": "Utredningen kan inte påbörjas före förhandsbedömningen.",
     "investigation_completed_after_started": "Utredningen kan inte avslutas före den påbörjades.",
@@ -51,6 +54,7 @@ DATE_ORDER_MESSAGES = {
     "intake_external_reference_unique": "Anmälan med den referensen är redan registrerad.",
 }
 ALREADY_SCREENED = "Anmälan har redan en förhandsbedömning."
+EXTENSION_BEFORE_INTAKE = "De synnerliga skälen kan inte vara beslutade före anmälan kom in."
 UNIT_NOT_ALLOWED = "Du kan bara registrera i dina egna enheter."
 
 
@@ -130,11 +134,15 @@ def intake_assess_safety(*, by, intake_id: int, assessed_on: datetime.date, resu
 @transaction.atomic
 def screening_decide(
     *, by, intake_id: int, decided_on: datetime.date, outcome: str, extraordinary_reason: str = "",
-    extended_due_on: datetime.date | None = None, linked_investigation_id: int | None = None,
-    track: str = "andra_linjen", responsible=None,
+    extended_due_on: datetime.date | None = None, extension_decided_on: datetime.date | None = None,
+    linked_investigation_id: int | None = None, track: str = "andra_linjen", responsible=None,
 ) -> Screening:
-    """Förhandsbedömning. 'Inleda' opens the investigation in the same step, started the day of the decision."""
+    """Förhandsbedömning. 'Inleda' opens the investigation in the same step, started the day of the decision.
+    Synnerliga skäl carry the date they were decided: only a decision within the 14 days moves the deadline
+    (deadlines.screening_due)."""
     intake = _intake_for_change(by, intake_id)
+    if extension_decided_on is not None and extension_decided_on < intake.received_on:
+        raise ValidationError(EXTENSION_BEFORE_INTAKE, code="extension_before_intake")
     if Screening.objects.filter(intake=intake).exists():
         raise ValidationError(ALREADY_SCREENED, code="already_screened")
     linked = None
@@ -145,7 +153,8 @@ def screening_decide(
     with constraint_messages(DATE_ORDER_MESSAGES):
         screening = Screening.objects.create(
             intake=intake, decided_on=decided_on, outcome=outcome, extraordinary_reason=extraordinary_reason,
-            extended_due_on=extended_due_on, linked_investigation=linked, decided_by=by,
+            extended_due_on=extended_due_on, extension_decided_on=extension_decided_on, linked_investigation=linked,
+            decided_by=by,
         )
         if outcome == ScreeningOutcome.OPEN:
             investigation = Investigation.objects.create(

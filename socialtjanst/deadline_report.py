@@ -98,24 +98,35 @@ class DeadlineItem:
 _CASE_RELATED = ("case__person", "case__unit", "case__responsible")
 
 
+def _screening_extension_text(received_on, extended, extension_decided_on) -> str:
+    if not extended:
+        return ""
+    late = (" (för sent beslutad, gäller inte)"
+            if deadlines.screening_extension_late(received_on, extension_decided_on) else "")
+    return f"Synnerliga skäl: frist {extended.isoformat()}{late}"
+
+
 def screening_items(intakes: QuerySet[Intake], start: datetime.date, end: datetime.date) -> list[DeadlineItem]:
-    """Förhandsbedömningar due within start..end (the prefilter only narrows the rows read)."""
+    """Förhandsbedömningar due within start..end (the prefilter only narrows the rows read); only intakes
+    the 14-day rule applies to (deadlines.SCREENING_TARGET_GROUPS: reports about children)."""
     window = Q(received_on__gte=start - datetime.timedelta(days=deadlines.SCREENING_DAYS)) | Q(
         screening__extended_due_on__gte=start
     )
-    rows = intakes.filter(window, received_on__lte=end).select_related(*_CASE_RELATED, "screening")
+    rows = (intakes.filter(window, received_on__lte=end, target_group__in=deadlines.SCREENING_TARGET_GROUPS)
+            .select_related(*_CASE_RELATED, "screening"))
     items = []
     for intake in rows:
         screening = getattr(intake, "screening", None)
         extended = screening.extended_due_on if screening else None
-        if not in_window(intake.received_on, extended):
+        extension_decided_on = screening.extension_decided_on if screening else None
+        if not in_window(intake.received_on, extended, extension_decided_on):
             continue  # stored before the date window's CHECKs: no deadline can be computed, none counted
-        due = deadlines.screening_due(intake.received_on, extended)
+        due = deadlines.screening_due(intake.received_on, extended, extension_decided_on)
         if start <= due <= end:
             items.append(DeadlineItem(
                 kind=SCREENINGS, pk=intake.pk, case=intake.case, start_on=intake.received_on, due_on=due,
                 done_on=screening.decided_on if screening else None, responsible=intake.case.responsible,
-                extension=f"Synnerliga skäl: frist {extended.isoformat()}" if extended else "",
+                extension=_screening_extension_text(intake.received_on, extended, extension_decided_on),
             ))
     return items
 

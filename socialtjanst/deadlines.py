@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from .models.caseflow import IntakeKind
+from .models.org import TargetGroup
+
 SCREENING_DAYS = 14  # SoL: förhandsbedömning within 14 days of the report
 INVESTIGATION_MONTHS = 4  # SoL: a child's investigation within four calendar months
 ENFORCEMENT_MONTHS = 3  # verkställighet of a favourable decision within three months (IVO report)
@@ -21,14 +24,50 @@ def add_calendar_months(day: datetime.date, months: int) -> datetime.date:
     return day + relativedelta(months=months)
 
 
+# The 14-day förhandsbedömning and the omedelbar skyddsbedömning are rules about reports concerning
+# children (SoL 11 kap. 1 a §, 10 a §; shared/domain.md §3). An intake at an adult unit leads to a decision
+# to open an investigation without that clock.
+SCREENING_TARGET_GROUPS = (TargetGroup.CHILDREN,)
+
+
+def screening_deadline_applies(target_group: str) -> bool:
+    return target_group in SCREENING_TARGET_GROUPS
+
+
+def safety_assessment_applies(kind: str, target_group: str) -> bool:
+    return kind == IntakeKind.REPORT and target_group in SCREENING_TARGET_GROUPS
+
+
 def safety_assessment_due(received_on: datetime.date) -> datetime.date:
     """Omedelbar skyddsbedömning: due the day the report arrives; overdue from the next day."""
     return received_on
 
 
-def screening_due(received_on: datetime.date, extended_due_on: datetime.date | None = None) -> datetime.date:
-    """Förhandsbedömning: received + 14 days, unless synnerliga skäl set a later date."""
-    return extended_due_on or received_on + datetime.timedelta(days=SCREENING_DAYS)
+def extension_is_late(decided_on: datetime.date, extends_due_on: datetime.date) -> bool:
+    """The one rule for every extension of a deadline, synnerliga skäl for a förhandsbedömning as a
+    förlängningsbeslut for an utredning: decided after the due date it extends, it is late and does not
+    move the deadline (an extension cannot rescue work that was already overdue)."""
+    return decided_on > extends_due_on
+
+
+def screening_initial_due(received_on: datetime.date) -> datetime.date:
+    return received_on + datetime.timedelta(days=SCREENING_DAYS)
+
+
+def screening_extension_late(received_on: datetime.date, extension_decided_on: datetime.date | None) -> bool:
+    """Synnerliga skäl decided after the 14 days had passed (or with no decision date known)."""
+    return extension_decided_on is None or extension_is_late(extension_decided_on, screening_initial_due(received_on))
+
+
+def screening_due(
+    received_on: datetime.date, extended_due_on: datetime.date | None = None,
+    extension_decided_on: datetime.date | None = None,
+) -> datetime.date:
+    """Förhandsbedömning: received + 14 days, unless synnerliga skäl decided within those 14 days set a
+    later date."""
+    if extended_due_on is None or screening_extension_late(received_on, extension_decided_on):
+        return screening_initial_due(received_on)
+    return extended_due_on
 
 
 def investigation_initial_due(started_on: datetime.date) -> datetime.date:
@@ -51,7 +90,7 @@ def extension_statuses(
     due = investigation_initial_due(started_on)
     out = []
     for decided_on, new_due_on in sorted(extensions):
-        out.append(ExtensionStatus(decided_on, new_due_on, due, late=decided_on > due))
+        out.append(ExtensionStatus(decided_on, new_due_on, due, late=extension_is_late(decided_on, due)))
         due = new_due_on
     return out
 

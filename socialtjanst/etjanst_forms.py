@@ -3,7 +3,6 @@
 The JSON object is fed to a plain Django form, so the field errors come out in Swedish
 and the rules live in one place; openapi.py describes the same fields."""
 
-import datetime
 import json
 import re
 
@@ -14,10 +13,8 @@ from django.utils.dateparse import parse_datetime
 
 from .date_window import validate_not_too_early
 from .identity import parse_id_number
+from .intake_service import IN_FUTURE, received_at_check  # noqa: F401 - IN_FUTURE: the API's messages in one place
 from .models import ConcernCategory, Gender, ReporterCategory
-
-# The e-tjänst stamps `inkom` with its own clock: a few minutes' skew is not a future report.
-CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 UNAUTHORIZED = "Ogiltig eller saknad token."
 INVALID_JSON = "Begäran måste vara ett JSON-objekt i UTF-8."
@@ -29,7 +26,6 @@ TOO_DEEP = "Begäran är för djupt nästlad: fälten är text eller listor med 
 NOT_TEXT = "Ange värdet som en textsträng."
 NOT_LIST = "Ange en lista med värden."
 UNKNOWN_FIELD = "Okänt fält."
-IN_FUTURE = "Tidpunkten kan inte ligga i framtiden."
 BIRTH_IN_FUTURE = "Födelsedatumet kan inte ligga i framtiden."
 MISSING_PERSON = (
     "Ange barnets personnummer, eller förnamn, efternamn och födelsedatum om personnummer saknas."
@@ -140,8 +136,7 @@ class ETjanstIntakeForm(forms.Form):
 
     def clean_inkom(self):
         value = self.cleaned_data["inkom"]
-        if value > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError(IN_FUTURE, code="in_future")
+        received_at_check(value)  # the web form's rule too (intake_service)
         return value
 
     def clean_fodelsedatum(self):

@@ -14,11 +14,9 @@ from .models import (
     Case,
     Decision,
     Intake,
-    IntakeKind,
     Intervention,
     Investigation,
     InvestigationExtension,
-    TargetGroup,
 )
 
 
@@ -59,12 +57,12 @@ def todo_items(cases: QuerySet[Case], *, today: datetime.date, responsible=None)
     for intake in intakes:
         owner = intake.case.responsible
         url = reverse("socialtjanst:intake_detail", args=[intake.pk])
-        if (intake.kind == IntakeKind.REPORT and intake.target_group == TargetGroup.CHILDREN
-                and intake.safety_assessed_on is None):
+        if deadlines.safety_assessment_applies(intake.kind, intake.target_group) and intake.safety_assessed_on is None:
             items.append(_item("Omedelbar skyddsbedömning", intake.case, owner, url, today, [intake.received_on],
                                lambda i=intake: deadlines.safety_assessment_due(i.received_on)))
-        items.append(_item("Förhandsbedömning", intake.case, owner, url, today, [intake.received_on],
-                           lambda i=intake: deadlines.screening_due(i.received_on)))
+        if deadlines.screening_deadline_applies(intake.target_group):  # no 14-day clock for adults
+            items.append(_item("Förhandsbedömning", intake.case, owner, url, today, [intake.received_on],
+                               lambda i=intake: deadlines.screening_due(i.received_on)))
 
     investigations = (
         Investigation.objects.filter(case__in=cases, completed_on__isnull=True)

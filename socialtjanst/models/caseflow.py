@@ -149,6 +149,9 @@ class Screening(models.Model):
     outcome = models.CharField(_("beslut"), max_length=20, choices=ScreeningOutcome.choices)
     extraordinary_reason = models.TextField(_("synnerliga skäl"), blank=True)
     extended_due_on = models.DateField(_("förlängd tidsfrist"), null=True, blank=True)
+    # When the synnerliga skäl were decided: only a decision within the 14 days moves the deadline
+    # (deadlines.screening_due); it may come before the förhandsbedömning itself.
+    extension_decided_on = models.DateField(_("synnerliga skäl beslutade"), null=True, blank=True)
     linked_investigation = models.ForeignKey("Investigation", on_delete=models.PROTECT, null=True, blank=True,
                                              related_name="linked_screenings", verbose_name=_("kopplad utredning"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -160,11 +163,18 @@ class Screening(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(extended_due_on__isnull=True) | ~Q(extraordinary_reason=""),
                                    name="screening_extension_needs_reason"),
+            models.CheckConstraint(condition=Q(extended_due_on__isnull=True, extension_decided_on__isnull=True)
+                                   | Q(extended_due_on__isnull=False, extension_decided_on__isnull=False),
+                                   name="screening_extension_has_decision_date"),
+            models.CheckConstraint(condition=Q(extension_decided_on__isnull=True)
+                                   | Q(extension_decided_on__lte=models.F("decided_on")),
+                                   name="screening_extension_decided_before_screening"),
             models.CheckConstraint(condition=Q(outcome="koppla", linked_investigation__isnull=False)
                                    | ~Q(outcome="koppla") & Q(linked_investigation__isnull=True),
                                    name="screening_link_only_when_linking"),
             window_check("screening", "decided_on", nullable=False),
             window_check("screening", "extended_due_on"),
+            window_check("screening", "extension_decided_on"),
         ]
 
     def __str__(self) -> str:

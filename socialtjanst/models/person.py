@@ -1,5 +1,7 @@
 import pghistory
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from ..date_window import window_check
@@ -46,6 +48,12 @@ class Person(models.Model):
                 condition=models.Q(id_number__regex=r"^[0-9]{8}-[0-9A-Z]{4}$"), name="person_id_number_format"
             ),
             window_check("person", "birth_date"),
+        ]
+        # The name search (selectors.person_search) matches each word anywhere in a name, case-insensitively
+        # (Django's icontains is UPPER(name) LIKE UPPER('%word%')): trigram indexes over the same expression.
+        indexes = [
+            GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_name_trgm"),
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"),
         ]
 
     def __str__(self) -> str:

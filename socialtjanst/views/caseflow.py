@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from .. import access, caseflow, deadlines, services
+from .. import access, caseflow, deadlines, intake_service, services
 from ..audit import audit_case, audit_persons
 from ..date_window import OUT_OF_WINDOW_MARKER, in_window
 from ..forms_caseflow import (
@@ -25,7 +25,7 @@ from ..forms_caseflow import (
     ScreeningForm,
 )
 from ..identity import parse_id_number
-from ..models import AccessAction, Case, Intake, Screening, Unit
+from ..models import AccessAction, Case, ConcernCategory, Intake, Screening, Unit
 from ..tables import TodoTable
 from ..todo import todo_items
 
@@ -99,29 +99,23 @@ def intake_create(request):
     if request.method == "POST" and "save" in request.POST and form.is_valid():
         data = form.cleaned_data
         try:
-            created = True
-            if data["id_number"]:
-                person, created = services.person_register(
-                    by=request.user, id_number=data["id_number"], first_name=data["first_name"] or "Okänt",
-                    last_name=data["last_name"] or "Okänt",
-                )
-            else:
-                person = services.person_register_without_number(
-                    by=request.user, first_name=data["first_name"], last_name=data["last_name"],
+            receipt = intake_service.intake_receive(
+                by=request.user, unit=data["unit"], kind=data["kind"], received_at=data["received_at"],
+                person=intake_service.PersonDetails(
+                    id_number=data["id_number"], first_name=data["first_name"], last_name=data["last_name"],
                     birth_date=data["birth_date"], gender=data["gender"],
-                )
-            intake, _ = caseflow.intake_register(
-                by=request.user, unit=data["unit"], person=person, kind=data["kind"],
-                received_at=data["received_at"], channel=data["channel"],
-                reporter_category=data["reporter_category"], reporter_contact=data["reporter_contact"],
-                concern_categories=data["concern_categories"], concern_text=data["concern_text"],
-                reason=data["reason"],
+                ),
+                channel=data["channel"], reporter_category=data["reporter_category"],
+                reporter_contact=data["reporter_contact"], concern_categories=data["concern_categories"],
+                concern_text=data["concern_text"], reason=data["reason"],
             )
         except ValidationError as exc:
             form.add_error("reason_choice" if exc.code == "cross_unit_reason" else None, exc)
         else:
+            intake, person = receipt.intake, receipt.person
             messages.success(request, f"Anmälan är registrerad (nr {intake.pk}).")
-            if not created and services.typed_name_differs(person, data["first_name"], data["last_name"]):
+            if not receipt.person_created and services.typed_name_differs(person, data["first_name"],
+                                                                          data["last_name"]):
                 messages.info(request, services.EXISTING_PERSON_NOTE)
             return redirect("socialtjanst:intake_detail", pk=intake.pk)
     return render(request, "socialtjanst/intake_form.html", {
@@ -135,14 +129,22 @@ def intake_detail(request, pk):
     audit_case(user=request.user, action=AccessAction.VIEW, case=intake.case, object_type="Intake", object_id=intake.pk)
     screening = Screening.objects.filter(intake=intake).first()
     extended_due_on = screening.extended_due_on if screening else None
+    extension_decided_on = screening.extension_decided_on if screening else None
     # A row stored before the date window's CHECKs: the page shows it with the marker, not a 500.
-    dates_valid = in_window(intake.received_on, extended_due_on)
+    dates_valid = in_window(intake.received_on, extended_due_on, extension_decided_on)
+    safety_applies = deadlines.safety_assessment_applies(intake.kind, intake.target_group)
+    screening_applies = deadlines.screening_deadline_applies(intake.target_group)
     return render(request, "socialtjanst/intake_detail.html", {
         "intake": intake, "case": intake.case, "screening": screening,
         "identity": access.person_identity(request.user, intake.case.person),
         "dates_valid": dates_valid, "out_of_window_marker": OUT_OF_WINDOW_MARKER,
+        "safety_applies": safety_applies, "screening_applies": screening_applies,
+        "concerns": [ConcernCategory(c).label for c in intake.concern_categories if c in ConcernCategory.values],
         "safety_due": deadlines.safety_assessment_due(intake.received_on) if dates_valid else None,
-        "screening_due": deadlines.screening_due(intake.received_on, extended_due_on) if dates_valid else None,
+        "screening_due": (deadlines.screening_due(intake.received_on, extended_due_on, extension_decided_on)
+                          if dates_valid and screening_applies else None),
+        "extension_late": (dates_valid and extended_due_on is not None
+                           and deadlines.screening_extension_late(intake.received_on, extension_decided_on)),
         "can_change": access.can_change_case(request.user, intake.case),
         "safety_form": SafetyForm(), "screening_form": ScreeningForm(),
     })
@@ -182,6 +184,7 @@ def screening_create(request, pk):
         screening = caseflow.screening_decide(
             by=request.user, intake_id=intake.pk, decided_on=d["decided_on"], outcome=d["outcome"],
             extraordinary_reason=d["extraordinary_reason"], extended_due_on=d["extended_due_on"],
+            extension_decided_on=d["extension_decided_on"],
             linked_investigation_id=d["linked_investigation"], track=d["track"],
         )
         investigation = getattr(screening, "investigation", None) if screening.outcome == "inleda" else None

@@ -38,7 +38,8 @@ def staff():
     return UserFactory(username="builder")
 
 
-def intake(case, received_on, *, screened_on=None, extended_due_on=None, outcome="inte_inleda"):
+def intake(case, received_on, *, screened_on=None, extended_due_on=None, extension_decided_on=None,
+           outcome="inte_inleda"):
     by = staff()
     obj = Intake.objects.create(
         case=case, kind="orosanmalan", channel="telefon", target_group="barn_unga", registered_by=by,
@@ -47,7 +48,7 @@ def intake(case, received_on, *, screened_on=None, extended_due_on=None, outcome
     )
     if screened_on:
         Screening.objects.create(intake=obj, decided_on=screened_on, outcome=outcome, decided_by=by,
-                                 extended_due_on=extended_due_on,
+                                 extended_due_on=extended_due_on, extension_decided_on=extension_decided_on,
                                  extraordinary_reason="Synnerliga skäl" if extended_due_on else "")
     return obj
 
@@ -103,7 +104,8 @@ def deadline_data(units):
     # förhandsbedömningar due in 2024: 3 in time, 1 late, 1 never decided → 3 of 5
     intake(c, D(2024, 2, 1), screened_on=D(2024, 2, 15))          # due 02-15, on the day
     intake(c, D(2024, 3, 1), screened_on=D(2024, 3, 2))
-    intake(c, D(2024, 4, 1), screened_on=D(2024, 5, 20), extended_due_on=D(2024, 5, 31))  # synnerliga skäl
+    intake(c, D(2024, 4, 1), screened_on=D(2024, 5, 20), extended_due_on=D(2024, 5, 31),
+           extension_decided_on=D(2024, 4, 10))  # synnerliga skäl decided within the 14 days
     intake(c, D(2024, 5, 1), screened_on=D(2024, 5, 16))          # due 05-15: one day late
     intake(c, D(2024, 6, 1))                                      # never decided
     intake(c, D(2023, 3, 1), screened_on=D(2023, 3, 3))           # last year: 1 of 1

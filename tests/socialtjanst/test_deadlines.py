@@ -13,8 +13,8 @@ def test_screening_due_fourteen_days_after_the_report():
     assert deadlines.screening_due(D(2024, 3, 1)) == D(2024, 3, 15)
 
 
-def test_synnerliga_skal_move_the_screening_due_date():
-    assert deadlines.screening_due(D(2024, 3, 1), extended_due_on=D(2024, 3, 29)) == D(2024, 3, 29)
+def test_synnerliga_skal_decided_within_the_14_days_move_the_screening_due_date():
+    assert deadlines.screening_due(D(2024, 3, 1), D(2024, 3, 29), extension_decided_on=D(2024, 3, 10)) == D(2024, 3, 29)
 
 
 def test_safety_assessment_is_due_the_same_day():

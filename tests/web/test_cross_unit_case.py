@@ -211,7 +211,7 @@ def test_the_enhetschef_reviews_the_flagged_rows_with_the_reason(units, vera, vi
 def test_a_web_intake_for_such_a_person_asks_for_the_reason_too(units, vera, known):
     person, _ = known
     post = {"save": "1", "id_number": person.id_number, "kind": "orosanmalan", "received_at": "2025-03-01 10:00",
-            "channel": "telefon", "gender": "okant", "unit": units["adult"].pk}
+            "channel": "telefon", "gender": "okant", "unit": units["adult"].pk, "reporter_category": "anhorig"}
     client = login(vera)
     response = client.post("/anmalningar/create/", post)
     assert response.status_code == 200
