@@ -9,6 +9,10 @@ PostgreSQL's max_connections.
 import multiprocessing
 import os
 
+from gunicorn import glogging
+
+from socialtjanst.logging_setup import logging_config
+
 bind = os.environ.get("WEB_BIND", f"127.0.0.1:{os.environ.get('WEB_PORT', '8000')}")
 # 2 × cores + 1 is gunicorn's own rule of thumb; capped so a large host does not outgrow the database.
 workers = int(os.environ.get("WEB_CONCURRENCY", str(min(2 * multiprocessing.cpu_count() + 1, 9))))
@@ -27,11 +31,32 @@ max_requests_jitter = 100
 # The app is loaded in each worker after the fork: no database pool or Redis socket is shared.
 preload_app = False
 
-# The access log has the path only, never the query string: a personnummer in a URL must not land in it.
-accesslog = "-"
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
-errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+
+class JsonAccessLogger(glogging.Logger):
+    """gunicorn's own lines (start, workers, errors) and one access line per request, as JSON on stdout
+    like the application's (socialtjanst.logging_setup). The access line has the method, the path only,
+    never the query string (search terms, a personnummer typed into a URL), status, bytes, time and the
+    request id the application returned; no client address (the access log in the database has it)."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        method, path, status = atoms["m"], atoms["U"], atoms["s"]
+        self.access_log.info("%s %s %s", method, path, status, extra={
+            "method": method, "path": path, "status": int(status), "bytes": atoms["B"] or 0,
+            "duration_ms": atoms["M"], "request_id": atoms.get("{x-request-id}o"),
+        })
+
+
+logger_class = JsonAccessLogger
+logconfig_dict = logging_config(loglevel.upper(), loggers={
+    # Through the root's JSON handler; the handlers gunicorn set up before this config are removed.
+    "gunicorn.error": {"level": loglevel.upper(), "handlers": [], "propagate": True},
+    "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+})
 # Only the local proxy may say which scheme a request came from (X-Forwarded-Proto). gunicorn never
 # rewrites REMOTE_ADDR; the access log's client address comes from TRUSTED_PROXY_IPS (settings).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

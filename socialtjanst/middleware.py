@@ -9,27 +9,43 @@ from django.conf import settings
 
 request_id_var: ContextVar[uuid.UUID | None] = ContextVar("request_id", default=None)
 client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
+# The request being served, for the JSON log's user id (socialtjanst.logging_setup); nothing else reads it.
+current_request_var: ContextVar = ContextVar("current_request", default=None)
 
 
 class RequestIdMiddleware:
+    """A request id per request, returned in X-Request-ID and written to the access log and every log line.
+
+    An incoming X-Request-ID (a uuid) is kept only from a trusted reverse proxy (TRUSTED_PROXY_IPS), so
+    the proxy's log and ours share the id; from anyone else it is ignored, since a client could otherwise
+    give many requests one id and blur the access log."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            rid = uuid.UUID(request.headers.get("X-Request-ID", ""))
-        except ValueError:
-            rid = uuid.uuid4()
+        rid = incoming_request_id(request.META) or uuid.uuid4()
         rid_token = request_id_var.set(rid)
         ip_token = client_ip_var.set(client_ip(request.META))
+        request_token = current_request_var.set(request)
         request.request_id = rid
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(rid_token)
             client_ip_var.reset(ip_token)
+            current_request_var.reset(request_token)
         response["X-Request-ID"] = str(rid)
         return response
+
+
+def incoming_request_id(meta) -> uuid.UUID | None:
+    if meta.get("REMOTE_ADDR") not in settings.TRUSTED_PROXY_IPS:
+        return None
+    try:
+        return uuid.UUID(meta.get("HTTP_X_REQUEST_ID", ""))
+    except ValueError:
+        return None
 
 
 def client_ip(meta) -> str | None:

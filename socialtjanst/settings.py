@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from socialtjanst.logging_setup import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 CODE_ONLY = os.environ.get("IFO_CODE_ONLY") == "1"
@@ -302,15 +304,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialtjanst.tasks.retention_run",
         "schedule": crontab(day_of_month=1, hour=3, minute=30),
     },
+    # Every minute: the worker's heartbeat for /halsa/redo (socialtjanst.health.WorkerHeartbeat). Expires
+    # after 50 s, so heartbeats queued behind a stopped worker are dropped, not run in a burst. Idempotent.
+    "worker-heartbeat": {
+        "task": "socialtjanst.tasks.worker_heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# One JSON object per line on stdout, for web, worker and beat alike: timestamp, level, logger, message,
+# request_id, user_id, never personal data (socialtjanst.logging_setup; README "Hälsa och loggar").
+LOGGING = logging_config(os.environ.get("LOG_LEVEL", "INFO"))
+
+# Health (socialtjanst.health): liveness and readiness for the load balancer and the monitoring, answered
+# without a session. Other middleware that gates requests (log-in, two-factor) lets HEALTH_PATHS through.
+HEALTH_PATHS = ("/halsa/live", "/halsa/redo")
+# Readiness: every check must pass, else 503. Name in the JSON answer → django-health-check check.
+HEALTH_READY_CHECKS = (
+    ("databas", "socialtjanst.health.Database"),
+    ("redis", "socialtjanst.health.Broker"),
+    ("worker", "socialtjanst.health.WorkerHeartbeat"),
+    ("omrakning", "budget.health.StaleDirtyMonths"),
+)
+# The worker's heartbeat comes every minute (beat); five missed ones make the system not ready.
+HEALTH_WORKER_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "300"))
+# A month marked for roll-up longer ago than this makes the system not ready (issue 13: 15 minutes).
+HEALTH_DIRTY_MONTH_MAX_AGE_MINUTES = int(os.environ.get("HEALTH_DIRTY_MONTH_MAX_AGE_MINUTES", "15"))
+# A probe over plain http from the load balancer gets its answer, not a redirect to https.
+SECURE_REDIRECT_EXEMPT = [r"^halsa/"]
 
 ADMIN_SITE_TITLE = "IFO-stöd"

@@ -15,6 +15,15 @@ def sessions_clear_expired() -> int:
     return deleted
 
 
+# Sent by beat every minute, expiring after 50 s (CELERY_BEAT_SCHEDULE); never retried: the next one comes.
+@shared_task(name="socialtjanst.tasks.worker_heartbeat", acks_late=True, ignore_result=True)
+def worker_heartbeat() -> None:
+    """Records that a worker takes tasks now, for /halsa/redo. Idempotent: one Redis key, overwritten."""
+    from .health import worker_heartbeat_record
+
+    worker_heartbeat_record()
+
+
 # Monthly (settings.CELERY_BEAT_SCHEDULE): removes what socialtjanst.retention says is due. Takes a user id,
 # never an instance; idempotent (a second run finds nothing), so a redelivery or a retry is harmless.
 @shared_task(name="socialtjanst.tasks.retention_run", acks_late=True,
