@@ -12,5 +12,5 @@ bench: ## Rollup-benchmark (ifo_bench, tider och kvoter mot referensen), sedan l
 drill: ## E-tjänstövning: 8 klienter, 9 000 anmälningar mot webb och worker som i make run; inga 5xx
 	bash scripts/drill.sh $(ARGS)
 
-stop:  ## Stoppar projektets PostgreSQL och Redis
+stop:  ## Stoppar den här utcheckningens PostgreSQL och Redis (via .local/), aldrig en annan utchecknings
 	bash -c 'source scripts/services.sh && stop_services'
