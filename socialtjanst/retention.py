@@ -139,8 +139,6 @@ def retention_plan(*, today: datetime.date | None = None) -> Plan:
     if rule is not None and not rule.exempt:
         past = PersonaktActivity.objects.filter(ongoing=False, last_entry__lt=cutoff_for(rule, today))
         candidates = set(past.values_list("person_id", flat=True))
-        oldest = past.order_by("last_entry").values_list("last_entry", flat=True).first()
-        plan.oldest_deadline = deadline_for(oldest, rule) if oldest else None
         for reason in keep_reasons():
             kept = candidates & set(reason.person_ids())
             candidates -= kept
@@ -157,6 +155,9 @@ def retention_plan(*, today: datetime.date | None = None) -> Plan:
             held.values_list("case__person_id", flat=True))
         plan.whole_personakter = len(candidates - partly_kept)
         plan.remove_person_ids = sorted(candidates)
+        oldest = past.filter(person_id__in=candidates).order_by("last_entry").values_list("last_entry",
+                                                                                        flat=True).first()
+        plan.oldest_deadline = deadline_for(oldest, rule) if oldest else None
     log_rule = by_category.get(RetentionCategory.ACCESS_LOG)
     if log_rule is not None and not log_rule.exempt:
         plan.access_log_rows = AccessEvent.objects.filter(at__date__lt=cutoff_for(log_rule, today)).count()

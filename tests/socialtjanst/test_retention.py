@@ -269,3 +269,27 @@ def test_the_access_log_follows_its_own_five_year_rule(world):
     assert not AccessEvent.objects.filter(pk=old.pk).exists()
     assert AccessEvent.objects.filter(pk=young.pk).exists()
     assert RetentionRecord.objects.get(category=RetentionCategory.ACCESS_LOG).rows == 1
+
+
+@pytest.mark.parametrize("code,category", [
+    ("FH_EGET", RetentionCategory.CHILD_PLACEMENT),
+    ("FH_JOUR", RetentionCategory.CHILD_PLACEMENT),
+    ("HVB_BOU", RetentionCategory.CHILD_PLACEMENT),
+    ("SIS_LVU", RetentionCategory.CHILD_PLACEMENT),
+    ("KONTAKTFAMILJ", RetentionCategory.PLACEMENT_ACCOUNTS),  # no placement away from home
+    ("HVB_VUXEN", RetentionCategory.PLACEMENT_ACCOUNTS),
+])
+def test_a_personakt_with_a_placement_is_kept_under_the_placements_category(db, code, category):
+    ensure_rules()
+    unit = UnitFactory(code="UTR_BARN", name="Utredning barn och unga")
+    user = UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[unit])
+    person = personakt(DUE, user, unit)
+    with at(D(2020, 1, 2)):
+        PlacementFactory(person=person, care_type=care_type(code), unit=unit, start_on=D(2020, 1, 2),
+                         end_on=D(2020, 3, 1), end_reason="enligt_plan")
+    with at(RUN):
+        plan = retention.retention_plan()
+        result = retention.retention_run(run_by="sara")
+    assert plan.kept[category] == (1, 1)
+    assert plan.remove_person_ids == [] and plan.oldest_deadline is None
+    assert result.is_noop and Person.objects.filter(pk=person.pk).exists()
