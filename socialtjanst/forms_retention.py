@@ -15,3 +15,12 @@ class LegalHoldForm(forms.Form):
 class LegalHoldReleaseForm(forms.Form):
     case = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
     reason = forms.CharField(label="Skäl till att bevarandet hävs", max_length=400)
+
+
+class PaternityAdoptionForm(forms.Form):
+    case = forms.IntegerField(label="Ärendenummer", min_value=1, max_value=2**63 - 1,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                              help_text="Ett faderskaps- eller adoptionsärende gallras aldrig.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="fa", **kwargs)

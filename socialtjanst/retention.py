@@ -54,6 +54,7 @@ HOLD_REASON_TOO_LONG = "Skälet får vara högst 400 tecken."
 HOLD_NOT_ALLOWED = "Du får inte ändra bevarande för ärenden."
 HOLD_ALREADY = "Ärendet bevaras redan."
 HOLD_NONE = "Ärendet har inget bevarande att häva."
+PATERNITY_ALREADY = "Ärendet är redan markerat som faderskap eller adoption."
 CASE_NOT_FOUND = "Ärendet finns inte."
 BATCH_SIZE = 200  # persons per transaction: a failed batch leaves the earlier ones done, so a retry resumes
 
@@ -245,6 +246,10 @@ def legal_holds() -> QuerySet[CaseRetention]:
     return CaseRetention.objects.exclude(legal_hold_reason="").select_related("legal_hold_by").order_by("case_id")
 
 
+def paternity_adoption_cases() -> QuerySet[CaseRetention]:
+    return CaseRetention.objects.filter(paternity_adoption=True).order_by("case_id")
+
+
 def _case_for_hold(by, case_id: int) -> Case:
     if not may_hold(by):
         raise PermissionDenied(HOLD_NOT_ALLOWED)
@@ -288,6 +293,20 @@ def case_legal_hold_release(*, by, case_id: int, reason: str) -> CaseRetention:
     retention.legal_hold_at = None
     retention.save(update_fields=["legal_hold_reason", "legal_hold_by", "legal_hold_at"])
     _audit_hold(by, case, {"bevarande": "hävt", "skäl": reason})
+    return retention
+
+
+@transaction.atomic
+def case_paternity_adoption_mark(*, by, case_id: int) -> CaseRetention:
+    """Marks a faderskap or adoption case, which is never gallrad (SoL 12 kap. 2 §). There is no unmarking on
+    the page: keeping too much is the mistake that can be put right; a wrong mark is lifted in the admin."""
+    case = _case_for_hold(by, case_id)
+    retention, _ = CaseRetention.objects.select_for_update().get_or_create(case=case)
+    if retention.paternity_adoption:
+        raise ValidationError(PATERNITY_ALREADY)
+    retention.paternity_adoption = True
+    retention.save(update_fields=["paternity_adoption"])
+    _audit_hold(by, case, {"faderskap/adoption": "markerat"})
     return retention
 
 

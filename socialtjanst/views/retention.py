@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import retention
 from ..audit import audit_record
-from ..forms_retention import LegalHoldForm, LegalHoldReleaseForm
+from ..forms_retention import LegalHoldForm, LegalHoldReleaseForm, PaternityAdoptionForm
 from ..models import AccessAction, RetentionRecord
 
 PAGE = "socialtjanst:retention"
 HOLD_SET = "Ärende {case} bevaras nu och gallras inte."
 HOLD_RELEASED = "Bevarandet av ärende {case} är hävt."
+PATERNITY_MARKED = "Ärende {case} är markerat som faderskap eller adoption och gallras aldrig."
 RECORDS_SHOWN = 24
 
 
@@ -30,7 +31,9 @@ def retention_overview(request):
     user = _allowed_or_404(request.user)
     full = retention.may_view_retention(user)
     holds = retention.legal_holds().filter(case__in=retention.holdable_cases_for_user(user))
-    context = {"full": full, "holds": list(holds), "form": LegalHoldForm()}
+    paternity = retention.paternity_adoption_cases().filter(case__in=retention.holdable_cases_for_user(user))
+    context = {"full": full, "holds": list(holds), "form": LegalHoldForm(), "paternity": list(paternity),
+               "paternity_form": PaternityAdoptionForm()}
     criteria = {}
     if full:
         plan = retention.retention_plan()
@@ -76,4 +79,22 @@ def legal_hold_release(request):
             messages.error(request, message)
     else:
         messages.success(request, HOLD_RELEASED.format(case=case_id))
+    return redirect(PAGE)
+
+
+@require_POST
+def paternity_adoption_mark(request):
+    user = _allowed_or_404(request.user)
+    form = PaternityAdoptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange ärendenumret.")
+        return redirect(PAGE)
+    case_id = form.cleaned_data["case"]
+    try:
+        retention.case_paternity_adoption_mark(by=user, case_id=case_id)
+    except (PermissionDenied, ValidationError) as exc:
+        for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, PATERNITY_MARKED.format(case=case_id))
     return redirect(PAGE)

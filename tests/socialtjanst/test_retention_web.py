@@ -83,3 +83,19 @@ def test_the_command_dry_runs_and_runs(world):  # noqa: F811
     assert lines[-2].startswith("Gallrat: 1 personakter, 1 ärenden, ")
     assert lines[-1] == "Inget att gallra."
     assert RetentionRecord.objects.get().run_by == "sara"
+
+
+def test_a_faderskap_case_is_marked_on_the_page_logged_and_never_gallrad(world):  # noqa: F811
+    case = world["due"].cases.get()
+    client = login(world["sara"])
+    response = client.post("/gallring/faderskap-adoption/", {"fa-case": case.pk}, follow=True)
+    page = response.content.decode()
+    assert f"Ärende {case.pk} är markerat som faderskap eller adoption och gallras aldrig." in page
+    assert CaseRetention.objects.get(case=case).paternity_adoption
+    event = AccessEvent.objects.filter(object_type="Bevarande", object_id=case.pk).get()
+    assert event.criteria == {"faderskap/adoption": "markerat"}
+    again = client.post("/gallring/faderskap-adoption/", {"fa-case": case.pk}, follow=True)
+    assert retention.PATERNITY_ALREADY in again.content.decode()
+    with at(RUN):
+        assert retention.retention_run(run_by="sara").is_noop
+    assert Person.objects.filter(pk=world["due"].pk).exists()

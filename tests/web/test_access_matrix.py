@@ -98,6 +98,8 @@ MATRIX = [
      "404 302 404 302"),
     ("socialtjanst:legal_hold_release", "post", "/gallring/bevarande/hav/", {"case": 999999, "reason": "Prov"},
      "404 302 404 302"),
+    ("socialtjanst:paternity_adoption_mark", "post", "/gallring/faderskap-adoption/", {"fa-case": 999999},
+     "404 302 404 302"),
     # The four-eyes grant screen is for a holder of grant_protected_identity only, a permission of no role
     # (tests/web/test_cross_unit_case.py opens it as one).
     ("socialtjanst:protected_identity_grants", "get", "/behorigheter/skyddade/", None, "404 404 404 404"),
