@@ -35,6 +35,7 @@ from .import_files import (
     read_table,
     text,
 )
+from .ivo import permit_check
 from .models import CareType, Placement, PricePeriod, PricingUnit, Provider, Regime, normalise_org_number
 from .services import _provider_create, _save, price_version_bump
 
@@ -315,6 +316,8 @@ def import_placements(*, by=None, content: bytes, filename: str) -> ImportSummar
         }
         placement = Placement.objects.filter(external_id=external_id).first()
         try:
+            # The file carries no IVO check; the provider's permit end date still refuses a child's placement.
+            permit_check(care_type=care_type, provider=provider, start_on=p["start_on"])
             if placement is None:
                 placement = Placement(external_id=external_id, is_24h=care_type.is_24h, **wanted)
                 _save(placement)

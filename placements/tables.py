@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from socialtjanst.tables import BaseTable, swedish_number
 
-from . import selectors
+from . import ivo, selectors
 from .models import Agreement, AgreementPrice, Placement, Provider
 from .pricing import month_cost
 
@@ -77,6 +78,16 @@ class ProviderTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Provider
         fields = ("name", "org_number", "code", "ivo_permit", "ivo_permit_valid_until")
+
+    def render_ivo_permit_valid_until(self, value, record):
+        # The controller asks for a new permit in time: one ending within ivo.PERMIT_WARNING_DAYS is marked.
+        today = timezone.localdate()
+        if ivo.permit_expired(record, today):
+            return format_html('{} <strong class="overdue">(har gått ut)</strong>', value.isoformat())
+        if ivo.permit_expires_soon(record, today):
+            return format_html('{} <strong class="overdue">(går ut inom {} dagar)</strong>', value.isoformat(),
+                               ivo.PERMIT_WARNING_DAYS)
+        return value.isoformat()
 
 
 class AgreementTable(BaseTable):

@@ -19,9 +19,10 @@ from django.http import Http404
 from socialtjanst import access
 from socialtjanst.audit import audit_record
 from socialtjanst.db_errors import constraint_message, constraint_name
-from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, TargetGroup, Unit
+from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, Unit
 
 from .. import selectors
+from ..ivo import IVO_CHECK_AFTER_START, IVO_CHECK_REQUIRED, IVO_NO_PERMIT, IVO_PERMIT_EXPIRED, placement_ivo_check
 from ..models import Agreement, CareType, EndReason, Placement, PricePeriod, Provider, Regime
 from .prices import initial_price_periods
 
@@ -29,6 +30,7 @@ __all__ = [
     "OVERLAP", "OVERLAP_UNKNOWN", "PRICE_OVERLAP", "END_BEFORE_START", "PROVIDER_REQUIRED", "UNIT_NOT_ALLOWED",
     "PERSON_NOT_VISIBLE", "ALREADY_ENDED", "MOVE_DATE_INVALID", "PRICE_KIND_MONTHLY", "PRICE_KIND_DAILY",
     "PRICE_BEFORE_START", "PARENT_ONLY_LSB", "IVO_CHECK_INCOMPLETE", "IVO_CHECK_REQUIRED", "IVO_CHECK_AFTER_START",
+    "IVO_NO_PERMIT", "IVO_PERMIT_EXPIRED",
     "AGREEMENT_OTHER_PROVIDER", "PARENT_NOT_FOUND", "PARENT_SAME_PERSON", "INTERVENTION_NOT_FOUND",
     "CONSTRAINT_MESSAGES", "lock_person_placements", "placement_create", "placement_end", "placement_move",
     "price_period_set", "price_version_bump", "PRICES_CHANGED",
@@ -50,9 +52,6 @@ PRICES_CHANGED = ("Placeringens priser har ändrats av någon annan sedan du öp
                   "Ladda om sidan, se över priserna och spara igen.")
 PARENT_ONLY_LSB = "Bara en placering enligt LSB kan kopplas till en förälders placering."
 IVO_CHECK_INCOMPLETE = "Ange både datum och resultat för kontrollen i IVO:s placeringsstöd."
-IVO_CHECK_REQUIRED = ("Innan ett barn placeras på {care_type} ska utföraren kontrolleras i IVO:s placeringsstöd: "
-                      "ange datum och resultat för kontrollen.")
-IVO_CHECK_AFTER_START = "Kontrollen i IVO:s placeringsstöd ska vara gjord senast placeringens startdatum."
 AGREEMENT_OTHER_PROVIDER = "Avtalet {agreement} gäller en annan utförare än den valda."
 PARENT_NOT_FOUND = "Förälderns placering finns inte."
 PARENT_SAME_PERSON = "Förälderns placering måste gälla en annan person än barnet."
@@ -132,17 +131,6 @@ def _check_price(care_type: CareType, daily_price, monthly_amount) -> None:
         raise ValidationError(PRICE_KIND_DAILY, code="price_kind")
 
 
-def _check_ivo(care_type: CareType, start_on: datetime.date, ivo_checked_on, ivo_check_result: str) -> None:
-    """shared/domain.md §4.2: before a child is placed at an HVB or stödboende, the handläggare
-    records the check of the provider in IVO's placeringsstöd (date and result)."""
-    if not (care_type.requires_ivo_check and care_type.target_group == TargetGroup.CHILDREN):
-        return
-    if ivo_checked_on is None or not ivo_check_result:
-        raise ValidationError(IVO_CHECK_REQUIRED.format(care_type=care_type.name), code="ivo_check_required")
-    if ivo_checked_on > start_on:
-        raise ValidationError(IVO_CHECK_AFTER_START, code="ivo_check_after_start")
-
-
 def _check_links(by, person: Person, legal_basis: str, intervention: Intervention | None,
                  parent_placement: Placement | None) -> None:
     """The insats must be one of the person's that the user may see; an LSB child's parent placement
@@ -177,7 +165,8 @@ def _create(
             raise ValidationError(AGREEMENT_OTHER_PROVIDER.format(agreement=agreement), code="agreement_provider")
     if care_type.regime == Regime.BOUGHT and provider is None:
         raise ValidationError(PROVIDER_REQUIRED, code="provider_required")
-    _check_ivo(care_type, start_on, ivo_checked_on, ivo_check_result)
+    placement_ivo_check(care_type=care_type, provider=provider, start_on=start_on, ivo_checked_on=ivo_checked_on,
+                        ivo_check_result=ivo_check_result)
     _check_price(care_type, daily_price, monthly_amount)
     placement = Placement(
         person=person, care_type=care_type, unit=unit, legal_basis=legal_basis, start_on=start_on, end_on=end_on,
