@@ -7,6 +7,7 @@ Content-Security-Policy allows no script and no inline style (style-src 'self'),
 `style=` attribute nor an SVG <style> element is used. Figures come from budget.reports.monthly_series
 (the monthly facts by booking month); this module only lays them out."""
 
+import math
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -30,6 +31,21 @@ MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "ok
 WIDTH, HEIGHT = 420, 180
 LEFT, RIGHT, TOP, BOTTOM = 64, 10, 14, 26
 THIS_YEAR_COLOUR, LAST_YEAR_COLOUR, CORRECTION_COLOUR = "#1b5e9b", "#8a93a6", "#a4262c"
+TICK_TARGET = 4  # about this many steps on the y axis above 0
+
+
+def nice_ticks(maximum, kind: str) -> list:
+    """The y axis's ticks from 0: a round step (1, 2, 2,5 or 5 × a power of ten) giving about TICK_TARGET steps,
+    up to the first tick at or above `maximum`. Counts and kronor step by whole numbers."""
+    maximum = float(maximum)
+    raw = maximum / TICK_TARGET
+    magnitude = 10 ** math.floor(math.log10(raw))
+    multiples = (1, 2, 2.5, 5, 10) if magnitude >= 10 else (1, 2, 5, 10)  # 2.5 only where it stays whole
+    step = next(m * magnitude for m in multiples if m * magnitude >= raw * (1 - 1e-9))
+    if kind != reporting.DECIMAL:
+        step = max(step, 1)
+    steps = math.ceil(maximum / step - 1e-9)
+    return [round(i * step, 6) for i in range(steps + 1)]
 
 
 @dataclass
@@ -46,13 +62,17 @@ class Chart:
         values = [v for v in self.now + self.last if v is not None]
         return max([v for v in values if v > 0], default=1)
 
+    @property
+    def ticks(self) -> list:
+        return nice_ticks(self._max(), self.kind)
+
     def _x(self, index: int) -> float:
         step = (WIDTH - LEFT - RIGHT) / max(len(self.now) - 1, 1)
         return round(LEFT + index * step, 1)
 
     def _y(self, value) -> float:
         value = max(value or 0, 0)
-        return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(value) / float(self._max())), 1)
+        return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - float(value) / float(self.ticks[-1])), 1)
 
     def _points(self, values) -> str:
         return " ".join(f"{self._x(i)},{self._y(v)}" for i, v in enumerate(values))
@@ -67,8 +87,13 @@ class Chart:
 
     @property
     def axis(self) -> dict:
-        return {"x0": LEFT, "x1": WIDTH - RIGHT, "y0": TOP, "y1": HEIGHT - BOTTOM,
-                "max_label": format_value(self._max(), self.kind), "label_x": LEFT - 4, "label_y": TOP + 4}
+        return {"x0": LEFT, "x1": WIDTH - RIGHT, "y0": TOP, "y1": HEIGHT - BOTTOM, "label_x": LEFT - 4}
+
+    @property
+    def y_ticks(self) -> list[dict]:
+        """Each tick's height and Swedish label (3 500 000, 0,5); the label sits centred on its line."""
+        return [{"y": self._y(t), "label_y": round(self._y(t) + 3, 1), "label": format_value(t, self.kind)}
+                for t in self.ticks]
 
     @property
     def month_labels(self) -> list[dict]:

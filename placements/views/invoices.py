@@ -191,8 +191,11 @@ class InvoiceRowTable(BaseTable):
         form = self.forms.get(record.placement_id)
         if form is None:
             return "–" if shown is None else shown
-        errors = form[name].errors
-        return format_html("{}{}", form[name], format_html('<span class="overdue">{}</span>', " ".join(errors))
+        field, errors = form[name], form[name].errors
+        # Every input has its own label (WCAG 1.3.1): the column and the row, read out but not shown.
+        label = format_html('<label class="visually-hidden" for="{}">{}, placering {}</label>', field.id_for_label,
+                            field.label, record.placement_id)
+        return format_html("{}{}{}", label, field, format_html('<span class="overdue">{}</span>', " ".join(errors))
                            if errors else "")
 
     def render_invoiced_amount(self, record):

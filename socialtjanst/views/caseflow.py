@@ -212,9 +212,11 @@ def investigation_detail(request, pk):
         "extensions": list(zip(extensions, statuses, strict=True)),
         "interviews": inv.child_interviews.all(), "decisions": inv.decisions.all(),
         "can_change": access.can_change_case(request.user, inv.case),
-        "extension_form": ExtensionForm(), "interview_form": ChildInterviewForm(),
-        "complete_form": InvestigationCompleteForm(initial={"version": inv.version}),
-        "decision_form": DecisionForm(initial={"investigation": inv.pk}),
+        # Distinct ids per form on the page, so every <label for> names its own field (WCAG 1.3.1, 4.1.1).
+        "extension_form": ExtensionForm(auto_id="id_forlangning_%s"),
+        "interview_form": ChildInterviewForm(auto_id="id_barnsamtal_%s"),
+        "complete_form": InvestigationCompleteForm(initial={"version": inv.version}, auto_id="id_avsluta_%s"),
+        "decision_form": DecisionForm(initial={"investigation": inv.pk}, auto_id="id_beslut_%s"),
     })
 
 
@@ -277,4 +279,3 @@ def intervention_end(request, pk):
     return _action(request, InterventionDateForm, lambda d: caseflow.intervention_set_dates(
         by=request.user, intervention_id=iv.pk, expected_version=d["version"], ended_on=d["on"]) and None,
         "Insatsen är avslutad.", iv.decision.case.get_absolute_url())
-

@@ -122,13 +122,17 @@ class CaseListView(AuditedTableView):
 def case_detail(request, pk):
     case = access.case_get_for_user(request.user, pk)
     audit_case(user=request.user, action=AccessAction.VIEW, case=case)
+    flow = case_flow(case, today=timezone.localdate())
     return render(request, "socialtjanst/case_detail.html", {
         "case": case,
         "identity": access.person_identity(request.user, case.person),
         "can_change": access.can_change_case(request.user, case),
-        "close_form": CaseCloseForm(initial={"version": case.version}),
-        "flow": case_flow(case, today=timezone.localdate()),
-        "decision_form": DecisionForm(), "intervention_form": InterventionForm(),
+        "close_form": CaseCloseForm(initial={"version": case.version}, auto_id="id_avsluta_%s"),
+        "flow": flow,
+        # Distinct ids per form on the page, so every <label for> names its own field (WCAG 1.3.1, 4.1.1).
+        "decision_form": DecisionForm(auto_id="id_beslut_%s"),
+        "decision_rows": [(row, InterventionForm(auto_id=f"id_insats{row.decision.pk}_%s"))
+                          for row in flow["decisions"]],
     })
 
 

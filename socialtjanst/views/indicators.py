@@ -70,8 +70,9 @@ def indicator_detail(request, pk):
         "indicator": indicator, "history": history, "comments": indicator.comments.select_related("author"),
         "target": format_number(indicator.target_value), "source": indicators.source_label(indicator.source),
         "direction": IndicatorDirection(indicator.direction).label, "can_manage": can_manage,
-        "value_form": IndicatorValueForm() if can_manage else None,
-        "comment_form": IndicatorCommentForm() if can_manage else None,
+        # Both forms have a year: distinct ids, so each <label for> names its own field (WCAG 4.1.1).
+        "value_form": IndicatorValueForm(auto_id="id_varde_%s") if can_manage else None,
+        "comment_form": IndicatorCommentForm(auto_id="id_kommentar_%s") if can_manage else None,
     })
 
 
