@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from . import access
 from .models import AccessEvent, Case, Person
 from .rounding import round_half_away
+from .users import user_full_name
 
 
 def swedish_number(value, places: int) -> str:
@@ -58,7 +59,8 @@ class CaseTable(BaseTable):
     pk = tables.Column(verbose_name="Ärende", linkify=True, localize=False)
     person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)
     unit = tables.Column(verbose_name="Enhet")
-    responsible = tables.Column(verbose_name="Ansvarig")
+    responsible = tables.Column(verbose_name="Ansvarig", empty_values=(), order_by=(
+        "responsible__first_name", "responsible__last_name", "responsible__username"))
     opened_on = tables.DateColumn(verbose_name="Öppnat", format="Y-m-d")
     status = tables.Column(verbose_name="Status")
 
@@ -68,6 +70,9 @@ class CaseTable(BaseTable):
 
     def render_person(self, record):
         return access.person_identity(self.request.user, record.person).name
+
+    def render_responsible(self, record):
+        return user_full_name(record.responsible) if record.responsible_id else "–"
 
 
 class AccessEventTable(BaseTable):
@@ -99,7 +104,8 @@ class TodoTable(BaseTable):
     kind = tables.Column(verbose_name="Att göra")
     person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)
     unit = tables.Column(verbose_name="Enhet", accessor="case__unit__name")
-    responsible = tables.Column(verbose_name="Ansvarig", default="– ej fördelad –")
+    # The same notion as the list's filter: who answers for the item (socialtjanst.todo).
+    responsible = tables.Column(verbose_name="Ansvarig handläggare", accessor="responsible_name")
 
     class Meta(BaseTable.Meta):
         order_by = ("due_on",)

@@ -9,6 +9,7 @@ from .views import grants as grant_views
 from .views import indicators as indicator_views
 from .views import retention as retention_views
 from .views import statistics as statistics_views
+from .views import todo as todo_views
 
 case_patterns = [
     path("personer/", cases.PersonListView.as_view(), name="person_list"),
@@ -19,7 +20,7 @@ case_patterns = [
     path("arenden/create/", cases.case_create, name="case_create"),
     path("arenden/<int:pk>/", cases.case_detail, name="case_detail"),
     path("arenden/<int:pk>/close/", cases.case_close, name="case_close"),
-    path("att-gora/", caseflow.todo_list, name="todo"),
+    path("att-gora/", todo_views.todo_list, name="todo"),
     path("anmalningar/create/", caseflow.intake_create, name="intake_create"),
     path("anmalningar/<int:pk>/", caseflow.intake_detail, name="intake_detail"),
     path("anmalningar/<int:pk>/skyddsbedomning/", caseflow.safety_assess, name="safety_assess"),
@@ -38,6 +39,8 @@ case_patterns = [
     path("gallring/bevarande/", retention_views.legal_hold_set, name="legal_hold_set"),
     path("gallring/bevarande/hav/", retention_views.legal_hold_release, name="legal_hold_release"),
     path("gallring/faderskap-adoption/", retention_views.paternity_adoption_mark, name="paternity_adoption_mark"),
+    path("gallring/faderskap-adoption/ta-bort/", retention_views.paternity_adoption_unmark,
+         name="paternity_adoption_unmark"),
     path("behorigheter/skyddade/", grant_views.protected_identity_grants, name="protected_identity_grants"),
     path("behorigheter/skyddade/ta-bort/", grant_views.protected_identity_revoke, name="protected_identity_revoke"),
     path("uppfoljning/frister/", followup.deadline_report, name="deadline_report"),

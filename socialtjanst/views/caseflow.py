@@ -1,14 +1,10 @@
-import django_filters
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from .. import access, caseflow, deadlines, intake_service, services
 from ..audit import audit_case, audit_persons
@@ -25,43 +21,7 @@ from ..forms_caseflow import (
     ScreeningForm,
 )
 from ..identity import parse_id_number
-from ..models import AccessAction, Case, ConcernCategory, Intake, Screening, Unit
-from ..tables import TodoTable
-from ..todo import todo_items
-
-
-class TodoFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(label="Enhet", queryset=Unit.objects.none())
-    responsible = django_filters.ModelChoiceFilter(label="Handläggare", queryset=User.objects.none())
-
-    class Meta:
-        model = Case
-        fields = ["unit", "responsible"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        unit_ids = access.user_unit_ids(self.request.user)
-        self.filters["unit"].queryset = Unit.objects.filter(pk__in=unit_ids)
-        self.filters["responsible"].queryset = User.objects.filter(unitmembership__unit_id__in=unit_ids).distinct()
-
-
-def todo_list(request):
-    """Att göra: a handläggare's own items; an enhetschef's per unit and handläggare."""
-    user = request.user
-    is_manager = access.has_role(user, "Enhetschef")
-    cases = access.cases_for_user(user).filter(status=Case.Status.OPEN)
-    todo_filter = TodoFilter(request.GET, queryset=cases, request=request)
-    mine_only = not is_manager or request.GET.get("mine") == "1"
-    items = todo_items(todo_filter.qs, today=timezone.localdate(), responsible=user if mine_only else None)
-    table = TodoTable(items)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    shown = [row.record.case for row in table.page.object_list]
-    audit_persons(user=user, action=AccessAction.LIST, persons=[c.person for c in shown],
-                  criteria={k: v for k, v in request.GET.items() if v and k != "page"}, object_type="Todo")
-    return render(request, "socialtjanst/todo.html", {
-        "table": table, "filter": todo_filter, "is_manager": is_manager, "mine_only": mine_only,
-        "overdue": sum(1 for i in items if i.overdue), "total": len(items),
-    })
+from ..models import AccessAction, ConcernCategory, Intake, Screening
 
 
 def _errors_to_messages(request, exc_or_form):
@@ -279,3 +239,4 @@ def intervention_end(request, pk):
     return _action(request, InterventionDateForm, lambda d: caseflow.intervention_set_dates(
         by=request.user, intervention_id=iv.pk, expected_version=d["version"], ended_on=d["on"]) and None,
         "Insatsen är avslutad.", iv.decision.case.get_absolute_url())
+
