@@ -55,6 +55,9 @@ HOLD_NOT_ALLOWED = "Du får inte ändra bevarande för ärenden."
 HOLD_ALREADY = "Ärendet bevaras redan."
 HOLD_NONE = "Ärendet har inget bevarande att häva."
 PATERNITY_ALREADY = "Ärendet är redan markerat som faderskap eller adoption."
+PATERNITY_NONE = "Ärendet är inte markerat som faderskap eller adoption."
+PATERNITY_UNMARK_NOT_ALLOWED = "Bara en systemförvaltare får ta bort markeringen faderskap eller adoption."
+PATERNITY_UNMARK_REASON_REQUIRED = "Ange skälet till att markeringen tas bort."
 CASE_NOT_FOUND = "Ärendet finns inte."
 BATCH_SIZE = 200  # persons per transaction: a failed batch leaves the earlier ones done, so a retry resumes
 
@@ -298,8 +301,7 @@ def case_legal_hold_release(*, by, case_id: int, reason: str) -> CaseRetention:
 
 @transaction.atomic
 def case_paternity_adoption_mark(*, by, case_id: int) -> CaseRetention:
-    """Marks a faderskap or adoption case, which is never gallrad (SoL 12 kap. 2 §). There is no unmarking on
-    the page: keeping too much is the mistake that can be put right; a wrong mark is lifted in the admin."""
+    """Marks a faderskap or adoption case, which is never gallrad (SoL 12 kap. 2 §)."""
     case = _case_for_hold(by, case_id)
     retention, _ = CaseRetention.objects.select_for_update().get_or_create(case=case)
     if retention.paternity_adoption:
@@ -307,6 +309,24 @@ def case_paternity_adoption_mark(*, by, case_id: int) -> CaseRetention:
     retention.paternity_adoption = True
     retention.save(update_fields=["paternity_adoption"])
     _audit_hold(by, case, {"faderskap/adoption": "markerat"})
+    return retention
+
+
+@transaction.atomic
+def case_paternity_adoption_unmark(*, by, case_id: int, reason: str) -> CaseRetention:
+    """Takes a wrong mark away, with a reason; only a systemförvaltare may, since it lets the case be gallrad."""
+    reason = (reason or "").strip()
+    if not has_role(by, Role.SYSTEMFORVALTARE):
+        raise PermissionDenied(PATERNITY_UNMARK_NOT_ALLOWED)
+    if not reason:
+        raise ValidationError(PATERNITY_UNMARK_REASON_REQUIRED)
+    case = _case_for_hold(by, case_id)
+    retention = CaseRetention.objects.select_for_update().filter(case=case, paternity_adoption=True).first()
+    if retention is None:
+        raise ValidationError(PATERNITY_NONE)
+    retention.paternity_adoption = False
+    retention.save(update_fields=["paternity_adoption"])
+    _audit_hold(by, case, {"faderskap/adoption": "borttaget", "skäl": reason})
     return retention
 
 

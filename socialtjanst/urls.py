@@ -39,6 +39,8 @@ case_patterns = [
     path("gallring/bevarande/", retention_views.legal_hold_set, name="legal_hold_set"),
     path("gallring/bevarande/hav/", retention_views.legal_hold_release, name="legal_hold_release"),
     path("gallring/faderskap-adoption/", retention_views.paternity_adoption_mark, name="paternity_adoption_mark"),
+    path("gallring/faderskap-adoption/ta-bort/", retention_views.paternity_adoption_unmark,
+         name="paternity_adoption_unmark"),
     path("behorigheter/skyddade/", grant_views.protected_identity_grants, name="protected_identity_grants"),
     path("behorigheter/skyddade/ta-bort/", grant_views.protected_identity_revoke, name="protected_identity_revoke"),
     path("uppfoljning/frister/", followup.deadline_report, name="deadline_report"),

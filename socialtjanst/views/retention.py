@@ -17,6 +17,7 @@ PAGE = "socialtjanst:retention"
 HOLD_SET = "Ärende {case} bevaras nu och gallras inte."
 HOLD_RELEASED = "Bevarandet av ärende {case} är hävt."
 PATERNITY_MARKED = "Ärende {case} är markerat som faderskap eller adoption och gallras aldrig."
+PATERNITY_UNMARKED = "Markeringen faderskap eller adoption är borttagen från ärende {case}."
 RECORDS_SHOWN = 24
 
 
@@ -97,4 +98,22 @@ def paternity_adoption_mark(request):
             messages.error(request, message)
     else:
         messages.success(request, PATERNITY_MARKED.format(case=case_id))
+    return redirect(PAGE)
+
+
+@require_POST
+def paternity_adoption_unmark(request):
+    user = _allowed_or_404(request.user)
+    form = LegalHoldReleaseForm(request.POST)  # the same shape: a case and a reason
+    if not form.is_valid():
+        messages.error(request, retention.PATERNITY_UNMARK_REASON_REQUIRED)
+        return redirect(PAGE)
+    case_id = form.cleaned_data["case"]
+    try:
+        retention.case_paternity_adoption_unmark(by=user, case_id=case_id, reason=form.cleaned_data["reason"])
+    except (PermissionDenied, ValidationError) as exc:
+        for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, PATERNITY_UNMARKED.format(case=case_id))
     return redirect(PAGE)

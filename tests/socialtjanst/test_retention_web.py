@@ -99,3 +99,23 @@ def test_a_faderskap_case_is_marked_on_the_page_logged_and_never_gallrad(world):
     with at(RUN):
         assert retention.retention_run(run_by="sara").is_noop
     assert Person.objects.filter(pk=world["due"].pk).exists()
+
+
+def test_only_a_systemforvaltare_takes_a_wrong_faderskap_mark_away_with_a_reason(world):  # noqa: F811
+    case = world["due"].cases.get()
+    CaseRetention.objects.create(case=case, paternity_adoption=True)
+    eva = UserFactory(username="eva", role=Role.ENHETSCHEF, units=[world["unit"]])
+    refused = login(eva).post("/gallring/faderskap-adoption/ta-bort/", {"case": case.pk, "reason": "Fel"},
+                              follow=True)
+    assert retention.PATERNITY_UNMARK_NOT_ALLOWED in refused.content.decode()
+    assert CaseRetention.objects.get(case=case).paternity_adoption
+
+    client = login(world["sara"])
+    page = client.get("/gallring/").content.decode()
+    assert "<title>Gallring" in page and page.count("<h2>Faderskap och adoption</h2>") == 1
+    response = client.post("/gallring/faderskap-adoption/ta-bort/", {"case": case.pk, "reason": "Fel ärende"},
+                           follow=True)
+    assert f"Markeringen faderskap eller adoption är borttagen från ärende {case.pk}." in response.content.decode()
+    assert not CaseRetention.objects.get(case=case).paternity_adoption
+    event = AccessEvent.objects.filter(object_type="Bevarande", object_id=case.pk).get()
+    assert (event.username, event.criteria) == ("sara", {"faderskap/adoption": "borttaget", "skäl": "Fel ärende"})

@@ -100,6 +100,8 @@ MATRIX = [
      "404 302 404 302"),
     ("socialtjanst:paternity_adoption_mark", "post", "/gallring/faderskap-adoption/", {"fa-case": 999999},
      "404 302 404 302"),
+    ("socialtjanst:paternity_adoption_unmark", "post", "/gallring/faderskap-adoption/ta-bort/",
+     {"case": 999999, "reason": "Prov"}, "404 302 404 302"),
     # The four-eyes grant screen is for a holder of grant_protected_identity only, a permission of no role
     # (tests/web/test_cross_unit_case.py opens it as one).
     ("socialtjanst:protected_identity_grants", "get", "/behorigheter/skyddade/", None, "404 404 404 404"),
