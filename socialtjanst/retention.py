@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 SCHEDULED_RUN_BY = "schemalagd körning"
 NOTHING_DUE = "Inget att gallra."
+ONGOING_LABEL = "Personakt där något pågår men sista anteckningen är äldre än regeln (kontrollera)"
 HOLD_REASON_REQUIRED = "Ange skälet till att ärendet ska bevaras."
 HOLD_REASON_TOO_LONG = "Skälet får vara högst 400 tecken."
 HOLD_NOT_ALLOWED = "Du får inte ändra bevarande för ärenden."
@@ -117,6 +118,7 @@ class Plan:
     kept: dict[str, tuple[int, int]] = field(default_factory=dict)  # category → (personakter, ärenden)
     held_cases: int = 0
     whole_personakter: int = 0  # removed entirely; the others keep a held or faderskap/adoption case
+    ongoing_personakter: int = 0  # past the rule's years but with an open case, utredning or insats
     access_log_rows: int = 0
     oldest_deadline: datetime.date | None = None
 
@@ -129,6 +131,8 @@ class Plan:
                         "personakter": persons, "cases": cases})
         out.append({"category": "Ärenden med bevarande (rättslig grund)", "action": "Behålls",
                     "personakter": None, "cases": self.held_cases})
+        out.append({"category": ONGOING_LABEL, "action": "Behålls", "personakter": self.ongoing_personakter,
+                    "cases": None})
         out.append({"category": RetentionCategory.ACCESS_LOG.label, "action": "Gallras",
                     "personakter": None, "cases": None, "rows": self.access_log_rows})
         return out
@@ -142,6 +146,9 @@ def retention_plan(*, today: datetime.date | None = None) -> Plan:
     rule = by_category.get(RetentionCategory.PERSONAKT)
     if rule is not None and not rule.exempt:
         past = PersonaktActivity.objects.filter(ongoing=False, last_entry__lt=cutoff_for(rule, today))
+        # Something still open with nothing registered for the rule's years: probably forgotten, worth a look.
+        plan.ongoing_personakter = PersonaktActivity.objects.filter(
+            ongoing=True, last_entry__lt=cutoff_for(rule, today)).count()
         candidates = set(past.values_list("person_id", flat=True))
         for reason in keep_reasons():
             kept = candidates & set(reason.person_ids())

@@ -293,3 +293,14 @@ def test_a_personakt_with_a_placement_is_kept_under_the_placements_category(db, 
     assert plan.kept[category] == (1, 1)
     assert plan.remove_person_ids == [] and plan.oldest_deadline is None
     assert result.is_noop and Person.objects.filter(pk=person.pk).exists()
+
+
+def test_an_old_personakt_with_an_open_case_is_kept_and_counted_for_a_look(world):
+    Case.objects.filter(person=world["due"]).update(status="pagaende", closed_on=None)
+    with at(RUN):
+        plan = retention.retention_plan()
+        result = retention.retention_run(run_by="sara")
+    rows = {r["category"]: r["personakter"] for r in plan.rows()}
+    assert rows[retention.ONGOING_LABEL] == 1
+    assert rows["Personakt (SoL)"] == 0
+    assert result.is_noop and Person.objects.filter(pk=world["due"].pk).exists()
