@@ -14,6 +14,7 @@ DEVIATION_COLUMNS = (
 PLACEMENT_DAYS = register(Report(
     name="placement_days",
     title="Placeringsdygn och à-pris per vårdform",
+    sheet="Placeringsdygn och à-pris",
     description=(
         "Vårddygn/insatsdagar, årsplaceringar, à-pris och kostnad per vårdform mot budget och samma period i fjol, "
         "enligt bokföringsmånad. Avvikelse = budget − utfall, uppdelad på volym- och priseffekt. "
@@ -69,6 +70,7 @@ VOLUME_FOLLOWUP = register(Report(
 COST_CENTRES = register(Report(
     name="cost_centres",
     title="Driftsredovisning per verksamhet",
+    sheet="Driftsredovisning",
     description=(
         "Utfall i fjol (helår), budget för året och perioden, utfall, avvikelse och avvikelse i procent, utfall samma "
         "period i fjol; före december även prognos helår (från senaste månadsbokslut) och avvikelse prognos mot budget."

@@ -23,10 +23,10 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from .exports import safe_cell
+# Column kinds decide how a value is shown on screen and written to a file; the reports import them from here.
+from .exports import DATE, DECIMAL, INT, KR, PERCENT, TEXT, safe_cell, sheet_title, write_sheet  # noqa: F401
 
-# Column kinds decide how a value is shown on screen and written to a file.
-TEXT, INT, KR, DECIMAL, PERCENT, DATE = "text", "int", "kr", "decimal", "percent", "date"
+TOTALS_SHEET = "Summa"
 FORMATS = ("json", "csv", "xlsx")
 
 
@@ -52,6 +52,8 @@ class Report:
     # Who may open the page and download it; the command runs without a user.
     allowed: Callable[[object], bool]
     description: str = ""
+    # The Excel sheet's name where the title is longer than Excel's 31 characters.
+    sheet: str = ""
 
     @property
     def keys(self) -> list[str]:
@@ -73,6 +75,12 @@ def get_report(name: str) -> Report:
         return _REGISTRY[name]
     except KeyError:
         raise Http404("Rapporten finns inte.") from None
+
+
+def report_title(name: str) -> str:
+    """The report's Swedish title, or its name if no report of that name is registered (an old log row)."""
+    report = _REGISTRY.get(name)
+    return report.title if report else name
 
 
 def all_reports() -> list[Report]:
@@ -128,27 +136,20 @@ def csv_bytes(report: Report, result: ReportResult) -> bytes:
 
 
 def xlsx_bytes(report: Report, result: ReportResult) -> bytes:
-    """Rows under their keys on the first sheet, numbers as numbers; the totals on their own sheet,
-    so a BI tool reading the first sheet never counts the totals twice."""
+    """What a controller opens (issue 14): a sheet named after the report with one row of Swedish labels, the
+    rows with number formats (kr, %, dates as dates), and the totals on a sheet of their own under the same
+    labels, so a BI tool reading the first sheet never counts the totals twice. The keys are in JSON and CSV."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "Rader"
-    ws.append(report.keys)
-    ws.append([c.label for c in report.columns])
-    for row in result.rows:
-        ws.append([_xlsx_value(row.get(k)) for k in report.keys])
-    totals = wb.create_sheet("Summa")
-    totals.append(report.keys)
-    totals.append([_xlsx_value(result.totals.get(k)) for k in report.keys])
+    ws.title = sheet_title(report.sheet or report.title)
+    labels = [c.label for c in report.columns]
+    kinds = [c.kind for c in report.columns]
+    write_sheet(ws, labels, ([row.get(k) for k in report.keys] for row in result.rows), kinds)
+    totals = wb.create_sheet(TOTALS_SHEET)
+    write_sheet(totals, labels, [[result.totals.get(k) for k in report.keys]], kinds)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def _xlsx_value(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    return safe_cell(value)
 
 
 CONTENT_TYPES = {

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from . import access
+from .accesslog_display import PERSONS_SHOWN, object_type_label, person_labels, persons_text
 from .models import AccessEvent, Case, Person
 from .rounding import round_half_away
 from .users import user_full_name
@@ -77,7 +78,9 @@ class CaseTable(BaseTable):
 
 class AccessEventTable(BaseTable):
     at = tables.DateTimeColumn(verbose_name="Tidpunkt", format="Y-m-d H:i:s")
+    object_type = tables.Column(verbose_name="Objekttyp")
     object_id = tables.Column(verbose_name="Objekt-id", localize=False)  # an id, never "1 803"
+    person_ids = tables.Column(verbose_name="Berörda personer", orderable=False)
     # Why: a case opened across units (socialtjanst.access) or a grant (socialtjanst.grants).
     reason = tables.Column(verbose_name="Skäl", accessor="criteria", orderable=False, empty_values=())
 
@@ -96,6 +99,18 @@ class AccessEventTable(BaseTable):
     def render_reason(self, value):
         reason = value.get("skäl", "") if isinstance(value, dict) else ""
         return reason or "–"
+
+    def render_object_type(self, value):
+        return object_type_label(value)
+
+    def render_person_ids(self, value):
+        # One query for the page's persons, on first use: the ids become names and personnummer.
+        if self._person_labels is None:
+            shown = [row.record for row in self.page.object_list] if hasattr(self, "page") else self.data
+            self._person_labels = person_labels(self.request.user, (e.person_ids for e in shown))
+        return persons_text(value, self._person_labels, limit=PERSONS_SHOWN) or "–"
+
+    _person_labels = None
 
 
 class TodoTable(BaseTable):

@@ -59,7 +59,8 @@ def budget_export(request):
     planning.require(planning.can_view_budgets(request.user))
     year = _chosen_year(request)
     budgets = planning.budgets_for_year(user=request.user, year=year)
-    return xlsx_response(f"budget-{year}.xlsx", EXPORT_HEADER, planning.budget_export_rows(budgets))
+    return xlsx_response(f"budget-{year}.xlsx", EXPORT_HEADER, planning.budget_export_rows(budgets),
+                         title=f"Budget {year}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -385,4 +385,4 @@ def invoicecheck_export(request, pk):
         total[1:1] = ["", ""]
     rows.append(total)
     filename = f"fakturakontroll-{check.provider.org_number}-{_month_label(check.month)}-{check.pk}.xlsx"
-    return xlsx_response(filename, header, rows)
+    return xlsx_response(filename, header, rows, title=f"Fakturakontroll {_month_label(check.month)}")

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from socialtjanst import access
+from socialtjanst import access, exports
 from socialtjanst.audit import audit_person, audit_record
 from socialtjanst.exports import xlsx_response
 from socialtjanst.models import AccessAction, Unit
@@ -24,7 +24,7 @@ from ..forms import (
 )
 from ..models import FosterCarePayment
 from ..pricing import month_cost, payment_cost
-from ..tables import PlacementTable
+from ..tables import PlacementTable, known_cost, missing_price_note
 
 PERSON_NOT_FOUND = "Personen finns inte bland dina ärenden."
 
@@ -76,7 +76,9 @@ class PlacementListView(AuditedTableView):
 
 
 EXPORT_HEADER = ["Placering", "Namn", "Personnummer", "Vårdform", "Utförare", "Enhet", "Verksamhet", "Lagrum",
-                 "Start", "Slut", "Dygn i månaden", "Kostnad i månaden (kr)", "Dygn som saknar pris"]
+                 "Start", "Slut", "Dygn i månaden", "Kostnad i månaden (kr)", "Dygn som saknar pris", "Anmärkning"]
+EXPORT_KINDS = [exports.INT, *[exports.TEXT] * 7, exports.DATE, exports.DATE, exports.INT, exports.ORE, exports.INT,
+                exports.TEXT]
 
 
 def placement_export(request):
@@ -93,9 +95,10 @@ def placement_export(request):
         cost = month_cost(placement=p, year=year, month=month, price_periods=p.price_periods.all(),
                           payments=p.payments.all())
         rows.append([p.pk, name, id_number, p.care_type.name, p.provider.name if p.provider else "Egen regi",
-                     p.unit.name, p.cost_centre, p.legal_basis, p.start_on, p.end_on, cost.days, cost.cost,
-                     cost.unpriced_days])
-    return xlsx_response(f"placeringar-{year}-{month:02d}.xlsx", EXPORT_HEADER, rows)
+                     p.unit.name, p.cost_centre, p.legal_basis, p.start_on, p.end_on, cost.days, known_cost(cost),
+                     cost.unpriced_days, missing_price_note(cost)])
+    return xlsx_response(f"placeringar-{year}-{month:02d}.xlsx", EXPORT_HEADER, rows,
+                         title=f"Placeringar {year}-{month:02d}", kinds=EXPORT_KINDS)
 
 
 def _person_from_query(request):

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
@@ -92,10 +93,19 @@ class ControlRoundListView(RenderInTransactionMixin, SingleTableMixin, FilterVie
         return controls.control_rounds_for_user(self.request.user).select_related("unit", "performed_by")
 
 
+def _shown_value(field, value: str) -> str:
+    """A filter value as the form shows it: a choice's Swedish label ("Skapande", not "create"), ja for a box."""
+    if isinstance(field, forms.BooleanField):
+        return "ja"
+    choices = {str(k): str(label) for k, label in getattr(field, "choices", ())}
+    return choices.get(value, value)
+
+
 def _access_filter_description(raw: str) -> tuple[str, dict]:
     params = QueryDict(raw)
     form = AccessEventFilter(params, queryset=None).form
-    parts = [f"{form.fields[k].label}: {v}" for k, v in params.items() if v and k in form.fields and k != "page"]
+    parts = [f"{form.fields[k].label}: {_shown_value(form.fields[k], v)}" for k, v in params.items()
+             if v and k in form.fields and k != "page"]
     text = "Åtkomstloggen granskad" + (", filter: " + "; ".join(parts) if parts else ", utan filter")
     return text, {k: v for k, v in params.items() if v and k != "page"}
 

@@ -20,6 +20,7 @@ from ..ivo_report import ivo_rows, quarter_bounds
 from ..models import AccessAction, Case, Unit
 from ..params import quarter_param, year_param
 from ..tables import BaseTable
+from ..users import user_full_name
 from .reports import MONTHS, period_from_request, report_table
 
 NOT_DONE = "ej klar"
@@ -115,8 +116,7 @@ def miss_rows(user, items, today) -> list[dict]:
         }
         if identity:
             row["person"] = access.person_identity(user, item.case.person).name
-            row["responsible"] = (item.responsible.get_full_name() or item.responsible.username
-                                  if item.responsible else "– ej fördelad –")
+            row["responsible"] = user_full_name(item.responsible)
             row["url"] = item.case.get_absolute_url()
         rows.append(row)
     return rows
@@ -162,7 +162,9 @@ def deadline_misses_export(request, kind, fmt):
     header = [str(col.verbose_name) for _key, col in columns]
     rows = ([row.get(key, "") for key, _col in columns] for row in miss_rows(request.user, items, today))
     filename = f"frister_{kind}_{year}" + (f"-{month:02d}" if month else "") + f".{fmt}"
-    return (xlsx_response if fmt == "xlsx" else csv_response)(filename, header, rows)
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, rows, title=str(dr.KINDS[kind]))
+    return csv_response(filename, header, rows)
 
 
 # --- IVO ------------------------------------------------------------------------------------
@@ -215,4 +217,7 @@ def ivo_export(request, fmt):
         keys.remove("person")
         header.remove("Person")
     body = ([row[k] for k in keys] for row in table_rows)
-    return (xlsx_response if fmt == "xlsx" else csv_response)(f"ivo_{year}_k{quarter}.{fmt}", header, body)
+    filename = f"ivo_{year}_k{quarter}.{fmt}"
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, body, title=f"Ej verkställda beslut {year} K{quarter}")
+    return csv_response(filename, header, body)

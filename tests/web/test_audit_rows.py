@@ -228,10 +228,11 @@ def test_access_log_xlsx_has_swedish_header_and_the_filtered_rows(enhetschef, ow
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows == [
-        ["Tidpunkt", "Användare", "Roll", "Åtgärd", "Objekttyp", "Objekt-id", "Personer (id)",
+        ["Tidpunkt", "Användare", "Roll", "Åtgärd", "Objekttyp", "Objekt-id", "Berörda personer",
          "Utanför egna enheter", "Skyddad person", "Sökvillkor", "IP-adress", "Anrops-id"],
         ["2025-03-01 10:00:00", "hanna", "Handläggare", "Visning", "Person", own_case.person.pk,
-         str(own_case.person.pk), "nej", "nej", None, "127.0.0.1", log["request_id"]],  # no criteria: empty cell
+         f"Egen Klientsson ({own_case.person.id_number})", "nej", "nej", None, "127.0.0.1",
+         log["request_id"]],  # no criteria: empty cell
     ]
     export = AccessEvent.objects.latest("pk")
     assert (export.username, export.action, export.object_type, export.criteria) == (
@@ -244,5 +245,5 @@ def test_enhetschef_never_sees_events_only_about_other_units(enhetschef, log):
     body = response.content.decode("utf-8-sig")
     assert ";olle;" not in body and ";carl;" not in body
     assert body.count(";hanna;") == 2 and body.count(";hugo;") == 1
-    assert ";Export;AccessEvent;" not in body  # the export is logged, but not a row of its own file
+    assert ";Export;Åtkomstlogg;" not in body  # the export is logged, but not a row of its own file
     assert AccessEvent.objects.filter(action="export", object_type="AccessEvent").count() == 1

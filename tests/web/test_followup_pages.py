@@ -12,6 +12,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from budget.models import Budget, CostCentre, MonthlyFact
+from socialtjanst import reporting
 from tests.conftest import login
 from tests.placements.factories import PlacementFactory, care_type, ensure_care_types
 
@@ -98,8 +99,11 @@ def test_report_pages_and_xlsx_downloads_for_the_controller(name, controller, fa
     download = client.get(f"/rapporter/{name}/export.xlsx", {"year": 2024, "month": 9})
     assert download.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(download.content)).worksheets[0]
-    first = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[3]], strict=True))
-    assert isinstance(first["cost"], int | float)
+    # One Swedish header row, then the rows (issue 14); the keys are in JSON and CSV.
+    labels = {c.key: c.label for c in reporting.get_report(name).columns}
+    first = dict(zip([c.value for c in sheet[1]], sheet[2], strict=True))
+    cost = first[labels["cost"]]
+    assert isinstance(cost.value, int | float) and cost.number_format == "#,##0"
 
 
 def test_invalid_period_is_404(controller):
