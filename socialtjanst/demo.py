@@ -5,13 +5,15 @@ All personnummer are in Skatteverket's test series and cannot belong to anyone."
 import datetime
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
 
+from .demo_staff import USERS, caseload_spread
 from .identity import synthetic_id_number
 from .models import Case, Person, TargetGroup, Unit, UnitMembership
-from .roles import PROTECTED_IDENTITY_PERMISSION, Role, role_groups_sync
+from .roles import PROTECTED_IDENTITY_PERMISSION, role_groups_sync
 
 DEMO_PASSWORD = "demo-losen-2026"  # noqa: S105 - documented demo log-in, local only
 
@@ -19,17 +21,8 @@ UNITS = [
     ("MOTT_BARN", "Mottagning barn och unga", TargetGroup.CHILDREN, True),
     ("UTR_BARN", "Utredning barn och unga", TargetGroup.CHILDREN, False),
     ("FAMHEM", "Familjehemsenheten", TargetGroup.CHILDREN, False),
-    ("VUXEN", "Vuxenenheten", TargetGroup.ADULTS, False),
+    ("VUXEN", "Vuxen missbruk och beroende", TargetGroup.ADULTS, False),
     ("MOTT_VUXEN", "Mottagning vuxna", TargetGroup.ADULTS, True),
-]
-
-USERS = [
-    # username, first, last, role, unit codes, is_staff
-    ("handlaggare", "Hanna", "Lind", Role.HANDLAGGARE, ["MOTT_BARN", "UTR_BARN"], False),
-    ("handlaggare2", "Omar", "Said", Role.HANDLAGGARE, ["VUXEN", "MOTT_VUXEN"], False),
-    ("enhetschef", "Eva", "Berg", Role.ENHETSCHEF, ["MOTT_BARN", "UTR_BARN"], False),
-    ("controller", "Carl", "Ek", Role.CONTROLLER, [], False),
-    ("systemforvaltare", "Sara", "Holm", Role.SYSTEMFORVALTARE, [], True),
 ]
 
 FIRST_NAMES_F = ["Alva", "Elsa", "Maja", "Saga", "Ella", "Wilma", "Noa", "Alice", "Selma", "Ebba", "Amira", "Leah"]
@@ -54,13 +47,15 @@ def load_demo(*, persons: int = 120, seed: int = 2026) -> dict[str, int]:
             code=code, defaults={"name": name, "target_group": target_group, "is_intake": is_intake}
         )
     users = {}
+    password_hash = None  # one hash for every demo user: the hasher is slow on purpose, and the password is public
     for username, first, last, role, unit_codes, is_staff in USERS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last, "is_staff": is_staff}
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user.password = password_hash
+            user.save(update_fields=["password"])
         user.groups.set([groups[role]])
         for code in unit_codes:
             UnitMembership.objects.get_or_create(user=user, unit=units[code])
@@ -96,7 +91,7 @@ def load_demo(*, persons: int = 120, seed: int = 2026) -> dict[str, int]:
         unit = units[rng.choice(["MOTT_BARN", "UTR_BARN", "FAMHEM"] if is_child else ["VUXEN", "MOTT_VUXEN"])]
         opened = today - datetime.timedelta(days=rng.randint(0, 700))
         if not Case.objects.filter(person=person, unit=unit).exists():
-            responsible = users["handlaggare" if is_child else "handlaggare2"]
-            Case.objects.create(person=person, unit=unit, opened_on=opened, responsible=responsible)
+            Case.objects.create(person=person, unit=unit, opened_on=opened)  # handläggare: caseload_spread
             created_cases += 1
+    caseload_spread()
     return {"persons": created_persons, "cases": created_cases}

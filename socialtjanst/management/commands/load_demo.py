@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 
 from socialtjanst.demo import load_demo
 from socialtjanst.demo_caseflow import load_demo_inflow
+from socialtjanst.demo_followup import TOKEN_FILE, load_demo_followup
+from socialtjanst.demo_staff import caseload_spread
 
 
 class Command(BaseCommand):
@@ -13,4 +15,11 @@ class Command(BaseCommand):
             f"Demokommunen är inläst: {result['persons']} nya personer, {result['cases']} nya ärenden."
         )
         created = load_demo_inflow()
-        self.stdout.write(f"Ett års inflöde: {created} nya aktualiseringar.")
+        self.stdout.write(f"Ett års inflöde, barn och vuxna: {created} nya aktualiseringar.")
+        moved = caseload_spread()
+        self.stdout.write(f"Ärendefördelning: {moved} ärenden fick handläggare (30–60 pågående per handläggare).")
+        followup = load_demo_followup()
+        self.stdout.write(f"Uppföljning: {followup['indicators']} nya indikatorvärden, "
+                          f"{followup['control_rounds']} nya kontrollomgångar.")
+        if followup["etjanst_token"]:
+            self.stdout.write(f"E-tjänstklientens token är ny och sparad i {TOKEN_FILE} (bara för utveckling).")
