@@ -18,7 +18,18 @@ from socialtjanst.identity import luhn_check_digit
 from socialtjanst.models import Case, TargetGroup
 
 from .days import care_days, month_bounds
-from .models import CareType, FosterCarePayment, FosterCarePaymentKind, Placement, PricePeriod, Provider
+from .models import (
+    Agreement,
+    AgreementKind,
+    AgreementPrice,
+    CareType,
+    FosterCarePayment,
+    FosterCarePaymentKind,
+    Placement,
+    PricePeriod,
+    Provider,
+)
+from .services import agreement_price_periods
 
 # (name, 9 first digits of a synthetic org number, care type codes it offers)
 PROVIDERS = [
@@ -54,7 +65,13 @@ MOVES = {
     "SIS_LVM": ["HVB_VUXEN"], "HVB_VUXEN": ["STODBOENDE_VUXEN"], "STODBOENDE_VUXEN": [], "SKYDDAT_BOENDE": [],
 }
 LEGAL = {"SIS_LVU": "LVU", "SIS_LVM": "LVM"}
-MAX_PERSONS = 300  # "hundreds of placements": load_demo's inflow adds far more persons than that
+# Providers without a framework agreement: SiS charges its own national day rates.
+NO_AGREEMENT = {"202100106"}
+# Permits that run out: one within the provider register's 90 days, the others years ahead (days from today).
+PERMIT_DAYS_LEFT = {"559100101": 3 * 365, "559100102": 60, "802400103": 2 * 365, "559100107": 4 * 365,
+                    "559100108": 365, "802400109": 2 * 365}
+# "Hundreds of placements": load_demo's inflow adds far more persons than that, most of them children.
+MAX_CHILDREN, MAX_ADULTS = 220, 80
 LSB_IN_FORCE = datetime.date(2024, 4, 1)
 NEW_YEAR_INCREASE = Decimal("1.03")
 
@@ -65,13 +82,43 @@ def _org_number(nine: str) -> str:
 
 def _providers() -> dict[str, list[Provider]]:
     by_care_type: dict[str, list[Provider]] = {}
+    today = timezone.localdate()
     for name, nine, codes in PROVIDERS:
+        valid_until = today + datetime.timedelta(days=PERMIT_DAYS_LEFT[nine]) if nine in PERMIT_DAYS_LEFT else None
         provider, _ = Provider.objects.get_or_create(
-            org_number=_org_number(nine), defaults={"name": name, "ivo_permit": f"IVO 3.5.1-{nine[-4:]}/2023"}
-        )
+            org_number=_org_number(nine), defaults={"name": name, "ivo_permit": f"IVO 3.5.1-{nine[-4:]}/2023",
+                                                    "ivo_permit_valid_until": valid_until})
         for code in codes:
             by_care_type.setdefault(code, []).append(provider)
     return by_care_type
+
+
+def _agreements(window_start: datetime.date) -> dict[tuple[int, str], Agreement]:
+    """A ramavtal per provider (SiS aside) with a price list per care type it offers: a price drawn within the
+    care type's range for the first year, raised 3 % each new year up to the current one.
+    Returns {(provider id, care type code): agreement}."""
+    today = timezone.localdate()
+    care_types = {ct.code: ct for ct in CareType.objects.all()}
+    found = {}
+    for _name, nine, codes in PROVIDERS:
+        if nine in NO_AGREEMENT:
+            continue
+        provider = Provider.objects.get(org_number=_org_number(nine))
+        agreement, _ = Agreement.objects.get_or_create(
+            provider=provider, reference=f"RA-{nine[-3:]}", defaults={
+                "kind": AgreementKind.FRAMEWORK, "valid_from": window_start,
+                "valid_to": datetime.date(today.year + 1, 12, 31)})
+        for code in codes:
+            low, high = PRICES[code]
+            price = Decimal(random.Random(f"agreement-{nine}-{code}").randrange(low, high + 1, 10))
+            valid_from = agreement.valid_from
+            while valid_from <= today:
+                AgreementPrice.objects.get_or_create(agreement=agreement, care_type=care_types[code],
+                                                     valid_from=valid_from, defaults={"daily_price": price})
+                valid_from = datetime.date(valid_from.year + 1, 1, 1)
+                price = (price * NEW_YEAR_INCREASE).quantize(Decimal("1"))
+            found[provider.pk, code] = agreement
+    return found
 
 
 def _price_periods(rng, care_type: CareType, start: datetime.date, end: datetime.date | None) -> list[dict]:
@@ -92,9 +139,10 @@ def _price_periods(rng, care_type: CareType, start: datetime.date, end: datetime
 
 
 def _create(rng, *, external_id, person, unit, care_type, providers, start, end, legal_basis="SoL", parent=None,
-            end_reason="") -> tuple[Placement, bool]:
+            end_reason="", agreements=None) -> tuple[Placement, bool]:
     # Every random draw happens before the existence check, so a rerun walks the same sequence.
     provider = rng.choice(providers[care_type.code]) if care_type.regime == "kopt" else None
+    agreement = (agreements or {}).get((provider.pk, care_type.code)) if provider else None
     ivo = {}
     if care_type.requires_ivo_check:
         ivo = {"ivo_checked_on": start - datetime.timedelta(days=rng.randint(0, 5)),
@@ -107,11 +155,11 @@ def _create(rng, *, external_id, person, unit, care_type, providers, start, end,
         external_id=external_id, person=person, unit=unit, care_type=care_type, provider=provider,
         legal_basis=LEGAL.get(care_type.code, legal_basis), start_on=start, end_on=end,
         end_reason=end_reason if end else "", parent_placement=parent, cost_centre=care_type.activity_code,
-        is_24h=care_type.is_24h, **ivo,
+        is_24h=care_type.is_24h, agreement=agreement, **ivo,
     )
-    PricePeriod.objects.bulk_create(
-        [PricePeriod(placement=placement, **pp) for pp in prices]
-    )
+    # Bought under the provider's framework agreement: the price list is copied at avrop, as in the application.
+    periods = agreement_price_periods(placement=placement) if agreement else []
+    PricePeriod.objects.bulk_create(periods or [PricePeriod(placement=placement, **pp) for pp in prices])
     if care_type.code == "FH_EGET":
         FosterCarePayment.objects.bulk_create(_foster_care_payments(placement))
     return placement, True
@@ -142,17 +190,18 @@ def load_demo_placements(*, seed: int = 2026) -> dict[str, int]:
     window_days = (today - window_start).days
     care_types = {ct.code: ct for ct in CareType.objects.all()}
     providers = _providers()
+    agreements = _agreements(window_start)
     cases = Case.objects.select_related("person", "unit").order_by("person__id_number", "pk")
     seen, persons = set(), []
     for case in cases:
         if case.person_id not in seen:
             seen.add(case.person_id)
             persons.append(case)
-    persons = persons[:MAX_PERSONS]
+    persons.sort(key=lambda c: (c.status != Case.Status.OPEN, c.person.id_number))  # placed: mostly open cases
     if not persons:
         raise ValueError("Det finns inga personer med ärenden: kör först `python manage.py load_demo`.")
-    children = [c for c in persons if c.unit.target_group == TargetGroup.CHILDREN]
-    adults = [c for c in persons if c.unit.target_group == TargetGroup.ADULTS]
+    children = [c for c in persons if c.unit.target_group == TargetGroup.CHILDREN][:MAX_CHILDREN]
+    adults = [c for c in persons if c.unit.target_group == TargetGroup.ADULTS][:MAX_ADULTS]
     # Reserved for the LSB stays below, so their own chains never collide with them.
     lsb_children = children[-3:]
     # (load_demo's adults happen to be men; a parent of either gender may take a child to skyddat boende.)
@@ -173,7 +222,8 @@ def load_demo_placements(*, seed: int = 2026) -> dict[str, int]:
                 end, following = (None if rng.random() < 0.85 else end), None
             _, made = _create(rng, external_id=f"DEMO-{person.id_number}-{n}", person=person, unit=unit,
                               care_type=care_types[code], providers=providers, start=start, end=end,
-                              end_reason="flytt" if following else rng.choice(["enligt_plan", "hemflytt"]))
+                              end_reason="flytt" if following else rng.choice(["enligt_plan", "hemflytt"]),
+                              agreements=agreements)
             created += made
             if end is None or following is None:
                 break
@@ -185,7 +235,7 @@ def load_demo_placements(*, seed: int = 2026) -> dict[str, int]:
             _, made = _create(rng, external_id=f"DEMO-{person.id_number}-open", person=person, unit=unit,
                               care_type=care_types[rng.choice(["KONTAKTFAMILJ", "OPPENVARD_EXTERN_BOU"])],
                               providers=providers, start=ostart, end=oend if oend <= today else None,
-                              end_reason="enligt_plan")
+                              end_reason="enligt_plan", agreements=agreements)
             created += made
 
     # LSB: a parent in skyddat boende (SoL) and her child with its own decision and placement, linked.
@@ -198,10 +248,11 @@ def load_demo_placements(*, seed: int = 2026) -> dict[str, int]:
             continue
         parent, made = _create(rng, external_id=f"DEMO-LSB-{i}-vuxen", person=parent_case.person,
                                unit=parent_case.unit, care_type=care_types["SKYDDAT_BOENDE"], providers=providers,
-                               start=start, end=end, end_reason="enligt_plan")
+                               start=start, end=end, end_reason="enligt_plan", agreements=agreements)
         created += made
         _, made = _create(rng, external_id=f"DEMO-LSB-{i}-barn", person=child_case.person, unit=child_case.unit,
                           care_type=care_types["SKYDDAT_BOENDE"], providers=providers, start=start, end=end,
-                          legal_basis="LSB", parent=parent, end_reason="enligt_plan")
+                          legal_basis="LSB", parent=parent, end_reason="enligt_plan", agreements=agreements)
         created += made
-    return {"placements": created, "total": Placement.objects.filter(external_id__startswith="DEMO-").count()}
+    return {"placements": created, "total": Placement.objects.filter(external_id__startswith="DEMO-").count(),
+            "agreements": len(set(agreements.values()))}

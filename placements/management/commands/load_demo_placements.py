@@ -13,4 +13,5 @@ class Command(BaseCommand):
             result = load_demo_placements()
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Demoplaceringar: {result['placements']} nya, {result['total']} totalt.")
+        self.stdout.write(f"Demoplaceringar: {result['placements']} nya, {result['total']} totalt; "
+                          f"{result['agreements']} ramavtal med prislistor.")
