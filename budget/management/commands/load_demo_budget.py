@@ -7,7 +7,7 @@ from budget.demo_closing import load_demo_closings
 
 
 class Command(BaseCommand):
-    help = ("Läser in demobudget per verksamhet för de två senaste åren och innevarande år "
+    help = ("Läser in demobudget per verksamhet och vårdform för de två senaste åren och innevarande år "
             "och stänger demomånaderna (kör load_demo_placements först). Kan köras flera gånger.")
 
     def handle(self, *args, **options):
