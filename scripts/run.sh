@@ -27,11 +27,35 @@ uv run --frozen python manage.py load_demo_budget
 cat <<MSG
 
   IFO-stöd kör på http://127.0.0.1:$WEB_PORT/
-  Demoinloggningar (lösenord: demo-losen-2026):
-    handlaggare   (Handläggare, Mottagning barn och Utredning barn)
-    enhetschef    (Enhetschef, Mottagning barn och Utredning barn)
-    controller    (Controller)
-    systemforvaltare (Systemförvaltare, med adminsidan)
+  Demoinloggningar, alla med lösenordet demo-losen-2026 (varje handläggare har 30–60 pågående ärenden):
+    handlaggare      Hanna Lind         Handläggare: Mottagning barn och unga, Utredning barn och unga
+    handlaggare2     Omar Said          Handläggare: Vuxen missbruk och beroende, Mottagning vuxna
+    handlaggare3     Johanna Ekström    Handläggare: Mottagning barn och unga
+    handlaggare4     Mikael Sandberg    Handläggare: Mottagning barn och unga
+    handlaggare5     Fatima Yilmaz      Handläggare: Utredning barn och unga
+    handlaggare6     Jonas Wikström     Handläggare: Utredning barn och unga
+    handlaggare7     Linnea Forsberg    Handläggare: Utredning barn och unga
+    handlaggare8     Ahmed Osman        Handläggare: Utredning barn och unga
+    handlaggare9     Karin Blom         Handläggare: Utredning barn och unga
+    handlaggare10    Patrik Nyström     Handläggare: Utredning barn och unga
+    handlaggare11    Sofia Lundqvist    Handläggare: Utredning barn och unga
+    handlaggare12    Erik Hedlund       Handläggare: Familjehemsenheten, Utredning barn och unga
+    handlaggare13    Maria Sjöberg      Handläggare: Mottagning vuxna, Vuxen missbruk och beroende
+    handlaggare14    Daniel Engström    Handläggare: Vuxen missbruk och beroende
+    handlaggare15    Elin Holmberg      Handläggare: Utredning barn och unga
+    handlaggare16    Mattias Lundgren   Handläggare: Utredning barn och unga
+    handlaggare17    Nora Abdi          Handläggare: Utredning barn och unga
+    handlaggare18    Viktor Dahl        Handläggare: Utredning barn och unga
+    handlaggare19    Emma Jakobsson     Handläggare: Utredning barn och unga
+    handlaggare20    Sanna Bergström    Handläggare: Vuxen missbruk och beroende
+    handlaggare21    Hassan Mahmoud     Handläggare: Vuxen missbruk och beroende
+    enhetschef       Eva Berg           Enhetschef: Mottagning barn och unga, Utredning barn och unga, Familjehemsenheten
+    enhetschef2      Anders Holmgren    Enhetschef: Vuxen missbruk och beroende, Mottagning vuxna
+    controller       Carl Ek            Controller: alla verksamheters ekonomi
+    systemforvaltare Sara Holm          Systemförvaltare: användare och enheter, med adminsidan
+  E-tjänsten "Orosanmälan via kommunens webbplats" (till Mottagning barn och unga) postar med token
+    $(cat var/etjanst-demo-token.txt 2>/dev/null || echo "(saknas: kör python manage.py load_demo)")
+    till http://127.0.0.1:$WEB_PORT/api/e-tjanst/orosanmalningar/ (bara för utveckling; se var/).
   Avsluta med Ctrl-C.
 
 MSG

@@ -67,13 +67,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (an https redirect, a static file) has its X-Request-ID and its log lines the id.
+    "socialtjanst.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from gunicorn itself: from the apps' folders under DJANGO_DEBUG, else from STATIC_ROOT.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control: no-store on every response, so no case page or export stays in a cache.
     "socialtjanst.access_middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
-    "socialtjanst.middleware.RequestIdMiddleware",
     # A NUL in the address or a form field is a 400 before any view or the access log sees it.
     "socialtjanst.middleware_input.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
