@@ -76,6 +76,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "socialtjanst.change_unitmembership", "socialtjanst.delete_unitmembership",
         "auth.view_user", "auth.add_user", "auth.change_user",
         "auth.view_group",
+        # which identity at the municipality's IdP logs in as an account (socialtjanst.oidc_identity)
+        "socialtjanst.view_externalidentity", "socialtjanst.add_externalidentity",
+        "socialtjanst.change_externalidentity", "socialtjanst.delete_externalidentity",
         "placements.view_caretype", "placements.change_caretype",
         "placements.view_fostercarerate", "placements.add_fostercarerate",
     ],

@@ -29,7 +29,6 @@ TOTP_DEVICE_NAME = "Autentiseringsapp"
 RECOVERY_DEVICE_NAME = "Reservkoder"
 WRONG_CODE = "Koden stämmer inte. Kontrollera att telefonens klocka går rätt och försök igen."
 CODE_REQUIRED = "Ange koden."
-_TOTP_TOKEN = re.compile(r"^\d{6}$")
 
 
 def two_factor_pending(request) -> bool:
@@ -85,18 +84,23 @@ def recovery_codes_replace(*, user) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME,
                                                    defaults={"confirmed": True})
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if not code.isdigit() and code not in codes:  # digits would be taken for an app code
+            codes.append(code)
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 
 
 def two_factor_verify(*, user, token: str):
-    """The device that accepts `token` (a six-digit TOTP code, or a recovery code, which is then used up),
-    or None. Six digits go to the app only, so guessing codes does not also throttle the recovery codes."""
+    """The device that accepts `token` (the app's digits, or a recovery code, which is then used up), or None.
+    Digits go to the app only and recovery codes always hold a letter, so a mistyped app code does not
+    also throttle the recovery codes (django-otp makes each device wait longer after every wrong code)."""
     token = _normalised(token)
     if not token:
         return None
-    if _TOTP_TOKEN.match(token):
+    if token.isdigit():
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
     else:
         devices = StaticDevice.objects.filter(user=user, confirmed=True)

@@ -1,8 +1,15 @@
-"""Sign-in: an account's identity at the municipality's IdP (OIDC), matched on (issuer, subject)."""
+"""Sign-in: an account's identity at the municipality's IdP (OIDC), matched on (issuer, subject); the
+systemförvaltare's group gets the rights to keep them (socialtjanst.roles)."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+
+def role_groups_update(apps, schema_editor):
+    from socialtjanst.roles import role_groups_sync
+
+    role_groups_sync(apps)
 
 
 class Migration(migrations.Migration):
@@ -37,4 +44,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(role_groups_update, migrations.RunPython.noop),
     ]
