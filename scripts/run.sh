@@ -54,7 +54,7 @@ cat <<MSG
     controller       Carl Ek            Controller: alla verksamheters ekonomi
     systemforvaltare Sara Holm          Systemförvaltare: användare och enheter, med adminsidan
   E-tjänsten "Orosanmälan via kommunens webbplats" (till Mottagning barn och unga) postar med token
-    $(cat var/etjanst-demo-token.txt 2>/dev/null || echo "(saknas: kör python manage.py load_demo)")
+    $(cat var/etjanst-demo-token-ifo.txt 2>/dev/null || echo "(saknas: kör python manage.py load_demo)")
     till http://127.0.0.1:$WEB_PORT/api/e-tjanst/orosanmalningar/ (bara för utveckling; se var/).
   Avsluta med Ctrl-C.
 

@@ -32,7 +32,12 @@ from .models import (
 
 ETJANST_NAME = "Orosanmälan via kommunens webbplats"
 ETJANST_UNIT = "MOTT_BARN"
-TOKEN_FILE = Path(settings.BASE_DIR) / "var" / "etjanst-demo-token.txt"
+
+
+def token_file_for(database: str) -> Path:
+    """The development copy of the demo e-tjänst's token, one per database (`make run` uses ifo; the drill and the
+    load test have databases of their own and must not change the token `make run` shows)."""
+    return Path(settings.BASE_DIR) / "var" / f"etjanst-demo-token-{database}.txt"
 
 # name, description, unit, target, unit of measure, direction, source, {years back: value} for hand-kept ones
 INDICATORS = [
@@ -55,7 +60,7 @@ INDICATORS = [
 ]
 
 
-def load_demo_followup(*, token_file: Path | None = TOKEN_FILE) -> dict:
+def load_demo_followup(*, token_file: Path | None) -> dict:
     """Indicators, control rounds and the e-tjänst client; the token is in the result only when newly made."""
     return {"indicators": demo_indicators(), "control_rounds": demo_control_rounds(),
             "etjanst_token": demo_etjanst_client(token_file=token_file)}
@@ -136,7 +141,7 @@ def demo_control_rounds() -> int:
     return len(rounds)
 
 
-def demo_etjanst_client(*, token_file: Path | None = TOKEN_FILE) -> str | None:
+def demo_etjanst_client(*, token_file: Path | None) -> str | None:
     """The demo e-tjänst at Mottagning barn och unga. Made once per install with a new random token; the token
     is written to `token_file` (a development copy for the banner). When that copy is missing or no longer
     opens the client (a new database, say), the client gets a new token. Returns the token when new, else None."""

@@ -22,7 +22,13 @@ from placements.demo import PROVIDERS, load_demo_placements
 from placements.models import Agreement, AgreementPrice, Placement, PricePeriod, Provider
 from socialtjanst.demo import UNITS, load_demo
 from socialtjanst.demo_caseflow import load_demo_inflow
-from socialtjanst.demo_followup import ETJANST_NAME, INDICATORS, demo_etjanst_client, load_demo_followup
+from socialtjanst.demo_followup import (
+    ETJANST_NAME,
+    INDICATORS,
+    demo_etjanst_client,
+    load_demo_followup,
+    token_file_for,
+)
 from socialtjanst.demo_staff import USERS, caseload_spread
 from socialtjanst.models import (
     Case,
@@ -212,4 +218,5 @@ def test_the_make_run_banner_names_every_demo_user_with_role_and_units_and_the_t
         for code in codes:
             assert unit_names[code] in line, (username, code)
     assert "handlaggare2" in banner
-    assert "var/etjanst-demo-token.txt" in banner and "/api/e-tjanst/orosanmalningar/" in banner
+    token_file = token_file_for("ifo").relative_to(settings.BASE_DIR).as_posix()
+    assert f"$(cat {token_file} " in banner and "/api/e-tjanst/orosanmalningar/" in banner

@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from socialtjanst.demo import load_demo
 from socialtjanst.demo_caseflow import load_demo_inflow
-from socialtjanst.demo_followup import TOKEN_FILE, load_demo_followup
+from socialtjanst.demo_followup import load_demo_followup, token_file_for
 from socialtjanst.demo_staff import caseload_spread
 
 
@@ -18,8 +19,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Ett års inflöde, barn och vuxna: {created} nya aktualiseringar.")
         moved = caseload_spread()
         self.stdout.write(f"Ärendefördelning: {moved} ärenden fick handläggare (30–60 pågående per handläggare).")
-        followup = load_demo_followup()
+        token_file = token_file_for(connection.settings_dict["NAME"])
+        followup = load_demo_followup(token_file=token_file)
         self.stdout.write(f"Uppföljning: {followup['indicators']} nya indikatorvärden, "
                           f"{followup['control_rounds']} nya kontrollomgångar.")
         if followup["etjanst_token"]:
-            self.stdout.write(f"E-tjänstklientens token är ny och sparad i {TOKEN_FILE} (bara för utveckling).")
+            self.stdout.write(f"E-tjänstklientens token är ny och sparad i {token_file} (bara för utveckling).")
