@@ -1,10 +1,10 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from . import access
 from .identity import parse_id_number
 from .models import AccessAction, AccessEvent, Case, Person, Unit
+from .selectors import person_search
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -15,15 +15,7 @@ class PersonFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        try:
-            return queryset.filter(id_number=parse_id_number(value).canonical)
-        except Exception:  # noqa: BLE001 - not a number: a name search
-            allowed = access.person_name_filter_allowed(self.request.user)
-            name_match = Q(first_name__icontains=value) | Q(last_name__icontains=value)
-            return queryset.filter(pk__in=allowed.filter(name_match).values("pk"))
+        return person_search(queryset, value, name_searchable=access.person_name_filter_allowed(self.request.user))
 
 
 class CaseFilter(django_filters.FilterSet):

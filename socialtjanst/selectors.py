@@ -1,11 +1,43 @@
-"""Reads that put the case flow together for one case, with due dates from deadlines.py."""
+"""Reads: the person search, and the case flow put together for one case with due dates from deadlines.py."""
 
 import datetime
+import re
 from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
 from . import deadlines
 from .date_window import in_window
-from .models import FAVOURABLE_DECISION_KINDS, Case, Decision, Investigation
+from .identity import parse_id_number
+from .models import FAVOURABLE_DECISION_KINDS, Case, Decision, Investigation, Person
+
+RESERVE_NUMBER = re.compile(r"^(\d{8})-?(R\d{3})$", re.IGNORECASE)
+SEARCH_WORDS = re.compile(r"[\s,]+")
+
+
+def person_search(persons: QuerySet[Person], text: str, *, name_searchable: QuerySet[Person]) -> QuerySet[Person]:
+    """Persons matching what a user typed in the one search box: a personnummer or samordningsnummer in any
+    form parse_id_number takes (10 or 12 digits, with -, + or nothing between), a reservnummer, or words of
+    a name in any order, each word part of the first or the last name, case-insensitively ("olle provb",
+    "Provbarn, Olle"). Names are matched only among `name_searchable` (never a protected person for a user
+    without that permission). Every branch is one indexed query: the unique personnummer, or the trigram
+    indexes over UPPER(name) (migration 0014)."""
+    text = (text or "").strip()
+    if not text:
+        return persons
+    try:
+        return persons.filter(id_number=parse_id_number(text).canonical)
+    except ValidationError:
+        pass
+    reserve = RESERVE_NUMBER.match(text.replace(" ", ""))
+    if reserve:
+        return persons.filter(id_number=f"{reserve[1]}-{reserve[2].upper()}")
+    match = Q()
+    for word in SEARCH_WORDS.split(text):
+        if word:
+            match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return persons.filter(pk__in=name_searchable.filter(match).values("pk"))
 
 
 @dataclass(frozen=True)

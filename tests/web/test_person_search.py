@@ -1,0 +1,81 @@
+"""Issue 14 point 2: the person search finds a person by the full name in either order, by parts of words, in
+any case and with Swedish letters, and by the personnummer in every form a user types it; the name match
+runs on the trigram indexes, not on a scan of every person."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from socialtjanst.identity import luhn_check_digit
+from socialtjanst.models import Person
+from socialtjanst.selectors import person_search
+from tests.conftest import login, search
+from tests.factories import CaseFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+# Born 2012-04-05, födelsenummer 198: one of Skatteverket's test numbers.
+CHECK = luhn_check_digit("120405198")
+OLLE_NUMBER = f"20120405-198{CHECK}"
+
+
+@pytest.fixture
+def persons(units):
+    olle = PersonFactory(id_number=OLLE_NUMBER, first_name="Olle", last_name="Provbarn")
+    asa = PersonFactory(first_name="Åsa", last_name="Öberg-Ärlig")
+    other_olle = PersonFactory(first_name="Olle", last_name="Testsson")
+    for person in (olle, asa, other_olle):
+        CaseFactory(unit=units["own"], person=person)
+    return olle, asa, other_olle
+
+
+def _found(client, q) -> list[str]:
+    page = search(client, "/personer/", {"q": q}).content.decode()
+    body = page[page.index("<tbody"):page.index("</tbody>")] if "<tbody" in page else ""
+    return sorted(re.findall(r"(Olle Provbarn|Åsa Öberg-Ärlig|Olle Testsson)", body))
+
+
+@pytest.mark.parametrize("q", [
+    "Olle Provbarn", "Provbarn Olle", "olle provbarn", "OLLE PROVBARN", "oll provb", "Provbarn, Olle",
+    "  Olle   Provbarn ",
+])
+def test_full_name_in_any_order_and_case_finds_the_person(handlaggare, persons, q):
+    assert _found(login(handlaggare), q) == ["Olle Provbarn"]
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("åsa öberg", ["Åsa Öberg-Ärlig"]),
+    ("ÅSA ÄRLIG", ["Åsa Öberg-Ärlig"]),
+    ("Olle", ["Olle Provbarn", "Olle Testsson"]),
+    ("Olle Främling", []),
+])
+def test_swedish_letters_and_every_word_must_match(handlaggare, persons, q, expected):
+    assert _found(login(handlaggare), q) == expected
+
+
+@pytest.mark.parametrize("q", [
+    OLLE_NUMBER, f"20120405198{CHECK}", f"120405-198{CHECK}", f"120405198{CHECK}", f"20120405 198{CHECK}",
+])
+def test_every_accepted_form_of_the_personnummer_finds_the_person(handlaggare, persons, q):
+    assert _found(login(handlaggare), q) == ["Olle Provbarn"]
+
+
+def test_a_plus_separator_means_a_hundred_years_older(handlaggare, persons, units):
+    old = PersonFactory(id_number=f"19120405-198{CHECK}", first_name="Olle", last_name="Provbarn")
+    rows = person_search(Person.objects.all(), f"120405+198{CHECK}", name_searchable=Person.objects.all())
+    assert list(rows) == [old]
+
+
+def test_a_reservnummer_finds_the_person(persons):
+    unknown = PersonFactory(id_number="20160402-R001", id_kind="reservnummer")
+    for q in ("20160402-R001", "20160402r001"):
+        assert list(person_search(Person.objects.all(), q, name_searchable=Person.objects.all())) == [unknown]
+
+
+def test_the_name_search_uses_the_trigram_indexes(persons):
+    rows = person_search(Person.objects.all(), "Olle Provbarn", name_searchable=Person.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # three rows: without this any plan is a scan
+    plan = rows.explain()
+    assert "person_first_name_trgm" in plan and "person_last_name_trgm" in plan
