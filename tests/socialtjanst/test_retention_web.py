@@ -119,3 +119,22 @@ def test_only_a_systemforvaltare_takes_a_wrong_faderskap_mark_away_with_a_reason
     assert not CaseRetention.objects.get(case=case).paternity_adoption
     event = AccessEvent.objects.filter(object_type="Bevarande", object_id=case.pk).get()
     assert (event.username, event.criteria) == ("sara", {"faderskap/adoption": "borttaget", "skäl": "Fel ärende"})
+
+
+def test_the_page_costs_the_same_queries_however_much_is_due(world):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.socialtjanst.test_retention import DUE, personakt
+
+    client = login(world["sara"])
+
+    def queries() -> int:
+        with at(RUN), CaptureQueriesContext(connection) as captured:
+            assert client.get("/gallring/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(5):
+        personakt(DUE, world["user"], world["unit"])
+    assert queries() == few
