@@ -107,7 +107,10 @@ class RetentionRecord(models.Model):
 
 class PersonaktActivity(models.Model):
     """The database view socialtjanst_personakt_activity (migration 0013): per person the date of the last
-    entry in the personakt and whether anything is still going on. The one definition of 'last entry'."""
+    entry in the personakt and whether anything is still going on. The one definition of 'last entry'.
+
+    PostgreSQL refuses to change the type of a column a view reads: a migration that alters one of the case
+    flow's date, status or created_at columns drops the view first and creates it again (ACTIVITY_VIEW)."""
 
     person_id = models.BigIntegerField(primary_key=True)
     last_entry = models.DateField()
