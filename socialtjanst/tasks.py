@@ -1,7 +1,13 @@
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 # Retried only while the database is away, after 15, 30, 60, 120 and 240 s (as budget.tasks); a nightly,
@@ -22,6 +28,18 @@ def worker_heartbeat() -> None:
     from .health import worker_heartbeat_record
 
     worker_heartbeat_record()
+
+
+@worker_ready.connect(dispatch_uid="socialtjanst.worker_heartbeat_on_start")
+def _worker_heartbeat_on_start(**kwargs) -> None:
+    """A worker that has just started beats at once, rather than at beat's next minute: /halsa/redo is ready
+    as soon as the worker is."""
+    from .health import worker_heartbeat_record
+
+    try:
+        worker_heartbeat_record()
+    except (RedisError, OSError):
+        logger.warning("Workerns första hjärtslag kunde inte skrivas; beat skickar nästa inom en minut.")
 
 
 # Monthly (settings.CELERY_BEAT_SCHEDULE): removes what socialtjanst.retention says is due. Takes a user id,

@@ -18,6 +18,7 @@ from budget.models import DirtyMonth
 from socialtjanst import health
 from socialtjanst.tasks import worker_heartbeat
 from tests.tasks.conftest import celery_worker_process, wait_for  # noqa: F401 - the fixture
+from tests.tasks.test_task_log_request_id import worker_log  # noqa: F401 - the fixture
 
 ALL_OK = {"status": "ok", "checks": {"databas": "ok", "redis": "ok", "worker": "ok", "omrakning": "ok"}}
 
@@ -139,3 +140,11 @@ def test_a_real_worker_running_the_heartbeat_task_makes_the_system_ready(no_dirt
     # Beat sends it every minute and drops one that waited 50 s, so a stopped worker is not flooded later.
     assert settings.CELERY_BEAT_SCHEDULE["worker-heartbeat"] == {
         "task": "socialtjanst.tasks.worker_heartbeat", "schedule": 60.0, "options": {"expires": 50}}
+
+
+@pytest.mark.worker
+def test_a_worker_beats_as_soon_as_it_has_started(no_dirty_months, heartbeat_store, worker_log):  # noqa: F811
+    # heartbeat_store emptied Redis's key before worker_log started a fresh worker; no task has been sent.
+    assert heartbeat_store.get(health.HEARTBEAT_KEY) is not None
+    response, body = get("/halsa/redo")
+    assert response.status_code == 200 and body == ALL_OK
