@@ -147,6 +147,20 @@ def check_page(page, axe, path: str, problems: list[str]) -> bool:
     return True
 
 
+def check_skip_link(page, problems: list[str]) -> None:
+    """The first Tab shows "Hoppa till innehållet" on screen; Enter moves focus into <main>."""
+    page.goto(page.base_url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.textContent.trim(), "
+                            "document.activeElement.getBoundingClientRect().left]")
+    if focused[0] != "Hoppa till innehållet" or focused[1] < 0:
+        problems.append(f"/: första Tab ger {focused}, inte en synlig länk Hoppa till innehållet")
+        return
+    page.keyboard.press("Enter")
+    if not page.evaluate("() => document.activeElement.closest('main') !== null"):
+        problems.append("/: Hoppa till innehållet flyttar inte fokus till <main>")
+
+
 def walk(page, role: str, w) -> tuple[list[str], list[str]]:
     """Every page of the role: the start page and its menu, one level of links from those, and the known
     detail pages; each visited once."""
@@ -159,6 +173,7 @@ def walk(page, role: str, w) -> tuple[list[str], list[str]]:
     for path in menu:
         if check_page(page, axe, path, problems):
             pages.extend(p for p in dict.fromkeys(same_site_links(page, page.base_url)) if p not in pages)
+    check_skip_link(page, problems)
     rest = pages[len(menu) + 1:] + [p for p in known_pages(role, w) if p not in pages]
     pages.extend(p for p in known_pages(role, w) if p not in pages)
     for path in rest:
@@ -178,3 +193,20 @@ def test_every_page_of_the_role_passes_axe_and_has_unique_ids(request, page, wor
     elapsed = time.monotonic() - started
     print(f"{role}: {len(pages)} sidor på {elapsed:.1f} s")
     assert not problems, f"{len(problems)} fel på {len(pages)} sidor:\n" + "\n".join(problems)
+
+
+def test_the_followup_charts_fit_their_cards_with_intermediate_y_labels(page, world, controller):
+    """Issue 14 point 10: at 1 280 px the third chart ran out of its card, and the axis said only 0 and the top."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "carl")
+    page.wait_for_url(page.base_url + "/")
+    page.goto(page.base_url + f"/budget/uppfoljning/?year={YEAR}")
+    boxes = page.eval_on_selector_all("section.followup-care-type", """sections => sections.map(s => {
+        const card = s.getBoundingClientRect();
+        return [...s.querySelectorAll('figure.chart svg')].map(svg => {
+            const box = svg.getBoundingClientRect();
+            const labels = svg.querySelectorAll('text[text-anchor=end]').length;
+            return [box.left >= card.left, box.right <= card.right, labels >= 3];
+        });
+    })""")
+    assert boxes == [[[True, True, True]] * 3], boxes  # one care type, three charts

@@ -11,11 +11,11 @@ pytestmark = pytest.mark.django_db
 MENUS = {
     "handlaggare": ["Att göra", "Registrera anmälan", "Ärenden", "Personer", "Placeringar"],
     "enhetschef": ["Att göra", "Registrera anmälan", "Ärenden", "Personer", "Åtkomstlogg", "Placeringar", "Frister",
-                   "Kontroller", "Rapporter", "Statistik", "Indikatorer"],
+                   "Kontroller", "Rapporter", "Statistik", "Indikatorer", "Gallring"],
     # README: the controller sees frister for the whole municipality (figures and case numbers only).
     "controller": ["Placeringar", "Utförare och avtal", "Budget", "Uppföljning", "Frister", "Rapporter", "Statistik",
                    "Indikatorer"],
-    "systemforvaltare": ["Administration"],
+    "systemforvaltare": ["Gallring", "Administration"],
 }
 
 
