@@ -4,8 +4,9 @@ last entry as a view, and the database functions that delete what is due.
 Why functions: the application's role may not DELETE history (pghistory) rows or the access log (migrations
 0002, 0009), and a gallring that left the history behind would be fake. The functions are SECURITY DEFINER,
 owned by the role that runs migrations, and re-check the rule themselves (rule table, last entry, legal hold,
-faderskap/adoption, never a date after today), so the app role can call them but cannot use them to erase
-anything that is not due. The app role may only read the rules and add to the record."""
+faderskap/adoption, and never a day after today in Stockholm, the app's own today), so the app role can call
+them but cannot use them to erase anything that is not due. The app role may only read the rules and add to the
+record."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -62,7 +63,7 @@ DECLARE
   v_rows integer;
 BEGIN
   removed_cases := 0; removed_rows := 0; person_removed := false;
-  IF p_today > CURRENT_DATE THEN
+  IF p_today > (now() AT TIME ZONE 'Europe/Stockholm')::date THEN
     RAISE EXCEPTION 'gallring: dagen % ligger efter dagens datum', p_today;
   END IF;
   SELECT years_after_last_entry INTO v_years FROM socialtjanst_retentionrule
@@ -157,7 +158,7 @@ DECLARE
   v_years integer;
   v_n integer;
 BEGIN
-  IF p_today > CURRENT_DATE THEN
+  IF p_today > (now() AT TIME ZONE 'Europe/Stockholm')::date THEN
     RAISE EXCEPTION 'gallring: dagen % ligger efter dagens datum', p_today;
   END IF;
   SELECT years_after_last_entry INTO v_years FROM socialtjanst_retentionrule
