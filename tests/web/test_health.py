@@ -9,6 +9,7 @@ import time
 
 import pytest
 import redis
+import requests
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -19,6 +20,7 @@ from socialtjanst import health
 from socialtjanst.tasks import worker_heartbeat
 from tests.tasks.conftest import celery_worker_process, wait_for  # noqa: F401 - the fixture
 from tests.tasks.test_task_log_request_id import worker_log  # noqa: F401 - the fixture
+from tests.web.test_etjanst_load import gunicorn
 
 ALL_OK = {"status": "ok", "checks": {"databas": "ok", "redis": "ok", "worker": "ok", "omrakning": "ok"}}
 
@@ -148,3 +150,12 @@ def test_a_worker_beats_as_soon_as_it_has_started(no_dirty_months, heartbeat_sto
     assert heartbeat_store.get(health.HEARTBEAT_KEY) is not None
     response, body = get("/halsa/redo")
     assert response.status_code == 200 and body == ALL_OK
+
+
+def test_readiness_under_gunicorn_returns_every_pooled_connection(no_dirty_months, heartbeat_store, tmp_path):
+    """The checks run in throw-away threads; a connection left open there would never go back to the pool.
+    One thread, a pool of one connection: twenty probes in a row, each must still get it."""
+    beat_seconds_ago(heartbeat_store, 10)
+    with gunicorn(tmp_path, WEB_CONCURRENCY="1", WEB_THREADS="1", DB_POOL_TIMEOUT="2") as port:
+        statuses = [requests.get(f"http://127.0.0.1:{port}/halsa/redo", timeout=30).status_code for _ in range(20)]
+    assert statuses == [200] * 20
