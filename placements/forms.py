@@ -113,7 +113,8 @@ class PlacementMoveForm(PriceFields):
 class PlacementEndForm(forms.Form):
     end_on = forms.DateField(label="Slutdatum", widget=DATE, help_text="Den dag personen flyttade ut.",
                              validators=ROLLUP_DATE)
-    end_reason = forms.ChoiceField(label="Avslutsorsak", choices=EndReason.choices)
+    # No reason preselected: the user says why the placement ended (issue 14).
+    end_reason = forms.ChoiceField(label="Avslutsorsak", choices=[("", "– välj –"), *EndReason.choices])
 
 
 class PricePeriodForm(PriceFields):

@@ -22,6 +22,8 @@ from .models import EServiceClient, Intake, Person, Unit
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 IN_FUTURE = "Tidpunkten kan inte ligga i framtiden."
 UNKNOWN_PERSON_NAME = "Okänt"
+# Who reported is chosen, never preselected (a default was saved untouched as "Socialtjänst, egen nämnd").
+REPORTER_REQUIRED = "Ange vem som anmälde eller tog kontakt (anmälare)."
 
 
 def received_at_check(received_at: datetime.datetime, *, now: datetime.datetime | None = None) -> None:
@@ -73,11 +75,13 @@ def _person(by, details: PersonDetails) -> tuple[Person, bool]:
 
 def intake_receive(
     *, by, unit: Unit, person: PersonDetails, kind: str, received_at: datetime.datetime, channel: str,
-    reporter_category: str = "", reporter_contact: str = "", concern_categories=(), concern_text: str = "",
+    reporter_category: str, reporter_contact: str = "", concern_categories=(), concern_text: str = "",
     e_service_client: EServiceClient | None = None, external_reference: str | None = None, reason: str = "",
 ) -> Receipt:
     """Finds or registers the person and registers the intake at the unit (caseflow.intake_register)."""
     received_at_check(received_at)
+    if not reporter_category:
+        raise ValidationError(REPORTER_REQUIRED, code="reporter_required")
     if e_service_client is not None and external_reference:
         existing = Intake.objects.select_related("case__person").filter(
             e_service_client=e_service_client, external_reference=external_reference).first()

@@ -30,7 +30,7 @@ __all__ = [
     "OVERLAP", "OVERLAP_UNKNOWN", "PRICE_OVERLAP", "END_BEFORE_START", "PROVIDER_REQUIRED", "UNIT_NOT_ALLOWED",
     "PERSON_NOT_VISIBLE", "ALREADY_ENDED", "MOVE_DATE_INVALID", "PRICE_KIND_MONTHLY", "PRICE_KIND_DAILY",
     "PRICE_BEFORE_START", "PARENT_ONLY_LSB", "IVO_CHECK_INCOMPLETE", "IVO_CHECK_REQUIRED", "IVO_CHECK_AFTER_START",
-    "IVO_NO_PERMIT", "IVO_PERMIT_EXPIRED",
+    "IVO_NO_PERMIT", "IVO_PERMIT_EXPIRED", "END_REASON_REQUIRED",
     "AGREEMENT_OTHER_PROVIDER", "PARENT_NOT_FOUND", "PARENT_SAME_PERSON", "INTERVENTION_NOT_FOUND",
     "CONSTRAINT_MESSAGES", "lock_person_placements", "placement_create", "placement_end", "placement_move",
     "price_period_set", "price_version_bump", "PRICES_CHANGED",
@@ -44,6 +44,7 @@ PROVIDER_REQUIRED = "Vårdformen är köpt: ange utförare."
 UNIT_NOT_ALLOWED = "Du kan bara registrera placeringar i dina egna enheter."
 PERSON_NOT_VISIBLE = "Personen finns inte."
 ALREADY_ENDED = "Placeringen är redan avslutad {end_on}."
+END_REASON_REQUIRED = "Ange avslutsorsak."
 MOVE_DATE_INVALID = "Flyttdatum måste vara efter placeringens startdatum och senast dess slutdatum."
 PRICE_KIND_MONTHLY = "Vårdformen prissätts per månad: ange månadsbelopp."
 PRICE_KIND_DAILY = "Vårdformen prissätts per dygn eller dag: ange dygnspris."
@@ -240,7 +241,9 @@ def _locked(placement_id: int, person_id: int) -> Placement:
 
 @transaction.atomic
 def placement_end(*, by, placement: Placement, end_on: datetime.date, end_reason: str) -> Placement:
-    """Ends an ongoing placement on the day the person left."""
+    """Ends an ongoing placement on the day the person left, for a reason the user chose (never a default)."""
+    if end_reason not in EndReason.values:
+        raise ValidationError(END_REASON_REQUIRED, code="end_reason_required")
     _check_may_place(by, placement.person, placement.unit)
     current = _locked(placement.pk, placement.person_id)
     if current.end_on is not None:

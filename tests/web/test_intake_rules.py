@@ -132,3 +132,14 @@ def test_a_refused_intake_leaves_no_person_behind(child_worker, units):
             reporter_category="skola",
         )
     assert not Person.objects.exists() and not Case.objects.exists()
+
+
+def test_the_service_requires_the_reporter_too(child_worker, units):
+    with pytest.raises(ValidationError) as err:
+        intake_service.intake_receive(
+            by=child_worker, unit=units["own"], kind="orosanmalan", channel="telefon", received_at=NOW,
+            person=intake_service.PersonDetails(id_number=next_id_number(datetime.date(2016, 1, 1))),
+            reporter_category="",
+        )
+    assert err.value.messages == ["Ange vem som anmälde eller tog kontakt (anmälare)."]
+    assert not Person.objects.exists()
