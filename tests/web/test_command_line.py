@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.faults  # starts and stops servers of its own (README: the fault tests)
+# The tests that start and stop servers of their own are fault tests (README), skipped by -m 'not faults'.
+servers = pytest.mark.faults
 
 
 def _free_port() -> int:
@@ -50,6 +51,7 @@ def base():
     shutil.rmtree(path, ignore_errors=True)
 
 
+@servers
 def test_a_second_checkout_on_the_same_ports_is_told_what_to_do_and_its_stop_leaves_the_first_running(base):
     pg_port, redis_port = _free_port(), _free_port()
     one, two = _checkout(base, "one"), _checkout(base, "two")
@@ -76,6 +78,7 @@ def test_a_second_checkout_on_the_same_ports_is_told_what_to_do_and_its_stop_lea
     assert not _answers(pg_port) and not _answers(redis_port)
 
 
+@servers
 def test_this_checkouts_servers_are_reused_and_stopped_by_their_pid_files(base):
     pg_port, redis_port = _free_port(), _free_port()
     one = _checkout(base, "one")
@@ -92,6 +95,7 @@ def test_this_checkouts_servers_are_reused_and_stopped_by_their_pid_files(base):
     assert not _answers(pg_port) and not _answers(redis_port)
 
 
+@servers
 @pytest.mark.skipif(os.geteuid() != 0, reason="the postgres system user runs the server only when we are root")
 def test_a_checkout_the_postgres_user_cannot_read_keeps_its_cluster_where_it_can():
     private = Path(tempfile.mkdtemp(prefix="ifo-private-", dir="/tmp"))  # 0700, owned by root
@@ -110,3 +114,17 @@ def test_a_checkout_the_postgres_user_cannot_read_keeps_its_cluster_where_it_can
         shutil.rmtree(private, ignore_errors=True)
     assert stopped.returncode == 0, stopped.stderr
     assert not _answers(pg_port)
+
+
+def test_uv_in_the_user_bin_directory_is_found_without_it_on_path(tmp_path):
+    # pip --user puts uv in ~/.local/bin; a shell without that on PATH must not install it again on every run.
+    bin_dir = tmp_path / ".local" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "uv").write_text("#!/bin/sh\necho uv 0.0.0\n")
+    (bin_dir / "uv").chmod(0o755)
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    found = subprocess.run(["bash", "-c", "source scripts/services.sh && uv_on_path && command -v uv"], cwd=ROOT,
+                           env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == str(bin_dir / "uv")
+    assert "Installerar uv" not in found.stderr
