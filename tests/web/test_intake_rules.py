@@ -38,8 +38,8 @@ def adult_worker(units):
 
 
 @pytest.fixture
-def child_worker(units):
-    return UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["own"]])
+def child_worker(handlaggare):
+    return handlaggare
 
 
 def _selected(page: str, name: str) -> list[str]:
