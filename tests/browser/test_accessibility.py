@@ -186,10 +186,13 @@ def walk(page, role: str, w) -> tuple[list[str], list[str]]:
 ])
 def test_every_page_of_the_role_passes_axe_and_has_unique_ids(request, page, world, role, username):
     request.getfixturevalue(role)
+    started = time.monotonic()
+    logged_out: list[str] = []
+    check_page(page, Axe(), "/logga-in/", logged_out)  # where every role starts
     log_in(page, username)
     page.wait_for_url(page.base_url + "/")
-    started = time.monotonic()
     pages, problems = walk(page, role, world)
+    problems = logged_out + problems
     elapsed = time.monotonic() - started
     print(f"{role}: {len(pages)} sidor på {elapsed:.1f} s")
     assert not problems, f"{len(problems)} fel på {len(pages)} sidor:\n" + "\n".join(problems)
