@@ -31,9 +31,9 @@ SAFE_EXTRA = ("method", "path", "status", "bytes", "duration_ms")
 # The Celery message header that carries the request id to the worker.
 TASK_HEADER = "ifo_request_id"
 
-# 19121212-1212, 191212121212, 121212-1212, 121212+1212, 1212121212; not a part of a longer number, a uuid
-# or a word (a task id's last group may be all digits).
-PERSONNUMMER_RE = re.compile(r"(?<![\w-])(?:\d{8}|\d{6})[-+]?\d{4}(?![\w-])")
+# 19121212-1212, 191212121212, 121212-1212, 121212+1212, 1212121212, 19121212 1212 (and samordningsnummer);
+# not a part of a longer number, a uuid or a word (a task id's last group may be all digits).
+PERSONNUMMER_RE = re.compile(r"(?<![\w-])(?:\d{8}|\d{6})[-+ ]?\d{4}(?![\w-])")
 # PostgreSQL's DETAIL of a unique or check violation quotes the row's values.
 PG_DETAIL_RE = re.compile(r"(Key \([^)]*\))=\((?:[^()]|\([^()]*\))*\)")
 REDACTED_PNR = "[personnummer]"

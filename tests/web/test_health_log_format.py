@@ -45,14 +45,14 @@ def test_personnummer_and_quoted_key_values_are_redacted_and_extra_data_dropped(
                              'DETAIL:  Key (id_number)=(19121212-1212) already exists.')
     except IntegrityError:
         exc_info = sys.exc_info()
-    log.error("Sparade inte %s, %s, %s eller %s", "19121212-1212", "191212121212", "121212-1212", "121212+1212",
-              exc_info=exc_info, extra={"person_name": "Tolvan Tolvansson", "status": 500})
+    log.error("Sparade inte %s, %s, %s, %s eller %s", "19121212-1212", "191212121212", "121212-1212", "121212+1212",
+              "19121212 1212", exc_info=exc_info, extra={"person_name": "Tolvan Tolvansson", "status": 500})
     # Not a personnummer: a task id (its last group may be all digits), a year, an amount.
     log.info("Task x[0a1b2c3d-1234-4abc-8def-123456789012] succeeded; 2026; 1234567 kr")
 
     error, info = captured()
-    assert error["message"] == ("Sparade inte [personnummer], [personnummer], [personnummer] eller "
-                                "[personnummer]")
+    assert error["message"] == ("Sparade inte [personnummer], [personnummer], [personnummer], [personnummer] "
+                                "eller [personnummer]")
     assert "Key (id_number)=(…) already exists." in error["exc_info"] and "1212" not in error["exc_info"]
     assert set(error) == {"timestamp", "level", "logger", "message", "request_id", "user_id", "status", "exc_info"}
     assert error["request_id"] is None and error["user_id"] is None
