@@ -39,6 +39,10 @@ class BootstrapResult:
         return (CREATED if self.created else EXISTS_SAME).format(username=self.user.username)
 
 
+def account_exists(username: str) -> bool:
+    return User.objects.filter(username=username).exists()
+
+
 @transaction.atomic
 def systemforvaltare_create(
     *,

@@ -12,7 +12,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from socialtjanst.bootstrap import systemforvaltare_create
+from socialtjanst.bootstrap import account_exists, systemforvaltare_create
 
 NO_TERMINAL = "Ingen terminal att fråga efter lösenordet i: ange --password-stdin eller --oidc-subject."
 EMPTY_STDIN = "Inget lösenord på standard in."
@@ -44,12 +44,9 @@ class Command(BaseCommand):
         if password_stdin and oidc_subject is not None:
             raise CommandError(BOTH)
         password = None
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-            if not password:
-                raise CommandError(EMPTY_STDIN)
-        elif oidc_subject is None:
-            password = self._ask_password(interactive)
+        # An existing account needs no password: the service says whether it already is the systemförvaltare.
+        if oidc_subject is None and not account_exists(username):
+            password = self._read_password(password_stdin, interactive)
         try:
             result = systemforvaltare_create(
                 username=username, first_name=first_name, last_name=last_name, email=email,
@@ -60,7 +57,12 @@ class Command(BaseCommand):
         self.stdout.write(result.message)
 
     @staticmethod
-    def _ask_password(interactive: bool) -> str:
+    def _read_password(from_stdin: bool, interactive: bool) -> str:
+        if from_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if not password:
+                raise CommandError(EMPTY_STDIN)
+            return password
         if not interactive or not sys.stdin.isatty():
             raise CommandError(NO_TERMINAL)
         password = getpass.getpass(PROMPT)
