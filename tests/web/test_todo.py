@@ -9,6 +9,8 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from socialtjanst import deadlines
@@ -163,3 +165,21 @@ def test_the_case_list_and_case_page_name_the_responsible_by_full_name(todo):
     assert "<dt>Ansvarig</dt><dd>olle</dd>" in page
     page = client.get(f"/arenden/{todo.a.pk}/").content.decode()
     assert "<dt>Ansvarig</dt><dd>Hanna Handläggarsson</dd>" in page
+
+
+def test_the_list_costs_the_same_number_of_queries_for_more_items(todo, units):
+    """Names, units and the search read what the item queries already fetched: no query per row."""
+    client = login(todo.eva)
+    params = {"q": "son"}
+    client.get("/att-gora/", params)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as before:
+        assert "2 öppna punkter" in client.get("/att-gora/", params).content.decode()  # Andersson, Carlsson
+    for n in range(4):
+        extra = CaseFactory(unit=units["own"], responsible=todo.olle,
+                            person=PersonFactory(first_name="Extra", last_name=f"Personsson{n}"))
+        intake(extra, timezone.localdate() - DAY, todo.olle)
+        Investigation.objects.create(case=extra, started_on=timezone.localdate() - DAY, responsible=todo.hanna)
+    with CaptureQueriesContext(connection) as after:
+        body = client.get("/att-gora/", params).content.decode()
+    assert "10 öppna punkter" in body  # and each Personsson's förhandsbedömning and utredning
+    assert len(after.captured_queries) == len(before.captured_queries)
