@@ -101,8 +101,8 @@ class UnitImportSummary:
 class _UnitSpec:
     code: str
     row: int  # the first row naming the unit
-    values: dict = field(default_factory=dict)  # name, target_group, is_intake as given, each with its row
-    value_rows: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # name, target_group, is_intake as the rows give them
+    value_rows: dict = field(default_factory=dict)  # the row each value came from
 
 
 @dataclass
