@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import controls, indicators
+from .demo_caseflow import CHILDREN
 from .management.commands.create_etjanst_client import create_client, token_sha256
 from .management.commands.rotate_etjanst_token import rotate_token
 from .models import (
+    Channel,
     ControlKind,
     ControlResult,
     ControlRound,
@@ -26,6 +28,8 @@ from .models import (
     Indicator,
     IndicatorComment,
     IndicatorValue,
+    Intake,
+    IntakeKind,
     Investigation,
     Unit,
 )
@@ -62,8 +66,19 @@ INDICATORS = [
 
 def load_demo_followup(*, token_file: Path | None) -> dict:
     """Indicators, control rounds and the e-tjänst client; the token is in the result only when newly made."""
-    return {"indicators": demo_indicators(), "control_rounds": demo_control_rounds(),
-            "etjanst_token": demo_etjanst_client(token_file=token_file)}
+    token = demo_etjanst_client(token_file=token_file)
+    return {"indicators": demo_indicators(), "control_rounds": demo_control_rounds(), "etjanst_token": token,
+            "etjanst_intakes": demo_etjanst_intakes()}
+
+
+def demo_etjanst_intakes() -> int:
+    """The inflow's orosanmälningar about children that came through the e-tjänst channel came through the demo
+    client: its system user registered them, as the API does. Returns the number of intakes linked now."""
+    client = EServiceClient.objects.select_related("user").get(name=ETJANST_NAME)
+    return Intake.objects.filter(
+        external_reference__startswith=CHILDREN.reference, channel=Channel.E_SERVICE, kind=IntakeKind.REPORT,
+        e_service_client__isnull=True,
+    ).update(e_service_client=client, registered_by=client.user)
 
 
 @transaction.atomic

@@ -142,7 +142,12 @@ def test_the_demo_municipality_is_believable_and_a_second_load_changes_nothing(t
     sizes = sorted(len(r.sample["ids"]) for r in ControlRound.objects.filter(kind="stickprov"))
     assert sizes == [8, 10]
     assert first["followup"]["control_rounds"] == 5
-    assert EServiceClient.objects.get().name == ETJANST_NAME
+    client = EServiceClient.objects.get()
+    assert client.name == ETJANST_NAME and client.unit.code == "MOTT_BARN"
+    through_etjanst = Intake.objects.filter(e_service_client=client)
+    assert first["followup"]["etjanst_intakes"] == through_etjanst.count() > 100
+    assert set(through_etjanst.values_list("channel", "kind", "registered_by")) == {
+        ("e_tjanst", "orosanmalan", client.user_id)}
     assert token_file.read_text().strip() == first["followup"]["etjanst_token"]
 
     # A second load adds and moves nothing.
@@ -150,7 +155,7 @@ def test_the_demo_municipality_is_believable_and_a_second_load_changes_nothing(t
     second = load_everything(token_file)
     assert second["demo"] == {"persons": 0, "cases": 0}
     assert (second["inflow"], second["spread"]) == (0, 0)
-    assert second["followup"] == {"indicators": 0, "control_rounds": 0, "etjanst_token": None}
+    assert second["followup"] == {"indicators": 0, "control_rounds": 0, "etjanst_token": None, "etjanst_intakes": 0}
     assert (second["placements"]["placements"], second["budget"]["created"], second["closed"]) == (0, 0, 0)
     assert snapshot() == before
 

@@ -22,6 +22,7 @@ class Command(BaseCommand):
         token_file = token_file_for(connection.settings_dict["NAME"])
         followup = load_demo_followup(token_file=token_file)
         self.stdout.write(f"Uppföljning: {followup['indicators']} nya indikatorvärden, "
-                          f"{followup['control_rounds']} nya kontrollomgångar.")
+                          f"{followup['control_rounds']} nya kontrollomgångar, "
+                          f"{followup['etjanst_intakes']} anmälningar kopplade till e-tjänsten.")
         if followup["etjanst_token"]:
             self.stdout.write(f"E-tjänstklientens token är ny och sparad i {token_file} (bara för utveckling).")
