@@ -143,3 +143,21 @@ def test_the_service_requires_the_reporter_too(child_worker, units):
         )
     assert err.value.messages == ["Ange vem som anmälde eller tog kontakt (anmälare)."]
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_late_synnerliga_skal_are_flagged_on_the_intake_and_the_screening_counts_as_late(child_worker, units):
+    client = login(child_worker)
+    post_intake(client, units["own"], kind="orosanmalan", reporter_category="skola",
+                id_number=next_id_number(datetime.date(2016, 4, 2)), received_at="2026-10-01 10:00")
+    intake = Intake.objects.get()  # received 2026-10-01: due 2026-10-15
+    screening = {"decided_on": "2026-10-20", "outcome": "inte_inleda", "track": "andra_linjen",
+                 "extraordinary_reason": "Polisutredning pågår.", "extended_due_on": "2026-10-30"}
+    response = client.post(f"/anmalningar/{intake.pk}/forhandsbedomning/", screening, follow=True)
+    assert "Ange både förlängd frist och datum då de synnerliga skälen beslutades." in response.content.decode()
+    client.post(f"/anmalningar/{intake.pk}/forhandsbedomning/", {**screening, "extension_decided_on": "2026-10-20"})
+    page = client.get(f"/anmalningar/{intake.pk}/").content.decode()
+    assert '<dd id="screening-due">2026-10-15</dd>' in page
+    assert "Frist 2026-10-30, beslutade 2026-10-20" in page and "(för sent beslutade, gäller inte)" in page
+    assert "(efter fristen)" in page
