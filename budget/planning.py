@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, QuerySet
-from django.http import Http404
 
 from placements.models import CareType
 from socialtjanst import access
+from socialtjanst.errors import NotFound
 from socialtjanst.roles import Role
 from socialtjanst.rounding import round_half_away
 
@@ -63,7 +63,7 @@ def can_change_cost_centres(user) -> bool:
 def require(allowed: bool) -> None:
     """Out of scope answers 'not found', like a missing page (the project's convention)."""
     if not allowed:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
 
 
 # --- reads ----------------------------------------------------------------------
@@ -81,7 +81,7 @@ def budget_get(*, user, pk) -> Budget:
     try:
         return budgets_for_user(user).get(pk=pk)
     except (Budget.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
+        raise NotFound(NOT_FOUND) from None
 
 
 def budgets_for_user(user) -> QuerySet[Budget]:
@@ -131,7 +131,7 @@ def cost_centre_get(*, user, pk) -> CostCentre:
     try:
         return cost_centres_for_user(user).get(pk=pk)
     except (CostCentre.DoesNotExist, ValueError, TypeError):
-        raise Http404(NOT_FOUND) from None
+        raise NotFound(NOT_FOUND) from None
 
 
 @dataclass
@@ -229,7 +229,7 @@ def budget_update(*, by, budget_id: int, expected_version: int, amount: Decimal,
     shares = _check_profile(month_percentages)
     budget = Budget.objects.select_for_update().filter(pk=budget_id).order_by("pk").first()
     if budget is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     if budget.version != expected_version:
         raise ValidationError(STALE_VERSION, code="stale_version")
     changed = _set_profile(budget, shares)
@@ -266,7 +266,7 @@ def cost_centre_update(*, by, cost_centre_id: int, name: str, activity_code: str
     require(can_change_cost_centres(by))
     centre = CostCentre.objects.select_for_update().filter(pk=cost_centre_id).first()
     if centre is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     wanted = {"name": name.strip(), "activity_code": activity_code.strip(), "active": active}
     changed = [k for k, v in wanted.items() if getattr(centre, k) != v]
     if changed:

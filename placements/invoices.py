@@ -32,10 +32,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 
 from socialtjanst.audit import audit_record
 from socialtjanst.db_errors import constraint_messages
+from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessAction
 
 from .days import ONE_DAY, care_days, care_end, month_bounds
@@ -102,7 +102,7 @@ def invoice_check_get_for_user(user, pk) -> InvoiceCheck:
     try:
         return invoice_checks_for_user(user).get(pk=pk)
     except (InvoiceCheck.DoesNotExist, ValueError, TypeError):
-        raise Http404("Fakturakontrollen finns inte.") from None
+        raise NotFound("Fakturakontrollen finns inte.") from None
 
 
 @dataclass(frozen=True)

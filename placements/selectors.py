@@ -9,9 +9,9 @@
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from socialtjanst import access
+from socialtjanst.errors import NotFound
 from socialtjanst.roles import Role
 
 from .models import Placement
@@ -57,7 +57,7 @@ def placement_get_for_user(user, pk) -> Placement:
             "person", "care_type", "provider", "unit", "agreement", "intervention__decision").get(pk=pk)
     except (Placement.DoesNotExist, ValueError, TypeError):
         access.note_denied_if_exists(Placement, pk)
-        raise Http404("Placeringen finns inte.") from None
+        raise NotFound("Placeringen finns inte.") from None
 
 
 def can_view_placements(user) -> bool:

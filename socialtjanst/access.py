@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
-from .access_middleware import DeniedAttempt, access_denied_note
+from .denied_notes import DeniedAttempt, access_denied_note
+from .errors import NotFound
 from .models import AccessEvent, Case, Person, Unit
 from .roles import CASE_ROLES, PROTECTED_IDENTITY_PERMISSION, Role
 
@@ -134,7 +134,7 @@ def case_get_for_user(user, pk) -> Case:
         return cases_for_user(user).select_related("person", "unit", "responsible").get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         note_denied_if_exists(Case, pk)
-        raise Http404("Ärendet finns inte.") from None
+        raise NotFound("Ärendet finns inte.") from None
 
 
 def person_get_for_user(user, pk) -> Person:
@@ -142,7 +142,7 @@ def person_get_for_user(user, pk) -> Person:
         return persons_for_user(user).get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
         note_denied_if_exists(Person, pk, case_path=None)
-        raise Http404("Personen finns inte.") from None
+        raise NotFound("Personen finns inte.") from None
 
 
 def units_where_user_can_open_cases(user) -> QuerySet[Unit]:
@@ -327,7 +327,7 @@ def _get_or_404(qs, pk, label, case_path="case"):
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         note_denied_if_exists(qs.model, pk, case_path)
-        raise Http404(f"{label} finns inte.") from None
+        raise NotFound(f"{label} finns inte.") from None
 
 
 def intake_get_for_user(user, pk):

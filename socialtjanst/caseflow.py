@@ -7,12 +7,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 
 from . import access
 from .audit import audit_case
 from .db_errors import constraint_messages
+from .errors import NotFound
 from .models import (
     AccessAction,
     Case,
@@ -80,7 +80,7 @@ def intake_register(
     twice gives the first intake back (created=False). A user opening a case this way for a person known
     only in other units gives a reason, as in services.case_open (the e-tjänst opens nothing to a person)."""
     if e_service_client is None and not access.units_where_user_can_open_cases(by).filter(pk=unit.pk).exists():
-        raise Http404(UNIT_NOT_ALLOWED)
+        raise NotFound(UNIT_NOT_ALLOWED)
     cross_unit_reason = ""
     # Only a new case needs the reason: a report added to the unit's open case reaches no one new (that
     # case's own reason already flags its rows).
@@ -115,7 +115,7 @@ def intake_register(
 def _intake_for_change(by, intake_id) -> Intake:
     intake = access.intake_get_for_user(by, intake_id)
     if not access.can_change_case(by, intake.case):
-        raise Http404
+        raise NotFound
     return intake
 
 
@@ -149,7 +149,7 @@ def screening_decide(
     if linked_investigation_id:
         linked = access.investigations_for_user(by).filter(pk=linked_investigation_id).first()
         if linked is None:
-            raise Http404
+            raise NotFound
     with constraint_messages(DATE_ORDER_MESSAGES):
         screening = Screening.objects.create(
             intake=intake, decided_on=decided_on, outcome=outcome, extraordinary_reason=extraordinary_reason,
@@ -170,7 +170,7 @@ def screening_decide(
 def _investigation_for_change(by, investigation_id) -> Investigation:
     investigation = access.investigation_get_for_user(by, investigation_id)
     if not access.can_change_case(by, investigation.case):
-        raise Http404
+        raise NotFound
     return investigation
 
 
@@ -227,12 +227,12 @@ def decision_record(
 ) -> Decision:
     case = access.case_get_for_user(by, case_id)
     if not access.can_change_case(by, case):
-        raise Http404
+        raise NotFound
     investigation = None
     if investigation_id:
         investigation = access.investigations_for_user(by).filter(pk=investigation_id, case=case).first()
         if investigation is None:
-            raise Http404
+            raise NotFound
     with constraint_messages(DATE_ORDER_MESSAGES):
         decision = Decision.objects.create(
             case=case, investigation=investigation, legal_basis=legal_basis, kind=kind, decided_on=decided_on,
@@ -245,7 +245,7 @@ def decision_record(
 def _intervention_for_change(by, intervention_id) -> Intervention:
     intervention = access.intervention_get_for_user(by, intervention_id)
     if not access.can_change_case(by, intervention.decision.case):
-        raise Http404
+        raise NotFound
     return intervention
 
 
@@ -253,7 +253,7 @@ def _intervention_for_change(by, intervention_id) -> Intervention:
 def intervention_create(*, by, decision_id: int, kind: str, started_on: datetime.date | None = None) -> Intervention:
     decision = access.decision_get_for_user(by, decision_id)
     if not access.can_change_case(by, decision.case):
-        raise Http404
+        raise NotFound
     with constraint_messages(DATE_ORDER_MESSAGES):
         intervention = Intervention.objects.create(decision=decision, kind=kind, started_on=started_on)
     audit_case(user=by, action=AccessAction.CREATE, case=decision.case, object_type="Intervention",

@@ -73,12 +73,12 @@ def control_rounds_for_user(user) -> QuerySet[ControlRound]:
 
 
 def control_round_get_for_user(user, pk) -> ControlRound:
-    from django.http import Http404
+    from .errors import NotFound
 
     try:
         return control_rounds_for_user(user).select_related("unit", "performed_by").get(pk=pk)
     except (ControlRound.DoesNotExist, ValueError, TypeError):
-        raise Http404("Kontrollomgången finns inte.") from None
+        raise NotFound("Kontrollomgången finns inte.") from None
 
 
 # --- utredningstider ----------------------------------------------------------------------------

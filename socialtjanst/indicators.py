@@ -29,12 +29,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from . import access, deadline_report, rounding
 from .audit import audit_record
 from .db_errors import constraint_messages
+from .errors import NotFound
 from .intake_statistics import share_reports_not_investigated
 from .models import (
     AccessAction,
@@ -143,7 +143,7 @@ def indicator_get_for_user(user, pk) -> Indicator:
     try:
         return indicators_for_user(user).get(pk=pk)
     except (Indicator.DoesNotExist, ValueError, TypeError):
-        raise Http404("Indikatorn finns inte.") from None
+        raise NotFound("Indikatorn finns inte.") from None
 
 
 def can_manage_unit(user, unit_id: int | None) -> bool:

@@ -5,10 +5,10 @@ int() says no), a year of eleven digits (datetime.date raises OverflowError, not
 a space. Only plain ASCII digits within the bounds are a number; anything else is a 404 with a Swedish
 message, as for a unit that is not the user's (views/reports.unit_from_request)."""
 
-from django.http import Http404
 from django.utils import timezone
 
 from .date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
+from .errors import NotFound
 
 INVALID_YEAR = f"Ogiltigt år: ange ett år från {ROLLUP_YEAR_MIN} till och med {ROLLUP_YEAR_MAX}."
 INVALID_MONTH = "Ogiltig månad: ange 1–12."
@@ -31,7 +31,7 @@ def _param(request, name: str, low: int, high: int, default: int | None, message
         return default
     value = bounded_int(raw, low, high)
     if value is None:
-        raise Http404(message)
+        raise NotFound(message)
     return value
 
 

@@ -19,9 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+
+from .errors import NotFound
 
 # Column kinds decide how a value is shown on screen and written to a file; the reports import them from here.
 from .exports import DATE, DECIMAL, INT, KR, PERCENT, TEXT, safe_cell, sheet_title, write_sheet  # noqa: F401
@@ -74,7 +76,7 @@ def get_report(name: str) -> Report:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise Http404("Rapporten finns inte.") from None
+        raise NotFound("Rapporten finns inte.") from None
 
 
 def report_title(name: str) -> str:
@@ -167,7 +169,7 @@ def render_bytes(report: Report, result: ReportResult, fmt: str, *, year: int, t
         return csv_bytes(report, result)
     if fmt == "xlsx":
         return xlsx_bytes(report, result)
-    raise Http404("Okänt exportformat.")
+    raise NotFound("Okänt exportformat.")
 
 
 def download_response(report: Report, result: ReportResult, fmt: str, *, year: int,

@@ -6,11 +6,11 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 
 from . import access
 from .audit import audit_case, audit_person
+from .errors import NotFound
 from .identity import parse_id_number
 from .models import AccessAction, Case, Person, Unit
 
@@ -114,7 +114,7 @@ def _bump_version(model, pk: int, expected_version: int, changes: dict) -> None:
 def person_update(*, by, person_id: int, expected_version: int, **changes) -> Person:
     person = access.person_get_for_user(by, person_id)
     if not access.can_change_person(by, person):
-        raise Http404("Personen finns inte.")
+        raise NotFound("Personen finns inte.")
     unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Fält som inte får ändras: {sorted(unknown)}")
@@ -138,7 +138,7 @@ CASE_ALREADY_CLOSED = "Ärendet är redan avslutat."
 def case_close(*, by, case_id: int, expected_version: int, closed_on: datetime.date) -> Case:
     case = access.case_get_for_user(by, case_id)
     if not access.can_change_case(by, case):
-        raise Http404("Ärendet finns inte.")
+        raise NotFound("Ärendet finns inte.")
     # A stale version is reported as such first (_bump_version); a current one on a closed case is refused.
     if case.status == Case.Status.CLOSED and case.version == expected_version:
         raise ValidationError(CASE_ALREADY_CLOSED, code="already_closed")

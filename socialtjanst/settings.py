@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Writes `denied` access-log rows after the view's transaction rolled back with its 404.
     "socialtjanst.access_middleware.DeniedAccessMiddleware",
+    # The domain's NotFound (services never raise HTTP exceptions) answers 404 like a view's own Http404.
+    "socialtjanst.middleware_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "socialtjanst.urls"

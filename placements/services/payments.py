@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
 from socialtjanst.audit import audit_record
 from socialtjanst.db_errors import constraint_message, constraint_name
+from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessAction
 
 from .. import selectors
@@ -73,7 +73,7 @@ def foster_care_payment_delete(*, by, payment: FosterCarePayment) -> Placement:
     current = _locked(placement.pk, placement.person_id)
     deleted, _ = FosterCarePayment.objects.filter(pk=payment.pk, placement=current).delete()
     if not deleted:
-        raise Http404("Ersättningen finns inte.")
+        raise NotFound("Ersättningen finns inte.")
     audit_record(user=by, action=AccessAction.DELETE, object_type="FosterCarePayment", object_id=payment.pk,
                  persons=[current.person], object_unit_ids=[current.unit_id])
     return current

@@ -14,11 +14,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 
 from socialtjanst import access
 from socialtjanst.audit import audit_record
 from socialtjanst.db_errors import constraint_message, constraint_name
+from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, Unit
 
 from .. import selectors
@@ -116,9 +116,9 @@ def _audit(by, action: AccessAction, placement: Placement) -> None:
 
 def _check_may_place(by, person: Person, unit: Unit, permission: str = selectors.CHANGE_PLACEMENT_PERMISSION) -> None:
     if not by.has_perm(permission):
-        raise Http404(PERSON_NOT_VISIBLE)
+        raise NotFound(PERSON_NOT_VISIBLE)
     if not access.persons_for_user(by).filter(pk=person.pk).exists():
-        raise Http404(PERSON_NOT_VISIBLE)
+        raise NotFound(PERSON_NOT_VISIBLE)
     if not (access.works_with_cases(by) and unit.pk in access.user_unit_ids(by)):
         raise ValidationError(UNIT_NOT_ALLOWED, code="unit_not_allowed")
 
@@ -236,7 +236,7 @@ def _locked(placement_id: int, person_id: int) -> Placement:
     for p in lock_person_placements(person_id):
         if p.pk == placement_id:
             return p
-    raise Http404("Placeringen finns inte.")
+    raise NotFound("Placeringen finns inte.")
 
 
 @transaction.atomic

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.http import Http404
 from django.urls import reverse
 
 from placements import services
 from placements.models import FosterCarePayment, FosterCarePaymentKind, Placement
 from placements.pricing import PAYMENT_COST_SQL, month_cost, payment_cost
+from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessEvent
 from tests.conftest import login
 from tests.factories import UserFactory
@@ -102,7 +102,7 @@ def test_payments_only_for_care_types_priced_per_month(handlaggare, units, child
 def test_a_handlaggare_of_another_unit_and_a_controller_may_not_register(units, controller, familjehem):
     stranger = UserFactory(username="olle", role="Handläggare", units=[units["other"]])
     for user in (stranger, controller):
-        with pytest.raises(Http404):
+        with pytest.raises(NotFound):
             services.foster_care_payment_register(by=user, placement=familjehem, month=D(2024, 3, 1),
                                                   kind=KIND.EXTRA, amount=Decimal("100"))
     assert FosterCarePayment.objects.count() == 0

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404
 
 from placements import services
 from placements.models import IvoCheckResult, Placement, PricePeriod
+from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessEvent
 from tests.factories import CaseFactory, PersonFactory
 from tests.placements.factories import ProviderFactory, care_type
@@ -105,13 +105,13 @@ def test_bought_care_needs_a_provider(handlaggare, units, child):
 
 def test_a_person_outside_ones_units_cannot_be_placed(handlaggare, units, hvb_provider):
     stranger = CaseFactory(unit=units["other"], person=PersonFactory()).person
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _hvb(handlaggare, stranger, units["own"], hvb_provider, D(2024, 1, 1))
     assert Placement.objects.count() == 0
 
 
 def test_a_controller_cannot_place(controller, units, child, hvb_provider):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _hvb(controller, child, units["own"], hvb_provider, D(2024, 1, 1))
 
 

@@ -3,9 +3,9 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
 
 from socialtjanst import reporting
+from socialtjanst.errors import NotFound
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, name, year, month, format, out, **options):
         try:
             report = reporting.get_report(name)
-        except Http404:
+        except NotFound:
             known = ", ".join(r.name for r in reporting.all_reports())
             raise CommandError(f"Okänd rapport '{name}'. Kända rapporter: {known}") from None
         try:
