@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
-from socialtjanst.views.reports import MONTHS
+from socialtjanst.periods import month_label
 
 from . import forecast, rollup
 from .models import MonthClosing
@@ -26,10 +26,6 @@ REOPEN_REASON_REQUIRED = "Ange skälet till att månaden öppnas igen."
 REOPEN_REASON_TOO_LONG = "Skälet får vara högst {max_length} tecken (det har {length})."
 
 
-def month_label(month: datetime.date) -> str:
-    return f"{MONTHS[month.month - 1]} {month.year}"
-
-
 def _who(closing: MonthClosing) -> str:
     user = closing.closed_by
     name = user.get_full_name() or user.username
@@ -37,17 +33,12 @@ def _who(closing: MonthClosing) -> str:
 
 
 def active_closings():
-    return MonthClosing.objects.filter(reopened_at__isnull=True)
+    return MonthClosing.objects.active()
 
 
 def latest_closing(*, year: int | None = None, through: datetime.date | None = None) -> MonthClosing | None:
     """The latest month closed and not reopened; of `year` and at or before the month `through` when given."""
-    closings = active_closings()
-    if year is not None:
-        closings = closings.filter(month__year=year)
-    if through is not None:
-        closings = closings.filter(month__lte=through)
-    return closings.order_by("-month").first()
+    return MonthClosing.objects.latest_active(year=year, through=through)
 
 
 def latest_closed_month() -> datetime.date | None:

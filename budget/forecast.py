@@ -120,9 +120,8 @@ def store_forecast(closing: MonthClosing) -> list[ForecastLine]:
 def forecast_for_year(year: int, through_month: int | None = None) -> dict[tuple, Decimal]:
     """The forecast stored at the latest closing of `year` (at or before through_month), per
     (cost centre, care type); empty when no month of the year is closed."""
-    from .closing import latest_closing  # budget.closing imports this module
-
-    closing = latest_closing(year=year, through=datetime.date(year, through_month, 1) if through_month else None)
+    through = datetime.date(year, through_month, 1) if through_month else None
+    closing = MonthClosing.objects.latest_active(year=year, through=through)
     if closing is None:
         return {}
     return {(line.cost_centre_id, line.care_type_id): line.total for line in closing.forecast_lines.all()}

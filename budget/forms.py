@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from placements.models import CareType
 from socialtjanst.date_window import validate_rollup_date
+from socialtjanst.periods import MONTHS
 from socialtjanst.uploads import import_file_size_validator
-from socialtjanst.views.reports import MONTHS
 
 from .forecast import ADJUSTMENT_NEEDS_COMMENT
 from .importing import YEAR_MAX, YEAR_MIN

@@ -5,38 +5,19 @@ export left on a shared computer is read by the next user.
 
 DeniedAccessMiddleware: an attempt to open an object that exists but lies outside the user's units is
 answered 404 (as for a missing object) and written to the access log as `denied`. The access module
-only notes the attempt (access_denied_note); the row is written here, after the view's transaction
+only notes the attempt (denied_notes.access_denied_note); the row is written here, after the view's transaction
 (ATOMIC_REQUESTS) has rolled back with the 404, so the note survives the rollback.
 """
 
 import logging
-from contextvars import ContextVar
-from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.utils.cache import add_never_cache_headers
 
+from .audit import audit_denied
+from .denied_notes import collecting_denied_attempts
+
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DeniedAttempt:
-    object_type: str
-    object_id: int
-    person_ids: tuple[int, ...] = ()
-    unit_ids: tuple[int, ...] = ()
-    criteria: tuple[tuple[str, str], ...] = ()  # pairs, so the attempt stays hashable
-
-
-_denied_var: ContextVar[list[DeniedAttempt] | None] = ContextVar("denied_attempts", default=None)
-
-
-def access_denied_note(attempt: DeniedAttempt) -> None:
-    """Remember a denied attempt for this request; outside a request (a command, a test calling a
-    service) there is no one to answer and nothing is noted."""
-    pending = _denied_var.get()
-    if pending is not None and attempt not in pending:
-        pending.append(attempt)
 
 
 class NoStoreMiddleware:
@@ -54,19 +35,13 @@ class DeniedAccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _denied_var.set([])
-        try:
+        with collecting_denied_attempts() as pending:
             response = self.get_response(request)
-            pending = _denied_var.get() or []
-        finally:
-            _denied_var.reset(token)
         if pending:
             self._write(request, pending)
         return response
 
-    def _write(self, request, pending: list[DeniedAttempt]) -> None:
-        from .audit import audit_denied
-
+    def _write(self, request, pending) -> None:
         try:
             with transaction.atomic():
                 for attempt in pending:

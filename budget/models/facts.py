@@ -81,6 +81,22 @@ class DirtyMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
+class MonthClosingQuerySet(models.QuerySet):
+    def active(self):
+        """Closed and not reopened."""
+        return self.filter(reopened_at__isnull=True)
+
+    def latest_active(self, *, year: int | None = None, through=None):
+        """The latest month closed and not reopened; of `year` and at or before the month `through` when given.
+        Here, not in budget.closing, because the forecast reads it and closing calls the forecast."""
+        closings = self.active()
+        if year is not None:
+            closings = closings.filter(month__year=year)
+        if through is not None:
+            closings = closings.filter(month__lte=through)
+        return closings.order_by("-month").first()
+
+
 class MonthClosing(models.Model):
     """A closed month. Reopening keeps the row (who, when, why) and frees the month;
     at most one active closing per month."""
@@ -93,6 +109,8 @@ class MonthClosing(models.Model):
                                     related_name="+", verbose_name=_("återöppnad av"))
     reopened_at = models.DateTimeField(_("återöppnad"), null=True, blank=True)
     reopen_reason = models.TextField(_("skäl för återöppning"), blank=True)
+
+    objects = MonthClosingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month", "-closed_at"]

@@ -2,7 +2,6 @@
 bearer token, and gets the intake's id back. No session, no cookies: the token is the only
 credential, which is why CSRF protection does not apply."""
 
-import hashlib
 import hmac
 
 from django.contrib.auth.decorators import login_not_required
@@ -17,12 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import caseflow, intake_service, services  # noqa: F401
 from ..audit import audit_case
 from ..etjanst_forms import MAX_BODY_BYTES, TOO_LARGE, UNAUTHORIZED, ETjanstIntakeForm, payload_from_body
+from ..etjanst_tokens import token_sha256
 from ..models import AccessAction, Channel, EServiceClient, Intake, IntakeKind
 from ..openapi import openapi_document
-
-
-def token_sha256(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _client_for(request) -> EServiceClient | None:

@@ -1,7 +1,6 @@
 """The pages and downloads of every registered report (socialtjanst.reporting): one view
 for all, so each report reads the same on screen and in its files."""
 
-
 import django_tables2 as tables
 from django.http import Http404
 from django.shortcuts import render
@@ -11,10 +10,8 @@ from .. import reporting, rounding
 from ..audit import audit_record
 from ..models import AccessAction
 from ..params import month_param, year_param
+from ..periods import MONTHS
 from ..tables import BaseTable, swedish_number
-
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
 
 
 def format_value(value, kind: str) -> str:

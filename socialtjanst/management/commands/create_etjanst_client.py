@@ -1,14 +1,12 @@
 """Connects a municipal e-tjänst: a client, its system user and a token shown once."""
 
-import secrets
-
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
+from socialtjanst.etjanst_tokens import new_token, token_sha256
 from socialtjanst.models import EServiceClient, Unit, UnitMembership
-from socialtjanst.views.etjanst import token_sha256
 
 
 def find_unit(value: str) -> Unit:
@@ -19,11 +17,6 @@ def find_unit(value: str) -> Unit:
     if unit is None:
         raise CommandError(f"Det finns ingen enhet med koden eller id:t {value!r}.")
     return unit
-
-
-def new_token() -> str:
-    """A bearer token for an e-tjänst: 256 random bits, URL-safe. Only its SHA-256 is stored."""
-    return secrets.token_urlsafe(32)
 
 
 @transaction.atomic

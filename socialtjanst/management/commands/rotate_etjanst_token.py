@@ -3,10 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from socialtjanst.etjanst_tokens import new_token, token_sha256
 from socialtjanst.models import EServiceClient
-from socialtjanst.views.etjanst import token_sha256
-
-from .create_etjanst_client import new_token
 
 
 @transaction.atomic
