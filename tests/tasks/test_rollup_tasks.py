@@ -8,6 +8,7 @@ import sys
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from budget import rollup
 from budget.models import DirtyMonth, MonthlyFact
@@ -86,11 +87,28 @@ def second_worker(celery_worker_process):
     proc.wait(timeout=20)
 
 
+def _waiting_for_the_rollup_lock() -> set[int]:
+    """Backends of this database waiting for the roll-up's advisory lock (bigint key: high and low halves)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    " AND classid::bigint = %s AND objid::bigint = %s",
+                    [rollup.ROLLUP_LOCK >> 32, rollup.ROLLUP_LOCK & 0xFFFFFFFF])
+        return {row[0] for row in cur.fetchall()}
+
+
 def test_the_same_year_on_two_workers_at_once_gives_identical_facts(second_worker, placements_2024):
     assert wait_for(lambda: not DirtyMonth.objects.exists(), timeout=60)
     before = snapshot()
-    results = [rollup_period.apply_async(args=[2024], ignore_result=False) for _ in range(2)]
+    # The test holds the roll-up's lock, so both tasks are seen inside two workers at the same time
+    # (each solo worker runs one task, each waits on its own connection); then the lock is let go.
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [rollup.ROLLUP_LOCK])
+        results = [rollup_period.apply_async(args=[2024], ignore_result=False) for _ in range(2)]
+        assert wait_for(lambda: len(_waiting_for_the_rollup_lock()) == 2, timeout=60)
+        assert not any(r.ready() for r in results)
     descriptions = [r.get(timeout=120) for r in results]
 
-    assert all(d.startswith("Månader: 2024-01") for d in descriptions)
+    assert descriptions[0].startswith("Månader: 2024-01") and descriptions[1].startswith("Månader: 2024-01")
     assert snapshot() == before == as_reference()
+    assert len(before) == 4 * 12 - (0 + 1 + 2 + 3)  # one fact row per placement and month from its start month

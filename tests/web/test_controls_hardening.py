@@ -78,9 +78,14 @@ def test_a_budget_file_over_the_limit_is_refused_and_nothing_imported(controller
     assert Budget.objects.count() == 0
 
 
-def test_the_default_limit_is_5_mb_well_above_a_15000_row_file(settings):
-    assert settings.IMPORT_MAX_BYTES == 5 * MB
-    assert settings.FILE_UPLOAD_HANDLERS[0] == "socialtjanst.uploads.ImportSizeLimitHandler"
+def test_without_configuration_a_file_of_5_mb_is_imported_and_one_byte_more_is_refused(controller):
+    # The shipped limit, not a test override: a 15 000-row placement file is about 1,5 MB.
+    client = login(controller)
+    response = client.post("/placeringar/import/", {"file": upload("5mb.csv", padded(PLACEMENT_CSV, 5 * MB))})
+    assert "1 placeringar skapade, 0 ändrade, 0 oförändrade." in response.content.decode()
+    response = client.post("/placeringar/import/", {"file": upload("over.csv", padded(PLACEMENT_CSV, 5 * MB + 1))})
+    assert "Filen är för stor (högst 5 MB)." in response.content.decode()
+    assert Placement.objects.count() == 1
 
 
 # --- the spreadsheet reader's bounds ----------------------------------------------------------------------

@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+import time_machine
 from django.test import Client
 
 from socialtjanst.roles import Role
@@ -47,9 +50,20 @@ def test_correct_log_in_reaches_the_role_start_page(units):
     assert "Mottagning barn och unga" in body
 
 
-def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == 1800
+@pytest.mark.django_db
+def test_a_session_ends_after_30_minutes_without_a_request_and_each_request_restarts_the_clock(units):
+    UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["own"]])
+    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client = Client()
+        client.post("/logga-in/", {"username": "hanna", "password": "test-losen-123"})
+        for _ in range(3):  # 3 × 29 minutes of work, each with a request: still signed in after 87 minutes
+            clock.shift(datetime.timedelta(minutes=29))
+            assert client.get("/personer/").status_code == 200
+        clock.shift(datetime.timedelta(minutes=30, seconds=1))  # idle just over 30 minutes
+        response = client.get("/personer/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/logga-in/")
 
 
 @pytest.mark.django_db
