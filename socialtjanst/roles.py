@@ -122,11 +122,16 @@ def role_groups_sync(apps=None) -> dict:
             create_permissions(app_config, verbosity=0, apps=apps)
         permissions = existing()
     for app_label, codename in sorted(needed - permissions.keys()):
-        # A model this (historical) state does not have yet: the row its own post_migrate would make.
+        # A model this (historical) state does not have yet: the row its own post_migrate would make, named from
+        # the model in the code (only a label: post_migrate never renames an existing row).
         action, model_name = codename.split("_", 1)
+        try:
+            verbose_name = global_apps.get_model(app_label, model_name)._meta.verbose_name_raw
+        except LookupError:
+            verbose_name = model_name
         content_type, _ = content_type_model.objects.get_or_create(app_label=app_label, model=model_name)
         permissions[app_label, codename], _ = permission_model.objects.get_or_create(
-            content_type=content_type, codename=codename, defaults={"name": f"Can {action} {model_name}"}
+            content_type=content_type, codename=codename, defaults={"name": f"Can {action} {verbose_name}"}
         )
     groups = {}
     for role, dotted_names in ROLE_PERMISSIONS.items():

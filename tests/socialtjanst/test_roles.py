@@ -11,7 +11,8 @@ from socialtjanst.roles import Role, role_groups_sync
 
 def _group_permissions() -> dict[str, set[str]]:
     return {
-        group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        group.name: {f"{p.content_type.app_label}.{p.codename}"
+                     for p in group.permissions.select_related("content_type")}
         for group in Group.objects.filter(name__in=Role.values)
     }
 
@@ -24,6 +25,15 @@ def test_the_migrated_database_has_the_four_role_groups_without_any_loader():
     assert "placements.view_placement" in _group_permissions()["Controller"]
     # Django's own name, not a stand-in: the migration made the rows from the models of its state.
     assert Permission.objects.get(codename="view_placement").name == "Can view placering"
+
+
+@pytest.mark.django_db
+def test_every_role_permission_has_djangos_own_name():
+    # Also those of models that migrate after 0011 (their rows are made by 0011 before their tables exist).
+    names = {(p.codename, p.name, p.content_type.model_class()._meta.verbose_name_raw)
+             for p in Permission.objects.filter(group__name__in=Role.values).select_related("content_type")}
+    assert {name for codename, name, _ in names} == {
+        f"Can {codename.split('_', 1)[0]} {verbose}" for codename, _, verbose in names}
 
 
 @pytest.mark.django_db
