@@ -3,8 +3,9 @@ the run that removes what is due and records counts.
 
 The rule. A personakt (all of a person's cases, with their aktualiseringar, förhandsbedömningar,
 utredningar, beslut and insatser) is due for gallring on the day after the fifth anniversary of its last
-entry (the view socialtjanst_personakt_activity: the latest date anything in it was registered, decided,
-started or ended), provided nothing in it is ongoing. The law asks for the gallring to be completed during
+entry (the view socialtjanst_personakt_activity: the latest date anything in it was received, assessed, decided,
+started, held or ended, as the users recorded it; not when the rows were stored, so an import of old records does
+not restart their years), provided nothing in it is ongoing. The law asks for the gallring to be completed during
 the following calendar year; the job runs every month, so a personakt goes within a month of becoming due,
 well inside that deadline (`deadline_for`). Last entry 2019-03-10: due from 2024-03-11, gone by 2025-12-31
 at the latest, in practice at the run of 2024-04-01.

@@ -12,26 +12,26 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# The last entry of a personakt: the latest date anything in it was registered, decided, started or ended.
-# Ongoing: an open case, an open investigation or an insats started and not ended.
+# The last entry of a personakt: the latest date anything in it was received, assessed, decided, started, held or
+# ended, as the users recorded it. The database's own created_at counts only for a person with no case at all:
+# an import or a restore of old records must not restart their five years. Ongoing: an open case, an open
+# investigation or an insats started and not ended.
 ACTIVITY_VIEW = """
 CREATE VIEW socialtjanst_personakt_activity AS
 WITH entries(person_id, day, ongoing) AS (
     SELECT p.id, (p.created_at AT TIME ZONE 'Europe/Stockholm')::date, false FROM socialtjanst_person p
+    WHERE NOT EXISTS (SELECT 1 FROM socialtjanst_case c WHERE c.person_id = p.id)
   UNION ALL
-    SELECT c.person_id, GREATEST(c.opened_on, c.closed_on, (c.created_at AT TIME ZONE 'Europe/Stockholm')::date),
-           c.status = 'pagaende'
-    FROM socialtjanst_case c
+    SELECT c.person_id, GREATEST(c.opened_on, c.closed_on), c.status = 'pagaende' FROM socialtjanst_case c
   UNION ALL
-    SELECT c.person_id, GREATEST(i.received_on, (i.created_at AT TIME ZONE 'Europe/Stockholm')::date,
-                                 i.safety_assessed_on, s.decided_on, s.extended_due_on), false
+    SELECT c.person_id, GREATEST(i.received_on, i.safety_assessed_on, s.decided_on), false
     FROM socialtjanst_intake i JOIN socialtjanst_case c ON c.id = i.case_id
     LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id
   UNION ALL
     SELECT c.person_id, GREATEST(v.started_on, v.completed_on), v.completed_on IS NULL
     FROM socialtjanst_investigation v JOIN socialtjanst_case c ON c.id = v.case_id
   UNION ALL
-    SELECT c.person_id, GREATEST(e.decided_on, e.new_due_on), false
+    SELECT c.person_id, e.decided_on, false
     FROM socialtjanst_investigationextension e JOIN socialtjanst_investigation v ON v.id = e.investigation_id
     JOIN socialtjanst_case c ON c.id = v.case_id
   UNION ALL

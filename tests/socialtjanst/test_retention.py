@@ -304,3 +304,23 @@ def test_an_old_personakt_with_an_open_case_is_kept_and_counted_for_a_look(world
     assert rows[retention.ONGOING_LABEL] == 1
     assert rows["Personakt (SoL)"] == 0
     assert result.is_noop and Person.objects.filter(pk=world["due"].pk).exists()
+
+
+def test_the_dates_in_the_personakt_count_not_when_its_rows_were_stored(world):
+    """An import (or a restore) of an old personakt stores its rows today; its five years run from its dates."""
+    due = world["due"]
+    stored = datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC)
+    Person.objects.filter(pk=due.pk).update(created_at=stored)
+    Case.objects.filter(person=due).update(created_at=stored)
+    Intake.objects.filter(case__person=due).update(created_at=stored)
+    with at(RUN):
+        assert due.pk in retention.retention_plan().remove_person_ids
+    # A person registered without any case: the registration itself is the only entry.
+    with at(NOT_YET):
+        lone = PersonFactory()
+    with at(RUN):
+        assert lone.pk not in retention.retention_plan().remove_person_ids
+    with at(D(2025, 6, 11)):  # the fifth anniversary: not yet
+        assert lone.pk not in retention.retention_plan().remove_person_ids
+    with at(D(2025, 6, 12)):  # the day after
+        assert lone.pk in retention.retention_plan().remove_person_ids
