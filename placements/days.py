@@ -49,6 +49,18 @@ def care_days(
     return max(0, (upper - lower).days)
 
 
+def intersect(a_start: datetime.date, a_end: datetime.date | None, b_start: datetime.date,
+              b_end: datetime.date | None) -> tuple[datetime.date, datetime.date | None] | None:
+    """Intersection of half-open ranges [a_start, a_end) and [b_start, b_end); None as an end = unbounded.
+    None when they do not meet."""
+    start = max(a_start, b_start)
+    ends = [e for e in (a_end, b_end) if e is not None]
+    end = min(ends) if ends else None
+    if end is not None and end <= start:
+        return None
+    return start, end
+
+
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     """[first day of the month, first day of the next month)."""
     first = datetime.date(year, month, 1)

@@ -10,12 +10,11 @@ deduction of barnbidrag/studiebidrag subtracts. That sign rule is payment_cost, 
 one SQL twin PAYMENT_COST_SQL (for the monthly roll-up); nothing else decides it.
 """
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .days import care_days, care_end, days_in_month, month_bounds
+from .days import care_days, care_end, days_in_month, intersect, month_bounds
 from .models import FosterCarePayment, FosterCarePaymentKind, Placement, PricePeriod
 
 MISSING_PRICE = "saknar pris"
@@ -57,16 +56,6 @@ class MonthCost:
         return f"{MISSING_PRICE} för {self.unpriced_days} dygn" if self.unpriced_days else ""
 
 
-def _overlap(a_start, a_end, b_start, b_end) -> tuple[datetime.date, datetime.date | None] | None:
-    """Intersection of half-open ranges, end None = unbounded."""
-    start = max(a_start, b_start)
-    ends = [e for e in (a_end, b_end) if e is not None]
-    end = min(ends) if ends else None
-    if end is not None and end <= start:
-        return None
-    return start, end
-
-
 def month_cost(
     *, placement: Placement, year: int, month: int, price_periods: Iterable[PricePeriod] | None = None,
     payments: Iterable[FosterCarePayment] | None = None,
@@ -86,7 +75,7 @@ def month_cost(
     cost = Decimal(0)
     priced_days = 0
     for pp in periods:
-        covered = _overlap(placement.start_on, placement_end, pp.valid_from, pp.valid_to)
+        covered = intersect(placement.start_on, placement_end, pp.valid_from, pp.valid_to)
         if covered is None:
             continue
         # covered is a non-empty half-open range (a same-day placement was widened by care_end).

@@ -16,23 +16,12 @@ from django.core.exceptions import ValidationError
 
 from socialtjanst.identity import parse_id_number
 
-from ..days import care_end
+from ..days import care_end, intersect
 from ..models import AgeBand, AgreementPrice, FosterCareRate, Placement, PricePeriod
 
 # Care types whose monthly price follows SKR's recommended levels.
 RATE_CARE_TYPE_CODES = frozenset({"FH_EGET"})
 TEEN_AGE = 13
-
-
-def _clip(start: datetime.date, end: datetime.date | None, lo: datetime.date,
-          hi: datetime.date | None) -> tuple[datetime.date, datetime.date | None] | None:
-    """Intersection of half-open ranges [start, end) and [lo, hi); None as an end = unbounded."""
-    first = max(start, lo)
-    ends = [e for e in (end, hi) if e is not None]
-    last = min(ends) if ends else None
-    if last is not None and last <= first:
-        return None
-    return first, last
 
 
 def agreement_price_periods(*, placement: Placement) -> list[PricePeriod]:
@@ -44,7 +33,7 @@ def agreement_price_periods(*, placement: Placement) -> list[PricePeriod]:
     stop = care_end(placement.start_on, placement.end_on)
     periods = []
     for row, following in zip(rows, [*rows[1:], None], strict=True):
-        clipped = _clip(placement.start_on, stop, row.valid_from, following.valid_from if following else None)
+        clipped = intersect(placement.start_on, stop, row.valid_from, following.valid_from if following else None)
         if clipped is not None:
             periods.append(PricePeriod(placement=placement, valid_from=clipped[0], valid_to=clipped[1],
                                        daily_price=row.daily_price))

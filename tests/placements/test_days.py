@@ -11,6 +11,7 @@ from placements.days import (
     care_days_sql,
     care_period_sql,
     first_whole_month_sql,
+    intersect,
     month_bounds,
     month_of_sql,
     month_parts,
@@ -149,3 +150,14 @@ def test_python_and_sql_split_a_range_by_month_alike(case):
     assert (whole_from, whole_to) == whole
     assert ((head_month, head_days) if head_month else None) == head
     assert ((tail_month, tail_days) if tail_month else None) == tail
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ((D(2024, 1, 1), D(2024, 3, 1)), (D(2024, 2, 1), None), (D(2024, 2, 1), D(2024, 3, 1))),
+    ((D(2024, 1, 1), None), (D(2024, 2, 10), None), (D(2024, 2, 10), None)),
+    ((D(2024, 1, 1), D(2024, 2, 1)), (D(2024, 2, 1), D(2024, 3, 1)), None),  # half-open: touching is apart
+    ((D(2024, 5, 1), D(2024, 6, 1)), (D(2024, 1, 1), D(2024, 2, 1)), None),
+])
+def test_the_one_range_intersection_of_prices_and_placements(a, b, expected):
+    assert intersect(*a, *b) == expected
+    assert intersect(*b, *a) == expected
