@@ -1,10 +1,10 @@
 """Forms of the budget screens: the shape of each field only; the rules are in budget.planning."""
 
-import datetime
 
 from django import forms
 from django.utils import timezone
 
+from placements.days import add_months
 from placements.models import CareType
 from socialtjanst.date_window import validate_rollup_date
 from socialtjanst.periods import MONTHS
@@ -95,7 +95,7 @@ class CostCentreRemapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        next_month = add_months(today, 1)
         self.fields["valid_from"].initial = next_month
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from socialtjanst.identity import luhn_check_digit
 from socialtjanst.models import Case, TargetGroup
 
-from .days import care_days, month_bounds
+from .days import add_months, care_days, month_bounds
 from .models import (
     Agreement,
     AgreementKind,
@@ -179,7 +179,7 @@ def _foster_care_payments(placement: Placement) -> list[FosterCarePayment]:
         payments.append(FosterCarePayment(placement=placement, month=month,
                                           kind=FosterCarePaymentKind.CHILD_BENEFIT_DEDUCTION,
                                           amount=Decimal("1250.00"), comment="Barnbidrag"))
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        month = add_months(month, 1)
     return payments
 
 

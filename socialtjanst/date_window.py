@@ -33,6 +33,7 @@ FUTURE_MARGIN = relativedelta(years=1)
 ROLLUP_YEAR_MIN, ROLLUP_YEAR_MAX = 2000, 2100
 ROLLUP_EARLIEST = datetime.date(ROLLUP_YEAR_MIN, 1, 1)
 ROLLUP_LATEST = datetime.date(ROLLUP_YEAR_MAX, 12, 31)
+YEAR_OUT_OF_RANGE = f"Året ska vara {ROLLUP_YEAR_MIN}–{ROLLUP_YEAR_MAX}."
 # The database's fixed upper bound for case dates: today + FUTURE_MARGIN stays under it until the year 2100.
 CASE_LATEST_STORED = ROLLUP_LATEST
 

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils import timezone
 
+from .date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from .indicators import SOURCES
 from .models import Assessment, Indicator, Unit
 
-YEAR = {"min_value": 2000, "max_value": 2100}
+YEAR = {"min_value": ROLLUP_YEAR_MIN, "max_value": ROLLUP_YEAR_MAX}
 
 
 class IndicatorForm(forms.ModelForm):

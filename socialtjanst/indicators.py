@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from . import access, deadline_report, rounding
 from .audit import audit_record
+from .date_window import YEAR_OUT_OF_RANGE
 from .db_errors import constraint_messages
 from .errors import NotFound
 from .intake_statistics import share_reports_not_investigated
@@ -55,7 +56,7 @@ VALUE_IS_COMPUTED = "Värdet beräknas ur systemet och kan inte registreras för
 UNKNOWN_SOURCE = "Okänd källa för beräknade värden."
 CONSTRAINT_MESSAGES = {
     "indicatorvalue_override_needs_reason": "Ange skälet när du sätter bedömningen för hand.",
-    "indicatorvalue_year_range": "Året ska vara 2000–2100.",
+    "indicatorvalue_year_range": YEAR_OUT_OF_RANGE,
     "indicator_tolerance_0_100": "Toleransen ska vara 0–100 %.",
     "indicatorcomment_text_required": "Skriv en kommentar.",
 }

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from .org import Unit
 
 
@@ -85,7 +86,8 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indikatorvärden")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="indicatorvalue_unique_year"),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="indicatorvalue_year_range"),
+            models.CheckConstraint(condition=Q(year__gte=ROLLUP_YEAR_MIN, year__lte=ROLLUP_YEAR_MAX),
+                                   name="indicatorvalue_year_range"),
             models.CheckConstraint(condition=Q(assessment_override="") | ~Q(override_reason=""),
                                    name="indicatorvalue_override_needs_reason"),
         ]

@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from .. import access, reporting
 from .. import deadline_report as dr
 from ..audit import audit_cases, audit_record
+from ..date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from ..exports import csv_response, xlsx_response
 from ..ivo_report import ivo_rows, quarter_bounds
 from ..models import AccessAction, Case, Unit
@@ -80,7 +81,7 @@ class DeadlineMissFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["unit"].queryset = access.followup_units_for_user(self.request.user)
-        self.form.fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": 2100})
+        self.form.fields["year"].widget = forms.NumberInput(attrs={"min": ROLLUP_YEAR_MIN, "max": ROLLUP_YEAR_MAX})
 
     def keep(self, queryset, name, value):
         return queryset  # the period is applied by deadline_report, not to the cases

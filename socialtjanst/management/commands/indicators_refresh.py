@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from socialtjanst import indicators
+from socialtjanst.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN, YEAR_OUT_OF_RANGE
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, **options):
         year = year or timezone.localdate().year
-        if not 2000 <= year <= 2100:
-            raise CommandError("Året ska vara 2000–2100.")
+        if not ROLLUP_YEAR_MIN <= year <= ROLLUP_YEAR_MAX:
+            raise CommandError(YEAR_OUT_OF_RANGE)
         written = indicators.indicators_refresh(year=year)
         self.stdout.write(f"Uppdaterade {written} indikatorvärden för {year}.")
