@@ -86,7 +86,7 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
         return super().login_failure()
 
 
-@login_not_required
+@second_factor_pending_allowed
 @require_POST
 def logout_view(request):
     """Ends the session here and, after a log-in through the IdP, at the IdP too (its end_session)."""

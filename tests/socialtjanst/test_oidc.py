@@ -146,3 +146,23 @@ def test_one_identity_belongs_to_one_account(units):
         external_identity_link(user=second, subject="x", issuer="https://idp.kommun.se/")
     assert error.value.messages == [SUBJECT_TAKEN.format(subject="x", issuer="https://idp.kommun.se")]
     assert ExternalIdentity.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_systemforvaltare_links_an_identity_in_the_admin_and_the_access_log_says_so(
+        units, systemforvaltare, handlaggare, settings):
+    settings.OIDC_ISSUER = "https://idp.kommun.se"
+    admin = Client()
+    admin.force_login(systemforvaltare)
+    assert 'value="https://idp.kommun.se"' in admin.get(f"/admin/auth/user/{handlaggare.pk}/change/").content.decode()
+    data = {
+        "username": "hanna", "first_name": "", "last_name": "", "email": "", "is_active": "on",
+        "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00", "groups": [g.pk for g in handlaggare.groups.all()],
+        "unitmembership_set-TOTAL_FORMS": "0", "unitmembership_set-INITIAL_FORMS": "0",
+        "external_identities-TOTAL_FORMS": "1", "external_identities-INITIAL_FORMS": "0",
+        "external_identities-0-issuer": "https://idp.kommun.se", "external_identities-0-subject": "hanna@kommun.se",
+    }
+    assert admin.post(f"/admin/auth/user/{handlaggare.pk}/change/", data).status_code == 302
+    assert ExternalIdentity.objects.get(user=handlaggare).subject == "hanna@kommun.se"
+    row = AccessEvent.objects.get(action="grant", criteria__ändring="externa identiteter: tillagd")
+    assert (row.username, row.criteria["detalj"]) == ("sara", "hanna@kommun.se (https://idp.kommun.se)")

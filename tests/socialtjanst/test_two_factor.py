@@ -143,3 +143,12 @@ def test_without_the_requirement_nothing_asks_for_a_code(units, settings):
     settings.IFO_REQUIRE_2FA = False
     UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["own"]])
     assert password_log_in("hanna").get("/arenden/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_session_that_owes_its_code_can_still_log_out(units, required):
+    UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["own"]])
+    client = password_log_in("hanna")
+    assert client.post("/logga-ut/")["Location"] == "/logga-in/"
+    assert "_auth_user_id" not in client.session
+    assert AccessEvent.objects.filter(action="logout", username="hanna").count() == 1

@@ -17,6 +17,8 @@ def _form(user, **changes):
         "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00", "last_login_0": "", "last_login_1": "",
         "unitmembership_set-TOTAL_FORMS": "0", "unitmembership_set-INITIAL_FORMS": "0",
         "unitmembership_set-MIN_NUM_FORMS": "0", "unitmembership_set-MAX_NUM_FORMS": "1000",
+        "external_identities-TOTAL_FORMS": "0", "external_identities-INITIAL_FORMS": "0",
+        "external_identities-MIN_NUM_FORMS": "0", "external_identities-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data
