@@ -16,8 +16,6 @@ from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 
-from socialtjanst.health import close_thread_connections
-
 from .models import DirtyMonth
 
 ROLLUP_BEHIND = "Omräkningen av månader ligger efter."
@@ -25,7 +23,6 @@ ROLLUP_BEHIND = "Omräkningen av månader ligger efter."
 
 @dataclasses.dataclass
 class StaleDirtyMonths(HealthCheck):
-    @close_thread_connections
     def run(self):
         cutoff = timezone.now() - timedelta(minutes=settings.HEALTH_DIRTY_MONTH_MAX_AGE_MINUTES)
         try:

@@ -79,8 +79,8 @@ urlpatterns = [
     path("api/e-tjanst/orosanmalningar/", etjanst.intake_create, name="api_etjanst_intake"),
     path("api/openapi.json", etjanst.openapi, name="api_openapi"),
     # Liveness and readiness, JSON, without a session (socialtjanst.health; settings.HEALTH_PATHS).
-    path("halsa/live", health.live_view(), name="health_live"),
-    path("halsa/redo", health.ready_view(), name="health_ready"),
+    path("halsa/live", health.live, name="health_live"),
+    path("halsa/redo", health.ready, name="health_ready"),
     path("rapporter/", reports.report_index, name="report_index"),
     path("rapporter/<slug:name>/", reports.report_page, name="report_page"),
     path("rapporter/<slug:name>/export.<str:fmt>", reports.report_export, name="report_export"),

@@ -1,7 +1,7 @@
 """/halsa/live and /halsa/redo (issue 13, point 4): JSON, no session, nothing sensitive, 503 when not ready.
 
-Against the real PostgreSQL and Redis of the test run; the readiness checks run in their own threads
-with their own connections, so the rows they must see are committed (transactional_db)."""
+Against the real PostgreSQL and Redis of the test run; transactional, so a worker or gunicorn started by
+a test sees the same rows."""
 
 import datetime
 import json
