@@ -1,6 +1,7 @@
 """A new installation without demo data, as README "Drift" describes it, on a database of its own:
 `migrate` on an empty database, `create_systemforvaltare`, `import_units`, then the systemförvaltare logs in
-through the real log-in page of a real gunicorn; and the backup: pg_dump of the whole database restored
+through the real log-in page of a real gunicorn and gives an imported handläggare a password, who then sees only
+the unit the file gave her (B adds the TOTP and OIDC variants); and the backup: pg_dump of the whole database restored
 into a fresh one with README's commands, every row there.
 
 The commands run through ./manage with the database given (so ./manage leaves the servers alone), as
@@ -141,6 +142,26 @@ def test_the_first_systemforvaltare_logs_in_through_the_log_in_page(web):
     assert "Sara Holm · Systemförvaltare" in response.text
     admin = session.get(f"{web}/admin/auth/user/", timeout=30)
     assert admin.status_code == 200 and "hanna" in admin.text and "carl" in admin.text
+
+
+def _csrf(session: requests.Session, url: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', session.get(url, timeout=30).text).group(1)
+
+
+def test_the_systemforvaltare_gives_an_imported_handlaggare_a_password_and_she_sees_only_her_unit(web, installed):
+    admin, _ = _log_in(web, "sara", PASSWORD)
+    (hanna_id,) = _rows(installed, "SELECT id FROM auth_user WHERE username = 'hanna'")[0]
+    url = f"{web}/admin/auth/user/{hanna_id}/password/"
+    hanna_password = "Korrekt häst batteri 42"  # noqa: S105 - a test passphrase
+    changed = admin.post(url, data={"csrfmiddlewaretoken": _csrf(admin, url), "password1": hanna_password,
+                                    "password2": hanna_password}, headers={"Referer": url}, timeout=30)
+    assert changed.status_code == 200 and changed.url == f"{web}/admin/auth/user/{hanna_id}/change/"
+
+    hanna, response = _log_in(web, "hanna", hanna_password)
+
+    assert "Hanna Lind · Handläggare" in response.text
+    intake = hanna.get(f"{web}/anmalningar/create/", timeout=30).text
+    assert "Mottagning barn och unga" in intake and "Vuxenenheten" not in intake
 
 
 def test_a_dump_of_the_whole_database_restores_into_a_fresh_one_with_every_row(installed, tmp_path):
