@@ -4,6 +4,7 @@ checkout the postgres system user cannot read. Each test runs the real script in
 
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -128,3 +129,19 @@ def test_uv_in_the_user_bin_directory_is_found_without_it_on_path(tmp_path):
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip() == str(bin_dir / "uv")
     assert "Installerar uv" not in found.stderr
+
+
+def test_readme_command_lines_use_manage_and_name_commands_that_exist():
+    from django.core.management import get_commands
+
+    commands, section, wrong, unknown = set(get_commands()), "", [], []
+    for number, line in enumerate((ROOT / "README.md").read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("## "):
+            section = line
+        # Outside the sections for the municipality's server, a newcomer's command line is ./manage (make run's env).
+        if not section.startswith("## Drift") and re.search(r"python manage\.py [a-z]", line):
+            wrong.append(number)
+        unknown += [(number, name) for name in re.findall(r"(?:\./manage|manage\.py) ([a-z_]+)", line)
+                    if name not in commands]
+    assert wrong == []
+    assert unknown == []
