@@ -3,13 +3,13 @@
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import Client
 
 from socialtjanst.models import AccessEvent, ExternalIdentity
-from socialtjanst.oidc_identity import SUBJECT_TAKEN, external_identity_link
+from socialtjanst.oidc_identity import BAD_MAPPING, SUBJECT_TAKEN, external_identity_link, group_role_map
 from socialtjanst.roles import Role
-from socialtjanst.views.sign_in import OIDC_REFUSED
+from socialtjanst.views.sign_in import OIDC_REFUSED, OIDC_UNAVAILABLE
 from tests.factories import UserFactory
 from tests.sign_in_support import CLIENT_ID, GROUPS_CLAIM, idp_authorize, oidc_on, oidc_provider, path_and_query, query
 
@@ -166,3 +166,20 @@ def test_the_systemforvaltare_links_an_identity_in_the_admin_and_the_access_log_
     assert ExternalIdentity.objects.get(user=handlaggare).subject == "hanna@kommun.se"
     row = AccessEvent.objects.get(action="grant", criteria__ändring="externa identiteter: tillagd")
     assert (row.username, row.criteria["detalj"]) == ("sara", "hanna@kommun.se (https://idp.kommun.se)")
+
+
+@pytest.mark.django_db
+def test_an_idp_that_does_not_answer_sends_back_to_the_local_form(units, settings):
+    settings.OIDC_ISSUER = "http://127.0.0.1:9"  # nothing listens on the discard port
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    response = Client().get("/logga-in/idp/")
+    assert (response.status_code, response["Location"]) == (302, "/logga-in/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [OIDC_UNAVAILABLE]
+
+
+@pytest.mark.parametrize("mapping", ["ifo-admin=Systemförvaltare", "ifo=Chef", "=Handläggare"])
+def test_the_group_mapping_never_gives_admin_rights_or_unknown_roles(settings, mapping):
+    settings.OIDC_GROUP_ROLE_MAP = mapping
+    with pytest.raises(ImproperlyConfigured) as error:
+        group_role_map()
+    assert str(error.value) == BAD_MAPPING.format(part=mapping, roles="Handläggare, Enhetschef, Controller")
