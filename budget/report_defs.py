@@ -3,7 +3,7 @@ The keys (Column.key) are a public contract: change them only additively (docs/r
 
 from socialtjanst.reporting import DECIMAL, INT, KR, PERCENT, TEXT, Column, Report, register
 
-from . import reports
+from . import reports, reports_followup
 
 DEVIATION_COLUMNS = (
     Column("deviation", "Avvikelse (budget − utfall)", KR),
@@ -112,5 +112,55 @@ PURCHASES = register(Report(
         Column("providers", "Externa utförare sista dagen", INT),
     ),
     build=reports.purchases,
+    allowed=reports.may_view,
+))
+
+FORECAST = register(Report(
+    name="forecast",
+    title="Prognos helår",
+    description=(
+        "Prognosen efter årets senaste månadsbokslut (till och med vald månad): utfall hittills + pågående "
+        "placeringar till planerat slut eller årets slut till gällande pris + controllerns justering, per "
+        "verksamhet och vårdform."
+    ),
+    columns=(
+        Column("closed_month", "Efter bokslut för", TEXT),
+        Column("cost_centre", "Verksamhet, kod", TEXT),
+        Column("cost_centre_name", "Verksamhet", TEXT),
+        Column("care_type", "Vårdform, kod", TEXT),
+        Column("care_type_name", "Vårdform", TEXT),
+        Column("actual", "Utfall hittills", KR),
+        Column("ongoing", "Pågående till årets slut", KR),
+        Column("adjustment", "Justering", KR),
+        Column("forecast", "Prognos helår", KR),
+        Column("adjustment_comment", "Kommentar", TEXT),
+    ),
+    build=reports_followup.forecast,
+    allowed=reports_followup.may_view_forecast,
+))
+
+FOLLOWUP_MONTHS = register(Report(
+    name="followup_months",
+    title="Uppföljning månad för månad per vårdform",
+    sheet="Uppföljning per månad",
+    description=(
+        "Kostnad, vårddygn och snittantal placerade (vårddygn ÷ månadens dagar) per vårdform och bokföringsmånad, "
+        "mot samma månad i fjol; 'varav efterregistrering' är rättelser av stängda månader bokade i månaden."
+    ),
+    columns=(
+        Column("care_type", "Vårdform, kod", TEXT),
+        Column("care_type_name", "Vårdform", TEXT),
+        Column("month", "Månad", TEXT),
+        Column("cost", "Kostnad", KR),
+        Column("cost_last_year", "Kostnad i fjol", KR),
+        Column("care_days", "Vårddygn", INT),
+        Column("care_days_last_year", "Vårddygn i fjol", INT),
+        Column("placed", "Snittantal placerade", DECIMAL),
+        Column("placed_last_year", "Snittantal placerade i fjol", DECIMAL),
+        Column("corrections_cost", "varav efterregistrering, kr", KR),
+        Column("corrections_days", "varav efterregistrering, dygn", INT),
+        Column("corrections_months", "Efterregistrering avser", TEXT),
+    ),
+    build=reports_followup.followup_months,
     allowed=reports.may_view,
 ))

@@ -102,6 +102,8 @@ class ProviderTable(BaseTable):
 
     def render_ivo_permit_valid_until(self, value, record):
         # The controller asks for a new permit in time: one ending within ivo.PERMIT_WARNING_DAYS is marked.
+        if value is None:  # a provider without a permit date (the demo has them): a 500 before
+            return "–"
         today = timezone.localdate()
         if ivo.permit_expired(record, today):
             return format_html('{} <strong class="overdue">(har gått ut)</strong>', value.isoformat())

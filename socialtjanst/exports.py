@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -73,6 +74,8 @@ def _kind_of(value) -> str:
 
 def xlsx_cell(value, kind: str | None = None):
     """(value, number format or None) for one cell of `kind` (inferred from the value when None)."""
+    if isinstance(value, Promise):
+        value = str(value)  # a lazy Swedish label (gettext_lazy)
     if value is None or value == "":
         return None, None
     kind = kind or _kind_of(value)

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 
 from .errors import NotFound
@@ -56,6 +57,8 @@ class Report:
     description: str = ""
     # The Excel sheet's name where the title is longer than Excel's 31 characters.
     sheet: str = ""
+    # The page and downloads take ?unit= (one of the user's follow-up units) and pass build(unit_id=...).
+    unit_scoped: bool = False
 
     @property
     def keys(self) -> list[str]:
@@ -103,6 +106,8 @@ def _plain(value):
         return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, Promise):
+        return str(value)
     return value
 
 

@@ -57,6 +57,8 @@ case_patterns = [
     path("uppfoljning/kontroller/barnsamtal/", control_views.control_child_interviews,
          name="control_child_interviews"),
     path("uppfoljning/kontroller/stickprov/", control_views.control_sample, name="control_sample"),
+    path("uppfoljning/kontroller/stickprov/export.<str:fmt>", control_views.control_sample_export,
+         name="control_sample_export"),
     path("uppfoljning/anmalningar/", statistics_views.intake_statistics_page, name="intake_statistics"),
     path("indikatorer/", indicator_views.indicator_list, name="indicator_list"),
     path("indikatorer/create/", indicator_views.indicator_create, name="indicator_create"),

@@ -19,6 +19,7 @@ from django_tables2 import SingleTableMixin
 
 from .. import access, controls
 from ..audit import audit_cases
+from ..exports import csv_response, xlsx_response
 from ..filters import AccessEventFilter
 from ..forms_controls import ControlRoundForm, SampleForm, SampleResultForm
 from ..models import AccessAction, ControlKind, ControlResult, ControlRound, Unit
@@ -91,6 +92,9 @@ class ControlRoundListView(RenderInTransactionMixin, SingleTableMixin, FilterVie
 
     def get_queryset(self):
         return controls.control_rounds_for_user(self.request.user).select_related("unit", "performed_by")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "year": timezone.localdate().year}
 
 
 def _shown_value(field, value: str) -> str:
@@ -223,6 +227,38 @@ def control_child_interviews(request):
     })
 
 
+def _sample_criteria(user, cleaned) -> dict:
+    unit_ids = [cleaned["unit"].pk] if cleaned["unit"] else list(access.user_unit_ids(user))
+    return controls.sample_criteria(kind=cleaned["kind"], period_from=cleaned["period_from"],
+                                    period_to=cleaned["period_to"], unit_ids=unit_ids, size=cleaned["size"])
+
+
+SAMPLE_EXPORT_HEADER = ["Id", "Ärende", "Person", "Enhet", "Datum"]
+
+
+def control_sample_export(request, fmt):
+    """The sample of the page's address (criteria and seed) as CSV or Excel, logged as an export."""
+    user = request.user
+    _require_manager(user)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Okänt exportformat.")
+    form = SampleForm(request.GET, units=_own_units(user))
+    if not form.is_valid() or form.cleaned_data["seed"] is None:
+        raise Http404("Urvalet finns inte.")
+    cleaned = form.cleaned_data
+    criteria = _sample_criteria(user, cleaned)
+    ids, _population = controls.sample_draw_with_population(criteria, cleaned["seed"])
+    rows, cases = _sample_rows(user, cleaned["kind"], ids)
+    audit_cases(user=user, action=AccessAction.EXPORT, cases=cases,
+                criteria={"control": "stickprov", "seed": cleaned["seed"], "format": fmt, **criteria})
+    body = [[r["pk"], r["case"].pk, r["person"], r["case"].unit.name, r["date"]] for r in rows]
+    filename = f"stickprov_{cleaned['seed']}.{fmt}"
+    if fmt == "xlsx":
+        title = f"Stickprov {controls.SAMPLE_KINDS[cleaned['kind']][0].lower()}"
+        return xlsx_response(filename, SAMPLE_EXPORT_HEADER, body, title=title)
+    return csv_response(filename, SAMPLE_EXPORT_HEADER, body)
+
+
 def control_sample(request):
     """Stickprov: draw from a new (or the given) seed, show the sample, record the round."""
     user = request.user
@@ -237,9 +273,7 @@ def control_sample(request):
             query = request.GET.copy()
             query["seed"] = controls.new_seed()
             return redirect(reverse("socialtjanst:control_sample") + "?" + query.urlencode())
-        unit_ids = [cleaned["unit"].pk] if cleaned["unit"] else list(access.user_unit_ids(user))
-        criteria = controls.sample_criteria(kind=cleaned["kind"], period_from=cleaned["period_from"],
-                                            period_to=cleaned["period_to"], unit_ids=unit_ids, size=cleaned["size"])
+        criteria = _sample_criteria(user, cleaned)
         result_form = SampleResultForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and result_form.is_valid():
             try:

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.html import format_html
 
-from .. import reporting, rounding
+from .. import access, reporting, rounding
 from ..audit import audit_record
 from ..models import AccessAction
 from ..params import month_param, year_param
@@ -89,14 +89,26 @@ def report_index(request):
     return render(request, "reports/index.html", {"reports": reports})
 
 
+def _run(request, report):
+    """The period, the unit (for a unit-scoped report; None = all the user's units) and the result."""
+    year, month = period_from_request(request)
+    params, criteria = {}, {"year": year, "month": month}
+    unit = None
+    if report.unit_scoped:
+        unit = unit_from_request(request, access.followup_units_for_user(request.user))
+        params["unit_id"] = criteria["unit"] = unit.pk if unit else None
+    result = reporting.run_report(report, user=request.user, year=year, through_month=month, **params)
+    return year, month, unit, result, criteria
+
+
 def report_page(request, name):
     report = _allowed_report(request, name)
-    year, month = period_from_request(request)
-    result = reporting.run_report(report, user=request.user, year=year, through_month=month)
+    year, month, unit, result, criteria = _run(request, report)
     audit_record(user=request.user, action=AccessAction.LIST, object_type=f"Rapport:{report.name}",
-                 criteria={"year": year, "month": month})
+                 object_unit_ids=[unit.pk] if unit else [], criteria=criteria)
     return render(request, "reports/report.html", {
-        "report": report, "table": report_table(report, result), "year": year, "month": month,
+        "report": report, "table": report_table(report, result), "year": year, "month": month, "unit": unit,
+        "units": access.followup_units_for_user(request.user) if report.unit_scoped else None,
         "months": list(enumerate(MONTHS, start=1)), "formats": reporting.FORMATS,
         "period_label": f"januari–{MONTHS[month - 1]} {year}" if month else f"helår {year}",
     })
@@ -106,8 +118,7 @@ def report_export(request, name, fmt):
     report = _allowed_report(request, name)
     if fmt not in reporting.FORMATS:
         raise Http404("Okänt exportformat.")
-    year, month = period_from_request(request)
-    result = reporting.run_report(report, user=request.user, year=year, through_month=month)
+    year, month, unit, result, criteria = _run(request, report)
     audit_record(user=request.user, action=AccessAction.EXPORT, object_type=f"Rapport:{report.name}",
-                 criteria={"year": year, "month": month, "format": fmt})
+                 object_unit_ids=[unit.pk] if unit else [], criteria={**criteria, "format": fmt})
     return reporting.download_response(report, result, fmt, year=year, through_month=month)

@@ -29,6 +29,7 @@ class SimpleTable:
     rows: list[list[str]]
     footer: list[str] = field(default_factory=list)
     note: str = ""
+    report: str = ""  # the registered report (socialtjanst.report_defs_followup) it downloads as
 
 
 def _n(value) -> str:
@@ -60,16 +61,16 @@ def _summary_table(statistics, year) -> SimpleTable:
     )
 
 
-def _count_table(title, first, rows, total_individuals=None, note="") -> SimpleTable:
+def _count_table(title, first, rows, total_individuals=None, note="", report="") -> SimpleTable:
     footer = []
     if total_individuals is not None:
         footer = ["Totalt", _n(sum(r["events"] for r in rows)), _n(total_individuals)]
     return SimpleTable(title=title, headers=[first, "Antal", "Unika individer"],
                        rows=[[r["label"], _n(r["events"]), _n(r["individuals"])] for r in rows], footer=footer,
-                       note=note)
+                       note=note, report=report)
 
 
-def _gender_table(title, first, rows, total) -> SimpleTable:
+def _gender_table(title, first, rows, total, report="") -> SimpleTable:
     def cells(row, label):
         return [label, _n(row["events"]), _n(row["events_female"]), _n(row["events_male"]),
                 _n(row["events_unknown"]), _n(row["individuals"]), _n(row["female"]), _n(row["male"]),
@@ -79,7 +80,7 @@ def _gender_table(title, first, rows, total) -> SimpleTable:
         title=title,
         headers=[first, "Antal", "varav flickor/kvinnor", "varav pojkar/män", "varav kön okänt", "Unika individer",
                  "varav flickor/kvinnor", "varav pojkar/män", "varav kön okänt"],
-        rows=[cells(r, r["label"]) for r in rows], footer=cells(total, "Totalt"),
+        rows=[cells(r, r["label"]) for r in rows], footer=cells(total, "Totalt"), report=report,
     )
 
 
@@ -131,15 +132,16 @@ def intake_statistics_page(request):
                      note="Bara orosanmälningar räknas som anmälningar; ansökan, information och eget initiativ "
                           "visas här för sig."),
         _count_table("Orosanmälningar per anmälare", "Anmälare", statistics.by_reporter,
-                     statistics.summary_totals["individuals"]),
-        _count_table("Orosanmälningar per oro", "Oron gäller", statistics.by_concern,
+                     statistics.summary_totals["individuals"], report="intakes_by_reporter"),
+        _count_table("Orosanmälningar per oro", "Oron gäller", statistics.by_concern, report="intakes_by_concern",
                      note="En anmälan kan gälla flera slags oro och räknas då under var och en; kolumnerna "
                           "summerar därför inte till antalet anmälningar."),
         _count_table("Orosanmälningar per kanal", "Kanal", statistics.by_channel,
-                     statistics.summary_totals["individuals"]),
+                     statistics.summary_totals["individuals"], report="intakes_by_channel"),
         _gender_table("Inledda utredningar per målgrupp och kön", "Målgrupp", statistics.investigations,
                       statistics.investigations_total),
-        _gender_table("Beslut per lagrum och kön", "Lagrum", statistics.decisions, statistics.decisions_total),
+        _gender_table("Beslut per lagrum och kön", "Lagrum", statistics.decisions, statistics.decisions_total,
+                      report="decisions_by_law"),
     ]
     return render(request, "socialtjanst/statistics/intakes.html", {
         "year": year, "month": month, "unit_id": unit_id, "units": units,

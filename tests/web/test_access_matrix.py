@@ -133,6 +133,15 @@ MATRIX = [
     ("report_export", "get", "/rapporter/cost_centres/export.csv", None, "404 404 200 404"),
     ("report_export", "get", "/rapporter/purchases/export.xlsx", None, "404 404 200 404"),
     ("report_export", "get", "/rapporter/deadlines/export.pdf", None, "404 404 404 404"),
+    # The follow-up tables as reports (issue 14 point 9): each as its page is.
+    ("report_export", "get", "/rapporter/forecast/export.xlsx", None, "404 404 200 404"),
+    ("report_export", "get", "/rapporter/followup_months/export.csv", None, "404 404 200 404"),
+    ("report_export", "get", "/rapporter/indicators/export.xlsx", None, "404 200 200 404"),
+    ("report_export", "get", "/rapporter/control_rounds/export.csv", None, "404 200 404 404"),
+    ("report_export", "get", "/rapporter/intakes_by_reporter/export.xlsx", None, "404 200 200 404"),
+    ("report_export", "get", "/rapporter/intakes_by_concern/export.csv", None, "404 200 200 404"),
+    ("report_export", "get", "/rapporter/intakes_by_channel/export.json", None, "404 200 200 404"),
+    ("report_export", "get", "/rapporter/decisions_by_law/export.xlsx", None, "404 200 200 404"),
     # Deadline follow-up and the IVO list: the enhetschef's own units with names, the controller's whole
     # municipality with case numbers only (test_followup_pages_show_no_identity_outside_the_unit).
     ("socialtjanst:deadline_report", "get", "/uppfoljning/frister/", None, "404 200 200 404"),
@@ -157,6 +166,10 @@ MATRIX = [
     ("socialtjanst:control_child_interviews", "get", "/uppfoljning/kontroller/barnsamtal/", None,
      "404 200 404 404"),
     ("socialtjanst:control_sample", "get", "/uppfoljning/kontroller/stickprov/", None, "404 200 404 404"),
+    ("socialtjanst:control_sample_export", "get", "/uppfoljning/kontroller/stickprov/export.csv?kind=beslut"
+     "&period_from=2025-01-01&period_to=2025-12-31&size=5&seed=42", None, "404 200 404 404"),
+    ("socialtjanst:control_sample_export", "get", "/uppfoljning/kontroller/stickprov/export.xlsx?kind=beslut"
+     "&period_from=2025-01-01&period_to=2025-12-31&size=5", None, "404 404 404 404"),  # no seed: no sample
     ("socialtjanst:intake_statistics", "get", "/uppfoljning/anmalningar/", None, "404 200 200 404"),
     # The indicator register holds figures, never case data: enhetschef and controller read all of it; the
     # controller keeps every indicator, the enhetschef those of the own units. A value or comment posted to
