@@ -176,6 +176,8 @@ OIDC_STORE_ID_TOKEN = True  # the id token is the hint for the IdP's end_session
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"  # the address registered at the IdP: <site>/logga-in/idp/svar/
+if not DEBUG and any(u and not u.startswith("https://") for u in (OIDC_ISSUER, OIDC_DISCOVERY_URL)):
+    raise ImproperlyConfigured("IFO_OIDC_ISSUER och IFO_OIDC_DISCOVERY_URL måste börja med https:// i produktion.")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

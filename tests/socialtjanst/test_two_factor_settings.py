@@ -12,13 +12,18 @@ PRODUCTION_ENV = {
 }
 
 
-def read_setting(extra: dict) -> str:
+def run_settings(extra: dict, code: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh process with production's environment (plus `extra`), as a server would start."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IFO_", "DJANGO_"))}
     env.update({"DJANGO_SETTINGS_MODULE": "socialtjanst.settings", **PRODUCTION_ENV, **extra})
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+
+
+def read_setting(extra: dict) -> str:
     code = "from django.conf import settings; print(settings.IFO_REQUIRE_2FA, settings.MIDDLEWARE.index(" \
            "'socialtjanst.two_factor_middleware.TwoFactorRequiredMiddleware') > settings.MIDDLEWARE.index(" \
            "'django_otp.middleware.OTPMiddleware'))"
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    done = run_settings(extra, code)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
