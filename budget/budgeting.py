@@ -3,22 +3,20 @@
 By days of each month unless the controller has set a monthly profile (BudgetMonthShare).
 The only place a budget is split over months."""
 
-import calendar
 from decimal import Decimal
 
-from placements.days import days_in_month
+from socialtjanst.periods import Period
 
 from .models import Budget, VolumeUnit
 
 
 def days_in_year(year: int) -> int:
-    return 366 if calendar.isleap(year) else 365
+    return Period(year).days
 
 
 def days_through(year: int, through_month: int | None) -> int:
     """Days from 1 January through the end of `through_month` (None = the whole year)."""
-    last = through_month or 12
-    return sum(days_in_month(year, m) for m in range(1, last + 1))
+    return Period(year, through_month).days
 
 
 def period_share(budget: Budget, through_month: int | None, shares: dict[int, Decimal] | None = None) -> Decimal:

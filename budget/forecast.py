@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Sum
 
-from placements.days import add_months, care_days_sql
+from placements.days import care_days_sql, month_end
 from placements.pricing import MONTH_PRICE_COST_SQL
 
 from . import fresh
@@ -63,7 +63,7 @@ def actual_to_date(year: int, through_month: int) -> dict[tuple, Decimal]:
 def ongoing_to_year_end(year: int, through_month: int) -> dict[tuple, Decimal]:
     if through_month >= 12:
         return {}
-    as_of = add_months(datetime.date(year, through_month, 1), 1) - datetime.timedelta(days=1)
+    as_of = month_end(datetime.date(year, through_month, 1))
     with connection.cursor() as cur:
         cur.execute(ONGOING_SQL, {"from": datetime.date(year, through_month + 1, 1),
                                   "last": datetime.date(year, 12, 1), "as_of": as_of})

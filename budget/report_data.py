@@ -15,7 +15,6 @@ time of placements ended in the period.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -25,39 +24,15 @@ from django.utils import timezone
 
 from placements.days import care_end
 from placements.models import Placement
+from socialtjanst.periods import Period
 
 from . import deviations as dv
-from . import fresh, rollup
-from .budgeting import amount_for_period, days_through, volume_for_period
+from . import fresh
+from .budgeting import amount_for_period, volume_for_period
 from .models import Budget, MonthlyFact, VolumeUnit
 
 DAY_UNITS = (VolumeUnit.CARE_DAYS, VolumeUnit.DAYS)
 MEASURES = ("care_days", "cost", "persons", "started", "corrections_cost", "corrections_days")
-
-
-@dataclass(frozen=True)
-class Period:
-    year: int
-    through_month: int | None = None
-
-    @property
-    def first_month(self) -> datetime.date:
-        return datetime.date(self.year, 1, 1)
-
-    @property
-    def last_month(self) -> datetime.date:
-        return datetime.date(self.year, self.through_month or 12, 1)
-
-    @property
-    def last_day(self) -> datetime.date:
-        return rollup.add_months(self.last_month, 1) - datetime.timedelta(days=1)
-
-    @property
-    def days(self) -> int:
-        return days_through(self.year, self.through_month)
-
-    def last_year(self) -> "Period":
-        return Period(self.year - 1, self.through_month)
 
 
 # --- selectors: facts ---------------------------------------------------------------------------

@@ -14,7 +14,6 @@ Placement.period column). tests/placements/test_days.py checks with hypothesis t
 Python and SQL agree.
 """
 
-import calendar
 import datetime
 
 from django.contrib.postgres.fields import DateRangeField
@@ -22,6 +21,9 @@ from django.db.models import Case, F, Func, Value, When
 
 from socialtjanst.date_window import ROLLUP_YEAR_MAX as YEAR_MAX
 from socialtjanst.date_window import ROLLUP_YEAR_MIN as YEAR_MIN
+
+# Month arithmetic has its home in socialtjanst.periods; imported here for the care-day rule and its callers.
+from socialtjanst.periods import add_months, days_in_month, month_end, month_start  # noqa: F401
 
 ONE_DAY = datetime.timedelta(days=1)
 # The years a month may be asked for (as the reports' and the budget's years) are the date window's roll-up
@@ -64,11 +66,7 @@ def intersect(a_start: datetime.date, a_end: datetime.date | None, b_start: date
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     """[first day of the month, first day of the next month)."""
     first = datetime.date(year, month, 1)
-    return first, first + datetime.timedelta(days=calendar.monthrange(year, month)[1])
-
-
-def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    return first, first + datetime.timedelta(days=days_in_month(year, month))
 
 
 def care_days_in_month(start: datetime.date, end: datetime.date | None, year: int, month: int) -> int:
@@ -122,16 +120,6 @@ def month_parts_sql(x: str, y: str, whole_from: str, whole_to: str) -> dict[str,
         "tail_where": TAIL_WHERE_SQL.format(**args), "tail_month": whole_to,
         "tail_days": TAIL_DAYS_SQL.format(**args),
     }
-
-
-def month_start(d: datetime.date) -> datetime.date:
-    return d.replace(day=1)
-
-
-def add_months(d: datetime.date, n: int) -> datetime.date:
-    """The first day of the month n months after d's (n may be negative)."""
-    index = d.year * 12 + d.month - 1 + n
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def first_whole_month(d: datetime.date) -> datetime.date:

@@ -34,7 +34,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, Q, QuerySet
 
 from . import deadlines
@@ -49,6 +48,7 @@ from .models import (
     Investigation,
     InvestigationExtension,
 )
+from .periods import Period
 
 CHILD_MAX_AGE = 20  # utredningstid is reported for children and young people 0–20
 
@@ -68,8 +68,7 @@ KINDS = {
 
 def period_bounds(year: int, through_month: int | None) -> tuple[datetime.date, datetime.date]:
     """1 January through the last day of the through-month (the whole year without one)."""
-    month = through_month or 12
-    return datetime.date(year, 1, 1), datetime.date(year, month, 1) + relativedelta(months=1, days=-1)
+    return Period(year, through_month).bounds()
 
 
 # --- items ----------------------------------------------------------------------------

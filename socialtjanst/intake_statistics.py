@@ -23,8 +23,6 @@ Rules (decided here, documented in the README paragraph of issue 6):
   Every figure is set-based: one grouped query per table, never a loop over intakes.
 """
 
-import calendar
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -46,32 +44,10 @@ from .models import (
     ScreeningOutcome,
     TargetGroup,
 )
+from .periods import Period
 
 NOT_GIVEN = "Ej angiven"
 GENDER_KEYS = ("female", "male", "unknown")
-
-
-@dataclass(frozen=True)
-class Period:
-    """January to the end of `through_month` (or December) of `year`."""
-
-    year: int
-    through_month: int | None = None
-
-    @property
-    def last_month(self) -> int:
-        return self.through_month or 12
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 1, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        return datetime.date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
-
-    def previous_year(self) -> "Period":
-        return Period(self.year - 1, self.through_month)
 
 
 # --- scope ----------------------------------------------------------------------------
@@ -84,7 +60,7 @@ def statistics_cases(user, unit_id: int | None = None) -> QuerySet[Case]:
 
 
 def _intakes(cases, period: Period) -> QuerySet[Intake]:
-    return Intake.objects.filter(case__in=cases, received_on__range=(period.start, period.end)).order_by()
+    return Intake.objects.filter(case__in=cases, received_on__range=period.bounds()).order_by()
 
 
 def _reports(cases, period: Period) -> QuerySet[Intake]:
@@ -92,11 +68,11 @@ def _reports(cases, period: Period) -> QuerySet[Intake]:
 
 
 def _investigations(cases, period: Period) -> QuerySet[Investigation]:
-    return Investigation.objects.filter(case__in=cases, started_on__range=(period.start, period.end)).order_by()
+    return Investigation.objects.filter(case__in=cases, started_on__range=period.bounds()).order_by()
 
 
 def _decisions(cases, period: Period) -> QuerySet[Decision]:
-    return Decision.objects.filter(case__in=cases, decided_on__range=(period.start, period.end),
+    return Decision.objects.filter(case__in=cases, decided_on__range=period.bounds(),
                                    voided_reason="").order_by()
 
 
@@ -205,10 +181,10 @@ def reports_by_month(cases, period: Period) -> list[dict]:
     """Anmälningar and unique individuals per month (individuals unique within the month), this year and last."""
     aggregates = {"events": Count("pk"), "individuals": Count("case__person", distinct=True)}
     now = _grouped(_reports(cases, period).annotate(month=ExtractMonth("received_on")), "month", aggregates)
-    before = _grouped(_reports(cases, period.previous_year()).annotate(month=ExtractMonth("received_on")), "month",
+    before = _grouped(_reports(cases, period.last_year()).annotate(month=ExtractMonth("received_on")), "month",
                       aggregates)
     rows = []
-    for month in range(1, period.last_month + 1):
+    for month in range(1, period.last_month.month + 1):
         this, last = now.get(month, _zero(aggregates)), before.get(month, _zero(aggregates))
         rows.append({"month": month, "reports": this["events"], "individuals": this["individuals"],
                      "reports_last_year": last["events"], "individuals_last_year": last["individuals"]})
@@ -257,7 +233,7 @@ def report_rows(*, user, year: int, through_month: int | None = None,
     period = Period(year, through_month)
     cases = statistics_cases(user, unit_id)
     rows, totals = reports_by_target_group(cases, period)
-    last_rows, last_totals = reports_by_target_group(cases, period.previous_year())
+    last_rows, last_totals = reports_by_target_group(cases, period.last_year())
     counted = {"events": Count("pk"), "individuals": Count("case__person", distinct=True)}
     investigations = _grouped(_investigations(cases, period), "case__unit__target_group", counted)
     decisions = _grouped(_decisions(cases, period), "case__unit__target_group", counted)
