@@ -27,6 +27,7 @@ from socialtjanst.views.base import RenderInTransactionMixin
 from .. import invoices, selectors
 from ..filters import MonthField, parse_month
 from ..models import InvoiceCheck, Provider
+from ..pricing import MISSING_PRICE
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 PLACEMENT_NOT_FOUND = "Placeringen finns inte."
@@ -185,6 +186,8 @@ class InvoiceRowTable(BaseTable):
         return " / ".join(_price_label(pp) for pp in record.prices) or "–"
 
     def render_expected(self, record):
+        if _expected(record) is None:
+            return format_html('<span class="overdue">{} ({} dygn)</span>', MISSING_PRICE, record.unpriced_days)
         return _kr(record.expected)
 
     def _field(self, record, name, shown):
@@ -353,6 +356,13 @@ EXPORT_HEADER = ["Placering", "Vårdform", "Period från", "Period till", "Dygn"
                  "Dygn som saknar pris", "Anmärkning", "Kommentar"]
 
 
+def _expected(row):
+    """The expected amount, or None when no day of the month has a price: never 0 kr for a missing price."""
+    if row.days and row.unpriced_days == row.days and not row.expected:
+        return None
+    return row.expected
+
+
 def _export_price(row):
     """À-pris as a number when one daily price covers the month; otherwise the prices as text."""
     if len(row.prices) == 1 and row.prices[0].daily_price is not None:
@@ -372,7 +382,7 @@ def invoicecheck_export(request, pk):
     rows = []
     for row in comparison.rows:
         cells = [row.placement_id, row.placement.care_type.name if row.placement else "", row.first_day,
-                 row.last_day, row.days, _export_price(row), row.expected, row.invoiced_amount, row.invoiced_days,
+                 row.last_day, row.days, _export_price(row), _expected(row), row.invoiced_amount, row.invoiced_days,
                  row.difference, row.unpriced_days, "; ".join(row.flags), row.line.comment if row.line else ""]
         if show_identity:
             name, id_number = (selectors.placement_identity(request.user, row.placement) if row.placement

@@ -157,3 +157,22 @@ def test_a_missing_price_is_an_empty_cell_with_a_note_in_the_export(controller, 
     start = rows[whole.pk][header.index("Start")]
     # A real date cell: openpyxl reads it back as a (naive) datetime at midnight.
     assert (start.value.date(), start.is_date, start.number_format) == (D(2024, 3, 5), True, "yyyy-mm-dd")
+
+
+def test_the_invoice_check_never_expects_zero_kronor_for_a_missing_price(controller, units):
+    from placements import invoices
+    from tests.placements.factories import ProviderFactory
+
+    provider = ProviderFactory(name="Prislösa HVB AB")
+    unpriced = PlacementFactory(unit=units["own"], provider=provider, start_on=D(2024, 3, 1))
+    check = invoices.invoice_check_create(by=controller, provider=provider, month=D(2024, 3, 1),
+                                          invoice_reference="F-1")
+    client = login(controller)
+    html = client.get(f"/placeringar/fakturakontroll/{check.pk}/").content.decode()
+    assert '<span class="overdue">saknar pris (31 dygn)</span>' in html
+    sheet = _book(client.get(f"/placeringar/fakturakontroll/{check.pk}/export.xlsx")).active
+    header = [c.value for c in sheet[1]]
+    row = {label: cell.value for label, cell in zip(header, next(
+        r for r in sheet.iter_rows(min_row=2) if r[0].value == unpriced.pk), strict=True)}
+    assert (row["Dygn"], row["Förväntat belopp (kr)"], row["Dygn som saknar pris"]) == (31, None, 31)
+    assert sheet.title == "Fakturakontroll 2024-03"
