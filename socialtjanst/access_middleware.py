@@ -48,4 +48,6 @@ class DeniedAccessMiddleware:
                     audit_denied(user=request.user, attempt=attempt)
         except DatabaseError:
             # Answer 404 still: a 500 only for objects that exist would tell the user which ones do.
-            logger.exception("Kunde inte skriva nekad åtkomst till åtkomstloggen: %s", pending)
+            # Type and id only: an attempt's criteria can hold a searched name.
+            logger.exception("Kunde inte skriva nekad åtkomst till åtkomstloggen: %s",
+                             [(attempt.object_type, attempt.object_id) for attempt in pending])
