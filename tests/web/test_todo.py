@@ -183,3 +183,22 @@ def test_the_list_costs_the_same_number_of_queries_for_more_items(todo, units):
         body = client.get("/att-gora/", params).content.decode()
     assert "10 öppna punkter" in body  # and each Personsson's förhandsbedömning and utredning
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize("params", [
+    {"responsible": "{olle}"}, {"responsible": "{olle}", "mine": "0"}, {"unit": "{other_unit}"},
+])
+def test_a_handlaggare_cannot_ask_for_another_handlaggares_items(todo, units, params):
+    params = {k: v.format(olle=todo.olle.pk, other_unit=units["other"].pk) for k, v in params.items()}
+    body = login(todo.hanna).get("/att-gora/", params).content.decode()
+    assert "Dan Ek" not in body
+    assert all(row[2] == "Hanna Handläggarsson" for row in rows(body))
+
+
+@pytest.mark.parametrize("params", [
+    {"kind": "Städning"}, {"due": "-5"}, {"due": "99999999999"}, {"responsible": "abc"},
+])  # a NUL anywhere is the input middleware's 400 (tests/web/test_junk_parameters.py)
+def test_junk_in_the_filters_is_a_form_error_not_a_500(todo, params):
+    response = login(todo.eva).get("/att-gora/", params)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
