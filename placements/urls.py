@@ -7,6 +7,7 @@ app_name = "placements"
 urlpatterns = [
     path("", views.PlacementListView.as_view(), name="placement_list"),
     path("export.xlsx", views.placement_export, name="placement_export"),
+    path("export.csv", views.placement_export, {"fmt": "csv"}, name="placement_export_csv"),
     path("create/", views.placement_create, name="placement_create"),
     path("import/", views.placement_import, name="placement_import"),
     path("<int:pk>/", views.placement_detail, name="placement_detail"),

@@ -1,5 +1,8 @@
 """Placement screens. Thin: parse the form, call one service or selector, audit reads."""
 
+import datetime
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -8,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from socialtjanst import access, exports
 from socialtjanst.audit import audit_person, audit_record
-from socialtjanst.exports import xlsx_response
+from socialtjanst.exports import csv_response, xlsx_response
 from socialtjanst.models import AccessAction, Unit
 from socialtjanst.views.base import AuditedTableView
 
@@ -81,14 +84,14 @@ EXPORT_KINDS = [exports.INT, *[exports.TEXT] * 7, exports.DATE, exports.DATE, ex
                 exports.TEXT]
 
 
-def placement_export(request):
-    """Excel of the same filtered, access-scoped list, with the month's days and cost as numbers."""
+def placement_export(request, fmt="xlsx"):
+    """Excel (or CSV) of the same filtered, access-scoped list, with the month's days and cost as numbers."""
     _require_list_access(request.user)
     filterset = PlacementFilter(request.GET, queryset=_list_queryset(request.user), request=request)
     placements = list(filterset.qs)
     year, month = filterset.chosen_month()
     _audit_placements(request.user, AccessAction.EXPORT, placements,
-                      criteria={k: v for k, v in request.GET.items() if v})
+                      criteria={**{k: v for k, v in request.GET.items() if v}, "format": fmt})
     rows = []
     for p in placements:
         name, id_number = selectors.placement_identity(request.user, p)
@@ -97,8 +100,21 @@ def placement_export(request):
         rows.append([p.pk, name, id_number, p.care_type.name, p.provider.name if p.provider else "Egen regi",
                      p.unit.name, p.cost_centre, p.legal_basis, p.start_on, p.end_on, cost.days, known_cost(cost),
                      cost.unpriced_days, missing_price_note(cost)])
-    return xlsx_response(f"placeringar-{year}-{month:02d}.xlsx", EXPORT_HEADER, rows,
-                         title=f"Placeringar {year}-{month:02d}", kinds=EXPORT_KINDS)
+    filename = f"placeringar-{year}-{month:02d}.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, EXPORT_HEADER, ([_csv_cell(v) for v in row] for row in rows))
+    return xlsx_response(filename, EXPORT_HEADER, rows, title=f"Placeringar {year}-{month:02d}", kinds=EXPORT_KINDS)
+
+
+def _csv_cell(value):
+    """Swedish Excel reads ';'-separated files with decimal commas; a missing cost is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def _person_from_query(request):

@@ -32,6 +32,7 @@ MATRIX = [
     # --- placements: the case roles' own units; the controller every placement, without names ---
     ("placements:placement_list", "get", "/placeringar/", None, "200 200 200 404"),
     ("placements:placement_export", "get", "/placeringar/export.xlsx", None, "200 200 200 404"),
+    ("placements:placement_export_csv", "get", "/placeringar/export.csv", None, "200 200 200 404"),
     ("placements:placement_create", "get", "/placeringar/create/", None, "200 200 404 404"),
     ("placements:placement_import", "get", "/placeringar/import/", None, "404 404 200 404"),
     ("placements:placement_detail", "get", "/placeringar/{placement}/", None, "200/404 200/404 200/200 404/404"),

@@ -176,3 +176,14 @@ def test_the_invoice_check_never_expects_zero_kronor_for_a_missing_price(control
         r for r in sheet.iter_rows(min_row=2) if r[0].value == unpriced.pk), strict=True)}
     assert (row["Dygn"], row["Förväntat belopp (kr)"], row["Dygn som saknar pris"]) == (31, None, 31)
     assert sheet.title == "Fakturakontroll 2024-03"
+
+
+def test_the_placement_list_as_csv_has_an_empty_cost_for_a_missing_price(controller, unpriced):
+    whole, part = unpriced
+    body = login(controller).get("/placeringar/export.csv", {"month": "2024-03"}).content.decode("utf-8-sig")
+    rows = {r[0]: r for r in csv.reader(io.StringIO(body), delimiter=";")}
+    assert rows["Placering"][-4:] == ["Dygn i månaden", "Kostnad i månaden (kr)", "Dygn som saknar pris",
+                                      "Anmärkning"]
+    assert rows[str(whole.pk)][-4:] == ["27", "", "27", "saknar pris (27 dygn)"]
+    assert rows[str(part.pk)][-4:] == ["31", "21000,00", "10", "saknar pris för 10 dygn"]
+    assert rows[str(whole.pk)][8] == "2024-03-05"
