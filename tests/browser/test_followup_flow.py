@@ -38,4 +38,6 @@ def test_enhetschef_drills_into_late_investigations_and_exports_them_to_excel(pa
     with open(download.path(), "rb") as fh:
         rows = list(load_workbook(fh).active.values)
     assert rows[0][:2] == ("Ärende", "Person")
-    assert [(r[0], r[1], r[4], r[6]) for r in rows[1:]] == [(case.pk, "Försenad Utredningsson", "2024-06-01", 10)]
+    # The due date is a real date cell (issue 14), read back as a datetime at midnight.
+    assert [(r[0], r[1], r[4].date().isoformat(), r[6]) for r in rows[1:]] == [
+        (case.pk, "Försenad Utredningsson", "2024-06-01", 10)]
