@@ -36,6 +36,16 @@ OBJECT_TYPE_LABELS = {
     "User": "Användare",
 }
 REPORT_PREFIX = "Rapport:"
+# The search criteria's keys as the enhetschef reads them; values stay as stored (dates, codes, ids).
+CRITERIA_LABELS = {
+    "year": "år", "month": "månad", "quarter": "kvartal", "unit": "enhet", "format": "format", "kind": "typ",
+    "control": "kontroll", "seed": "frö", "size": "antal", "unit_ids": "enheter", "period_from": "period från",
+    "period_to": "period till", "date_from": "från och med", "date_to": "till och med", "username": "användare",
+    "action": "åtgärd", "person": "personnummer", "outside_own_units": "utanför egna enheter",
+    "protected_person": "skyddade personer", "control_round": "kontrollomgång", "list": "lista",
+    "reopen_reason": "skäl för återöppning", "refresh": "beräkning för år", "reason": "skäl", "step": "steg",
+    "q": "sökord", "status": "status", "page": "sida", "sort": "sortering",
+}
 PERSONS_SHOWN = 5
 
 
@@ -51,6 +61,18 @@ def object_type_label(key: str) -> str:
             text = str(model._meta.verbose_name)
             return text[:1].upper() + text[1:]
     return key
+
+
+def criteria_text(criteria) -> str:
+    """'år: 2024; månad: –; format: xlsx' for a stored criteria dict; empty for none."""
+    if not isinstance(criteria, dict) or not criteria:
+        return ""
+    parts = []
+    for key, value in criteria.items():
+        shown = "–" if value is None or value == "" else (
+            ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        parts.append(f"{CRITERIA_LABELS.get(key, key)}: {shown}")
+    return "; ".join(parts)
 
 
 def person_labels(user, person_ids_lists) -> dict[int, str]:

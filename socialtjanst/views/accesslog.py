@@ -1,7 +1,7 @@
 from django.http import Http404, QueryDict
 
 from .. import access
-from ..accesslog_display import object_type_label, person_labels, persons_text
+from ..accesslog_display import criteria_text, object_type_label, person_labels, persons_text
 from ..audit import audit_record
 from ..exports import csv_response, xlsx_response
 from ..filters import AccessEventFilter
@@ -69,7 +69,7 @@ def _rows_of(user, events):
             e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.username, e.roles, e.get_action_display(),
             object_type_label(e.object_type), e.object_id, persons_text(e.person_ids, labels),
             "ja" if e.outside_own_units else "nej", "ja" if e.protected_person else "nej",
-            str(e.criteria or ""), e.client_ip, str(e.request_id or ""),
+            criteria_text(e.criteria), e.client_ip, str(e.request_id or ""),
         ]
 
 

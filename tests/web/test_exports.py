@@ -92,7 +92,8 @@ def test_a_sheet_name_is_what_excel_accepts(title, sheet):
 def swedish_log(handlaggare, own_case):
     for object_type in ("Case", "Todo", "Statistik:anmalningar", "Rapport:deadlines", "InvestigationExtension"):
         audit_record(user=handlaggare, action=AccessAction.VIEW, object_type=object_type, object_id=None,
-                     persons=[own_case.person], object_unit_ids=[own_case.unit_id])
+                     persons=[own_case.person], object_unit_ids=[own_case.unit_id],
+                     criteria={"year": 2024, "month": None} if object_type.startswith("Rapport") else None)
 
 
 def test_access_log_page_names_object_types_and_persons_in_swedish(enhetschef, own_case, swedish_log):
@@ -112,6 +113,8 @@ def test_access_log_export_names_object_types_and_persons_in_swedish(enhetschef,
     assert sorted(r[4] for r in rows[1:]) == sorted([
         "Ärende", "Att göra", "Statistik: anmälningar", "Rapport: Frister per enhet", "Förlängningsbeslut"])
     assert {r[6] for r in rows[1:]} == {f"Egen Klientsson ({own_case.person.id_number})"}
+    assert {r[4]: r[9] for r in rows[1:]}["Rapport: Frister per enhet"] == "år: 2024; månad: –"
+    assert {r[9] for r in rows[1:] if not r[4].startswith("Rapport")} == {""}
     sheet = _book(login(enhetschef).get("/atkomstlogg/export.xlsx")).active
     assert sheet.title == "Åtkomstlogg"
 
