@@ -24,12 +24,10 @@ class IfoAdminSite(admin.AdminSite):
 admin_site = IfoAdminSite(name="admin")
 
 
-class UnitMembershipInline(admin.TabularInline):
-    model = UnitMembership
-    extra = 0
-    autocomplete_fields = ["unit"]
+class NotOnOneselfInline(admin.TabularInline):
+    """Nobody widens their own reach: a systemförvaltare cannot add themselves to units or link their own
+    account to another identity."""
 
-    # Nobody widens their own reach: a systemförvaltare cannot add themselves to units.
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not _is_self(request, obj)
 
@@ -40,7 +38,13 @@ class UnitMembershipInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and not _is_self(request, obj)
 
 
-class ExternalIdentityInline(admin.TabularInline):
+class UnitMembershipInline(NotOnOneselfInline):
+    model = UnitMembership
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+class ExternalIdentityInline(NotOnOneselfInline):
     """The account's identity at the municipality's IdP: a log-in through it reaches only such an account."""
 
     model = ExternalIdentity
@@ -52,16 +56,6 @@ class ExternalIdentityInline(admin.TabularInline):
         if db_field.name == "issuer" and field is not None:
             field.initial = settings.OIDC_ISSUER  # an untouched extra row stays unsaved
         return field
-
-    # Nobody links their own account to another identity.
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not _is_self(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not _is_self(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not _is_self(request, obj)
 
 
 def _is_self(request, obj) -> bool:
