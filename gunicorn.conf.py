@@ -1,4 +1,4 @@
-"""gunicorn for `make run` (Procfile) and production: `gunicorn -c gunicorn.conf.py socialtjanst.wsgi`.
+"""gunicorn for `make run` (Procfile) and production: `gunicorn -c gunicorn.conf.py config.wsgi`.
 
 Sized from the environment for a small server (2 cores): WEB_CONCURRENCY processes × WEB_THREADS threads.
 Each process gets a database pool of at most WEB_THREADS connections (settings.DB_POOL_MAX), so the web

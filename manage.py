@@ -7,7 +7,7 @@ import sys
 CODE_ONLY_COMMANDS = {"makemigrations"}
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialtjanst.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if sys.argv[1:2] and sys.argv[1] in CODE_ONLY_COMMANDS:
         os.environ["IFO_CODE_ONLY"] = "1"
     from django.core.management import execute_from_command_line

@@ -5,7 +5,7 @@ The only place a budget is split over months."""
 
 from decimal import Decimal
 
-from socialtjanst.periods import Period
+from common.periods import Period
 
 from .models import Budget, VolumeUnit
 

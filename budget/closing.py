@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from common.periods import month_label
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
-from socialtjanst.periods import month_label
 
 from . import forecast, rollup
 from .models import MonthClosing

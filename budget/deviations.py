@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from socialtjanst.rounding import round_half_away
+from common.rounding import round_half_away
 
 ORE = Decimal("0.01")
 HALF_ORE = Fraction(1, 200)
@@ -51,7 +51,7 @@ def to_fraction(value) -> Fraction:
 
 def round_fraction(value: Fraction, places: Decimal = ORE) -> Decimal:
     """An exact fraction rounded to `places` (e.g. öre), half away from zero, as a Decimal: the house rule of
-    socialtjanst.rounding, with the places given as a quantum."""
+    common.rounding, with the places given as a quantum."""
     return round_half_away(value, -places.as_tuple().exponent)
 
 

@@ -4,11 +4,11 @@
 from django import forms
 from django.utils import timezone
 
+from common.date_window import validate_rollup_date
+from common.periods import MONTHS
+from common.uploads import import_file_size_validator
 from placements.days import add_months
 from placements.models import CareType
-from socialtjanst.date_window import validate_rollup_date
-from socialtjanst.periods import MONTHS
-from socialtjanst.uploads import import_file_size_validator
 
 from .forecast import ADJUSTMENT_NEEDS_COMMENT
 from .importing import YEAR_MAX, YEAR_MIN

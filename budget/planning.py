@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch, QuerySet
 
+from common.errors import NotFound
+from common.rounding import round_half_away
 from placements.models import CareType
 from socialtjanst import access
-from socialtjanst.errors import NotFound
 from socialtjanst.roles import Role
-from socialtjanst.rounding import round_half_away
 
 from . import closing
 from .budgeting import days_in_year

@@ -22,9 +22,9 @@ from django.db import connection
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from common.periods import Period
 from placements.days import care_end
 from placements.models import Placement
-from socialtjanst.periods import Period
 
 from . import deviations as dv
 from . import fresh

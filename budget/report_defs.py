@@ -1,7 +1,7 @@
-"""Registers the budget reports of shared/formats.md ('Report exports') with socialtjanst.reporting.
+"""Registers the budget reports of shared/formats.md ('Report exports') with common.reporting.
 The keys (Column.key) are a public contract: change them only additively (docs/reports.md)."""
 
-from socialtjanst.reporting import DECIMAL, INT, KR, PERCENT, TEXT, Column, Report, register
+from common.reporting import DECIMAL, INT, KR, PERCENT, TEXT, Column, Report, register
 
 from . import reports, reports_followup
 

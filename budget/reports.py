@@ -11,9 +11,10 @@ from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
 
+from common import rounding
+from common.reporting import ReportResult
 from placements.models import CareType
-from socialtjanst import access, rounding
-from socialtjanst.reporting import ReportResult
+from socialtjanst import access
 from socialtjanst.roles import Role
 
 from . import deviations as dv

@@ -1,14 +1,14 @@
 """The controller's two follow-up tables as report rows (issue 14 point 9), so they leave as Excel, CSV and
-JSON through socialtjanst.reporting like the four budget reports: Prognos helår (the forecast page) and
+JSON through common.reporting like the four budget reports: Prognos helår (the forecast page) and
 Uppföljning (the month-by-month series per care type). The figures are the pages' own: budget.forecast for
 the forecast, budget.reports.monthly_series for the months."""
 
 import datetime
 from decimal import Decimal
 
+from common.reporting import ReportResult
 from placements.days import days_in_month
 from placements.models import CareType
-from socialtjanst.reporting import ReportResult
 
 from . import deviations as dv
 from .forecast import compute_forecast

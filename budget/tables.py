@@ -3,7 +3,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from socialtjanst.tables import BaseTable, swedish_number
+from common.tables import BaseTable, swedish_number
 
 from . import planning
 from .models import Budget, CostCentre, VolumeUnit

@@ -15,7 +15,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from socialtjanst.queueing import enqueue, enqueue_on_commit
+from common.queueing import enqueue, enqueue_on_commit
 
 from . import rollup, task_failures
 
@@ -74,7 +74,7 @@ class GuardedTask(DjangoTask):
                                                 maximum=self.retry_backoff_max, full_jitter=self.retry_jitter)
 
     def delay_on_commit(self, *args, **kwargs) -> None:
-        """As Celery's, but sent through socialtjanst.queueing: Redis down or frozen never fails or
+        """As Celery's, but sent through common.queueing: Redis down or frozen never fails or
         holds up the request whose commit sends it (the dirty marks are already in PostgreSQL)."""
         enqueue_on_commit(self, *args, **kwargs)
 

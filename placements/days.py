@@ -19,11 +19,11 @@ import datetime
 from django.contrib.postgres.fields import DateRangeField
 from django.db.models import Case, F, Func, Value, When
 
-from socialtjanst.date_window import ROLLUP_YEAR_MAX as YEAR_MAX
-from socialtjanst.date_window import ROLLUP_YEAR_MIN as YEAR_MIN
+from common.date_window import ROLLUP_YEAR_MAX as YEAR_MAX
+from common.date_window import ROLLUP_YEAR_MIN as YEAR_MIN
 
-# Month arithmetic has its home in socialtjanst.periods; imported here for the care-day rule and its callers.
-from socialtjanst.periods import add_months, days_in_month, month_end, month_start  # noqa: F401
+# Month arithmetic has its home in common.periods; imported here for the care-day rule and its callers.
+from common.periods import add_months, days_in_month, month_end, month_start  # noqa: F401
 
 ONE_DAY = datetime.timedelta(days=1)
 # The years a month may be asked for (as the reports' and the budget's years) are the date window's roll-up

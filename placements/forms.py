@@ -1,11 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.date_window import OUT_OF_RANGE_CODE, validate_case_date, validate_rollup_date
+from common.uploads import import_file_size_validator
 from socialtjanst import access
-from socialtjanst.date_window import OUT_OF_RANGE_CODE, validate_case_date, validate_rollup_date
 from socialtjanst.identity import parse_id_number
 from socialtjanst.models import LegalBasis, Unit
-from socialtjanst.uploads import import_file_size_validator
 
 from . import selectors
 from .days import MONTH_OUT_OF_RANGE, YEAR_MAX, YEAR_MIN
@@ -21,7 +21,7 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# The date window (socialtjanst.date_window) of every date field below.
+# The date window (common.date_window) of every date field below.
 CASE_DATE, ROLLUP_DATE = [validate_case_date], [validate_rollup_date]
 
 

@@ -1,11 +1,11 @@
-"""The placements and budget imports' file reading: socialtjanst.import_files (what every import shares,
+"""The placements and budget imports' file reading: common.import_files (what every import shares,
 re-exported here so both keep one import line), plus the care type, which only they read.
 
 The cell readers raise ValueError with the reason; the importer adds the row and the column (ERROR),
 so that a bad cell is reported, and nothing is imported, before anything reaches the database.
 """
 
-from socialtjanst.import_files import (
+from common.import_files import (
     BAD_NUMBER,
     EMPTY_FILE,
     ERROR,

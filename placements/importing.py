@@ -17,8 +17,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.date_window import validate_rollup_date
 from socialtjanst.audit import audit_record
-from socialtjanst.date_window import validate_rollup_date
 from socialtjanst.identity import parse_id_number
 from socialtjanst.models import AccessAction, LegalBasis, Unit
 from socialtjanst.services import person_register

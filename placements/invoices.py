@@ -33,9 +33,9 @@ from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from common.db_errors import constraint_messages
+from common.errors import NotFound
 from socialtjanst.audit import audit_record
-from socialtjanst.db_errors import constraint_messages
-from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessAction
 
 from .days import ONE_DAY, care_days, care_end, month_bounds

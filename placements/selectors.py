@@ -10,8 +10,8 @@
 
 from django.db.models import Q, QuerySet
 
+from common.errors import NotFound
 from socialtjanst import access
-from socialtjanst.errors import NotFound
 from socialtjanst.roles import Role
 
 from .models import Placement

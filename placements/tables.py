@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from socialtjanst.tables import BaseTable, swedish_number
+from common.tables import BaseTable, swedish_number
 
 from . import ivo, selectors
 from .models import Agreement, AgreementPrice, Placement, Provider

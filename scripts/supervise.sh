@@ -3,7 +3,7 @@
 # between starts (back to 1 s after a run that lasted a minute). honcho, which `make run` uses,
 # restarts nothing: without this one Celery worker crash stops all background work until someone
 # notices. A TERM or INT (Ctrl-C, honcho stopping) is passed on to the command and ends the loop.
-#   usage: scripts/supervise.sh celery -A socialtjanst worker ...
+#   usage: scripts/supervise.sh celery -A config worker ...
 set -uo pipefail
 
 child=0

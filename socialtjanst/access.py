@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from common.errors import NotFound
+
 from .denied_notes import DeniedAttempt, access_denied_note
-from .errors import NotFound
 from .models import AccessEvent, Case, Person, Unit
 from .roles import CASE_ROLES, PROTECTED_IDENTITY_PERMISSION, Role
 

@@ -6,7 +6,9 @@ person ids into names and personnummer (masked for a protected person, socialtja
 
 from django.apps import apps
 
-from . import access, reporting
+from common import reporting
+from socialtjanst import access
+
 from .models import Person
 
 OBJECT_TYPE_LABELS = {

@@ -7,6 +7,7 @@ class SocialtjanstConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers this app's reports in socialtjanst.reporting (deadlines, intake_statistics, the follow-up
+        # Registers this app's reports in common.reporting (deadlines, intake_statistics, the follow-up
         # tables), and the receivers that write log-in, failed log-in, lock-out and log-out rows to the access log.
-        from . import auth_events, report_defs, report_defs_followup, report_defs_intake  # noqa: F401
+        from socialtjanst import auth_events  # noqa: F401
+        from socialtjanst.followup import report_defs, report_defs_followup, report_defs_intake  # noqa: F401

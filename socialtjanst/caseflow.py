@@ -9,10 +9,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.db_errors import constraint_messages
+from common.errors import NotFound
+
 from . import access
 from .audit import audit_case
-from .db_errors import constraint_messages
-from .errors import NotFound
 from .models import (
     AccessAction,
     Case,

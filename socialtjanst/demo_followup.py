@@ -15,7 +15,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from . import controls, indicators
+from socialtjanst.followup import controls, indicators
+
 from .demo_caseflow import CHILDREN
 from .management.commands.create_etjanst_client import create_client, token_sha256
 from .management.commands.rotate_etjanst_token import rotate_token

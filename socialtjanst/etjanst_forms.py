@@ -11,7 +11,8 @@ from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .date_window import validate_not_too_early
+from common.date_window import validate_not_too_early
+
 from .identity import parse_id_number
 from .intake_service import IN_FUTURE, received_at_check  # noqa: F401 - IN_FUTURE: the API's messages in one place
 from .models import ConcernCategory, Gender, ReporterCategory

@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from common.date_window import validate_case_date
+
 from . import grants
 from .access import CROSS_UNIT_REASON_HELP, CROSS_UNIT_REASONS
-from .date_window import validate_case_date
 from .identity import parse_id_number
 from .models import Gender, Unit
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from .date_window import validate_case_date, validate_past_date
+from common.date_window import validate_case_date, validate_past_date
+
 from .forms import CrossUnitReasonMixin
 from .identity import parse_id_number
 from .intake_service import received_at_check
@@ -23,7 +24,7 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
-# The date window (socialtjanst.date_window) of every date field below.
+# The date window (common.date_window) of every date field below.
 CASE_DATE, PAST_DATE = [validate_case_date], [validate_past_date]
 MISSING_PERSON = "Ange personnummer, eller namn och födelsedatum om personnumret är okänt."
 # Wording follows the units' target group: a report about a child, an adult's own application.

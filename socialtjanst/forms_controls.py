@@ -1,10 +1,11 @@
 """Forms of the internal-control pages: the shape of each field only; the rules are in
-socialtjanst.controls."""
+socialtjanst.followup.controls."""
 
 from django import forms
 
-from .controls import MAX_SAMPLE_SIZE, SAMPLE_KINDS
-from .date_window import validate_case_date
+from common.date_window import validate_case_date
+from socialtjanst.followup.controls import MAX_SAMPLE_SIZE, SAMPLE_KINDS
+
 from .models import ControlKind, ControlResult, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})

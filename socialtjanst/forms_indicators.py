@@ -1,10 +1,11 @@
-"""Forms of the indicator register: the shape of each field only; rules live in socialtjanst.indicators."""
+"""Forms of the indicator register: the shape of each field only; rules live in socialtjanst.followup.indicators."""
 
 from django import forms
 from django.utils import timezone
 
-from .date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
-from .indicators import SOURCES
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
+from socialtjanst.followup.indicators import SOURCES
+
 from .models import Assessment, Indicator, Unit
 
 YEAR = {"min_value": ROLLUP_YEAR_MIN, "max_value": ROLLUP_YEAR_MAX}

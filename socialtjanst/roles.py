@@ -23,7 +23,7 @@ PLACEMENT_CASE_PERMISSIONS = [
     "placements.view_provider", "placements.view_agreement", "placements.view_agreementprice",
 ]
 
-# The indicator register (socialtjanst.indicators): enhetschef and controller read and keep it.
+# The indicator register (socialtjanst.followup.indicators): enhetschef and controller read and keep it.
 INDICATOR_PERMISSIONS = [
     "socialtjanst.view_indicator", "socialtjanst.add_indicator", "socialtjanst.change_indicator",
     "socialtjanst.view_indicatorvalue", "socialtjanst.add_indicatorvalue", "socialtjanst.change_indicatorvalue",

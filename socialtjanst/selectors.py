@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from common.date_window import in_window
+
 from . import deadlines
-from .date_window import in_window
 from .identity import parse_id_number
 from .models import FAVOURABLE_DECISION_KINDS, Case, Decision, Investigation, Person
 

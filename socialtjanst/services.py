@@ -8,9 +8,10 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.errors import NotFound
+
 from . import access
 from .audit import audit_case, audit_person
-from .errors import NotFound
 from .identity import parse_id_number
 from .models import AccessAction, Case, Person, Unit
 

@@ -1,41 +1,13 @@
 import django_tables2 as tables
-from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html
+
+from common.tables import BaseTable, swedish_number  # noqa: F401 - the lists below build on them
 
 from . import access
 from .accesslog_display import PERSONS_SHOWN, object_type_label, person_labels, persons_text
 from .models import AccessEvent, Case, Person
-from .rounding import round_half_away
 from .users import user_full_name
-
-
-def swedish_number(value, places: int) -> str:
-    """1 234 567 or 1 234,50: rounded half away from zero to `places` decimals (Django's number_format would cut
-    the surplus off, showing 66,67 as 66,6), grouped with the Swedish thousands separator, decimal comma."""
-    rounded = round_half_away(value, places)
-    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-# ?per_page= comes from the address: a size outside 1 … MAX_PER_PAGE falls back to the table's own.
-MAX_PER_PAGE = 500
-
-
-class BaseTable(tables.Table):
-    """Project base table: Swedish empty text, striped rows, 25 per page."""
-
-    class Meta:
-        attrs = {"class": "table"}
-        empty_text = "Inga rader att visa."
-        per_page = 25
-
-    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
-        # A negative size made Django's paginator raise EmptyPage past django-tables2's own handling (a 500),
-        # and a huge one would send every row of a list in one page.
-        if per_page is not None and not 1 <= per_page <= MAX_PER_PAGE:
-            per_page = None
-        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
 
 class PersonTable(BaseTable):

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 
+from common.date_window import OUT_OF_WINDOW_MARKER, in_window
+
 from . import deadlines
-from .date_window import OUT_OF_WINDOW_MARKER, in_window
 from .models import (
     FAVOURABLE_DECISION_KINDS,
     Case,

@@ -4,7 +4,7 @@ One sheet, one row per unit, per account or per account in a unit: `enhet` names
 in line with the row's name, target group and intake flag), `användare` an account (created without a
 password when new: it logs in through the municipality's IdP with `identitet`, or gets a password in the
 admin) with its role, and a row with both gives the account the unit. The rules are every import's
-(socialtjanst.import_files): .xlsx or .csv, errors naming the row and the column, the upload size limit.
+(common.import_files): .xlsx or .csv, errors naming the row and the column, the upload size limit.
 
 All or nothing: every row is checked before anything is written, and any error writes nothing. Idempotent:
 a value that already matches is not written, so a second import of the same file changes nothing.
@@ -20,14 +20,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from common.import_files import ERROR, ImportFileError, parse_text, read_table, text
+from common.uploads import file_too_large_message
+
 from . import grants
 from .audit import audit_record
 from .bootstrap import ACCOUNT_CREATED, ROLE_CHANGE
-from .import_files import ERROR, ImportFileError, parse_text, read_table, text
 from .models import AccessAction, Case, ExternalIdentity, TargetGroup, Unit, UnitMembership
 from .oidc_identity import NO_ISSUER, SUBJECT_TAKEN, external_identity_link
 from .roles import Role
-from .uploads import file_too_large_message
 
 COLUMNS = ["enhet", "enhet_namn", "målgrupp", "mottagning", "användare", "roll", "förnamn", "efternamn", "e-post",
            "identitet"]

@@ -1,4 +1,5 @@
-"""The dependency direction of shared/STYLE.md §7: budget → placements → socialtjanst, never back.
+"""The dependency direction of shared/STYLE.md §7: budget → placements → socialtjanst → common, never back;
+config (settings, root urls, Celery) is the only package that imports the apps.
 Walks the source with `ast`, so an import inside a function counts as much as one at the top."""
 
 import ast
@@ -10,8 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # package → packages it must never import
 FORBIDDEN = {
-    "socialtjanst": {"placements", "budget"},
-    "placements": {"budget"},
+    "common": {"socialtjanst", "placements", "budget", "config"},  # the plumbing sits below every app
+    "socialtjanst": {"placements", "budget", "config"},
+    "placements": {"budget", "config"},
+    "budget": {"config"},  # only the project package sees all three apps
 }
 
 

@@ -2,7 +2,7 @@
 
 - No module outside the web layer imports a view module.
 - No module outside the web layer raises or imports an HTTP exception (Http404, get_object_or_404):
-  domain code raises socialtjanst.errors.NotFound and the web layer answers 404.
+  domain code raises common.errors.NotFound and the web layer answers 404.
 - No import circle between the project's modules, counting imports inside functions too (a lazy
   import hides a circle from Python, not from a reader).
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("socialtjanst", "placements", "budget")
+PACKAGES = ("common", "config", "socialtjanst", "placements", "budget")
 HTTP_EXCEPTIONS = {"Http404", "get_object_or_404", "get_list_or_404"}
 
 

@@ -1,13 +1,13 @@
-"""The date window (issue 12, socialtjanst.date_window): a cost-centre mapping within the roll-up's years.
+"""The date window (issue 12, common.date_window): a cost-centre mapping within the roll-up's years.
 
-NOT VALID (socialtjanst.migration_ops): new rows are held to the window, rows stored before it stay and
+NOT VALID (common.migration_ops): new rows are held to the window, rows stored before it stay and
 are shown with the marker, so migrate never fails on an old database."""
 
 import datetime
 
 from django.db import migrations, models
 
-from socialtjanst.migration_ops import AddConstraintNotValid
+from common.migration_ops import AddConstraintNotValid
 
 
 class Migration(migrations.Migration):

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from placements.models import CareType
-from socialtjanst.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 
 from .costcentres import CostCentre
 

@@ -4,8 +4,8 @@ import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.date_window import rollup_window_check
 from placements.models import CareType
-from socialtjanst.date_window import rollup_window_check
 
 
 @pghistory.track()

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_tables2 import SingleTableView
 
-from socialtjanst.exports import xlsx_response
-from socialtjanst.params import year_or_this_year
-from socialtjanst.views.base import RenderInTransactionMixin
+from common.exports import xlsx_response
+from common.params import year_or_this_year
+from common.views import RenderInTransactionMixin
 
 from .. import planning
 from ..forms import BudgetForm, BudgetImportForm, CostCentreForm, CostCentreRemapForm

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common.params import year_param
 from placements.models import CareType
-from socialtjanst.params import year_param
 
 from .. import closing as closing_service
 from .. import forecast as forecast_service

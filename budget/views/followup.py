@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import render
 
+from common import reporting, rounding
+from common.params import period_from_request
+from common.periods import MONTHS
+from common.tables import format_value
 from placements.days import days_in_month
 from placements.models import CareType
-from socialtjanst import reporting, rounding
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
-from socialtjanst.views.reports import MONTHS, format_value, period_from_request
 
 from .. import deviations as dv
 from .. import reports

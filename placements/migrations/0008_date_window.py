@@ -1,14 +1,14 @@
-"""The date window (issue 12, socialtjanst.date_window): placements, prices, agreements, rates, payments and
+"""The date window (issue 12, common.date_window): placements, prices, agreements, rates, payments and
 invoice months within the roll-up's years 2000…2100, so no absurd date marks thousands of months dirty.
 
-NOT VALID (socialtjanst.migration_ops): new rows are held to the window, rows stored before it stay and
+NOT VALID (common.migration_ops): new rows are held to the window, rows stored before it stay and
 are shown with the marker, so migrate never fails on an old database."""
 
 import datetime
 
 from django.db import migrations, models
 
-from socialtjanst.migration_ops import AddConstraintNotValid
+from common.migration_ops import AddConstraintNotValid
 
 
 class Migration(migrations.Migration):

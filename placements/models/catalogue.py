@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from socialtjanst.date_window import rollup_window_check
+from common.date_window import rollup_window_check
 from socialtjanst.models import TargetGroup
 
 INVALID_ORG_NUMBER = "Ogiltigt organisationsnummer: skriv NNNNNN-NNNN och kontrollera kontrollsiffran."

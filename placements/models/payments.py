@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socialtjanst.date_window import rollup_window_check
+from common.date_window import rollup_window_check
 
 from .placement import Placement
 

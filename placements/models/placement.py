@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from socialtjanst.date_window import rollup_window_check, window_check
+from common.date_window import rollup_window_check, window_check
 from socialtjanst.models import Intervention, LegalBasis, Person, Unit
 
 from ..days import care_period_expression

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from common.db_errors import constraint_messages
 from socialtjanst.audit import audit_record
-from socialtjanst.db_errors import constraint_messages
 from socialtjanst.models import AccessAction
 
 from ..models import Agreement, AgreementKind, AgreementPrice, CareType, Provider, normalise_org_number

@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from common.db_errors import constraint_message, constraint_name
+from common.errors import NotFound
 from socialtjanst.audit import audit_record
-from socialtjanst.db_errors import constraint_message, constraint_name
-from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessAction
 
 from .. import selectors

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from common.db_errors import constraint_message, constraint_name
+from common.errors import NotFound
 from socialtjanst import access
 from socialtjanst.audit import audit_record
-from socialtjanst.db_errors import constraint_message, constraint_name
-from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, Unit
 
 from .. import selectors

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from common.exports import xlsx_response
+from common.tables import BaseTable, swedish_number
+from common.views import RenderInTransactionMixin
 from socialtjanst.audit import audit_record
-from socialtjanst.exports import xlsx_response
 from socialtjanst.models import AccessAction
-from socialtjanst.tables import BaseTable, swedish_number
-from socialtjanst.views.base import RenderInTransactionMixin
 
 from .. import invoices, selectors
 from ..filters import MonthField, parse_month
@@ -371,7 +371,7 @@ def _export_price(row):
 
 
 def invoicecheck_export(request, pk):
-    """Excel of the check: amounts and days as numbers, text formula-escaped (socialtjanst.exports)."""
+    """Excel of the check: amounts and days as numbers, text formula-escaped (common.exports)."""
     check = invoices.invoice_check_get_for_user(request.user, pk)
     comparison = _comparison(request, check)
     _audit(request, AccessAction.EXPORT, comparison)

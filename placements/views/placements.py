@@ -9,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from socialtjanst import access, exports
+from common import exports
+from common.exports import csv_response, xlsx_response
+from common.views import AuditedTableView
+from socialtjanst import access
 from socialtjanst.audit import audit_person, audit_record
-from socialtjanst.exports import csv_response, xlsx_response
 from socialtjanst.models import AccessAction, Unit
-from socialtjanst.views.base import AuditedTableView
 
 from .. import selectors, services
 from ..filters import PlacementFilter

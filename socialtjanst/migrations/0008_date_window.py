@@ -1,15 +1,15 @@
-"""The date window (issue 12, socialtjanst.date_window): every case date within 1900-01-01…2100-12-31.
+"""The date window (issue 12, common.date_window): every case date within 1900-01-01…2100-12-31.
 
 Fixed literals, since a CHECK cannot use now(); the forms hold the narrower window that moves with today.
 
-NOT VALID (socialtjanst.migration_ops): new rows are held to the window, rows stored before it stay and
+NOT VALID (common.migration_ops): new rows are held to the window, rows stored before it stay and
 are shown with the marker, so migrate never fails on an old database."""
 
 import datetime
 
 from django.db import migrations, models
 
-from socialtjanst.migration_ops import AddConstraintNotValid
+from common.migration_ops import AddConstraintNotValid
 
 
 class Migration(migrations.Migration):

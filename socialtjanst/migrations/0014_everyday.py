@@ -11,7 +11,7 @@ import pgtrigger.migrations
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from socialtjanst.migration_ops import AddConstraintNotValid
+from common.migration_ops import AddConstraintNotValid
 
 
 class Migration(migrations.Migration):

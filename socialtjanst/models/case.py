@@ -4,7 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..date_window import window_check
+from common.date_window import window_check
+
 from .org import Unit
 from .person import Person
 

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..date_window import timestamp_window_check, window_check
+from common.date_window import timestamp_window_check, window_check
+
 from .case import Case
 from .org import TargetGroup, Unit
 

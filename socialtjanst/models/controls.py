@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..date_window import window_check
+from common.date_window import window_check
+
 from .org import Unit
 
 
@@ -29,7 +30,7 @@ class ControlResult(models.TextChoices):
 @pghistory.track()
 class ControlRound(models.Model):
     """A control round. `sample` describes what was checked: for a stickprov the seed, the
-    criteria and the selected ids (socialtjanst.controls), for the access-log review the filter."""
+    criteria and the selected ids (socialtjanst.followup.controls), for the access-log review the filter."""
 
     kind = models.CharField(_("kontroll"), max_length=20, choices=ControlKind.choices)
     performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

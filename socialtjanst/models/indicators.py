@@ -1,6 +1,6 @@
 """The indicator register (nyckeltal / indikatorer, shared/domain.md §2 and §8; issue 6 item 6).
 
-Assessment and trend are computed by socialtjanst.indicators from the stored values; only a
+Assessment and trend are computed by socialtjanst.followup.indicators from the stored values; only a
 hand-set assessment (with its reason) is stored. Indicators, values and comments are never
 deleted: an indicator no longer followed is made inactive."""
 
@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
+
 from .org import Unit
 
 

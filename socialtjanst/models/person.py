@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from ..date_window import window_check
+from common.date_window import window_check
 
 
 class Gender(models.TextChoices):

@@ -1,14 +1,15 @@
 from django.http import Http404, QueryDict
 
+from common.exports import csv_response, xlsx_response
+from common.views import AuditedTableView
+
 from .. import access
 from ..accesslog_display import criteria_text, object_type_label, person_labels, persons_text
 from ..audit import audit_record
-from ..exports import csv_response, xlsx_response
 from ..filters import AccessEventFilter
 from ..models import AccessAction
 from ..searches import PostedSearchMixin, criteria_of, filter_data
 from ..tables import AccessEventTable
-from .base import AuditedTableView
 
 EXPORT_HEADER = [
     "Tidpunkt", "Användare", "Roll", "Åtgärd", "Objekttyp", "Objekt-id", "Berörda personer",

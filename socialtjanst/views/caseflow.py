@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.date_window import OUT_OF_WINDOW_MARKER, in_window
+
 from .. import access, caseflow, deadlines, intake_service, services
 from ..audit import audit_case, audit_persons
-from ..date_window import OUT_OF_WINDOW_MARKER, in_window
 from ..forms_caseflow import (
     ChildInterviewForm,
     DecisionForm,

@@ -5,9 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.exports import csv_response
+from common.views import AuditedTableView
+
 from .. import access, services
 from ..audit import audit_case, audit_cases, audit_person, audit_persons
-from ..exports import csv_response
 from ..filters import CaseFilter, PersonFilter
 from ..forms import CaseCloseForm, CaseOpenForm, PersonUpdateForm
 from ..forms_caseflow import DecisionForm, InterventionForm
@@ -15,7 +17,6 @@ from ..models import AccessAction
 from ..searches import PostedSearchMixin, criteria_of, filter_data
 from ..selectors import case_flow
 from ..tables import CaseTable, PersonTable
-from .base import AuditedTableView
 
 PERSON_SECRET_FIELDS = ("q",)  # a name or a personnummer: posted, never in the address
 

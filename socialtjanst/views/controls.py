@@ -1,6 +1,6 @@
 """Internal controls for the enhetschef: the record of control rounds, the two case controls
 (utredningstider, barnsamtal) and the reproducible stickprov. The selections are in
-socialtjanst.controls; every page that shows cases writes the access log."""
+socialtjanst.followup.controls; every page that shows cases writes the access log."""
 
 import datetime
 from urllib.parse import urlencode
@@ -17,14 +17,16 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .. import access, controls
+from common.exports import csv_response, xlsx_response
+from common.tables import BaseTable
+from common.views import RenderInTransactionMixin
+from socialtjanst import access
+from socialtjanst.followup import controls
+
 from ..audit import audit_cases
-from ..exports import csv_response, xlsx_response
 from ..filters import AccessEventFilter
 from ..forms_controls import ControlRoundForm, SampleForm, SampleResultForm
 from ..models import AccessAction, ControlKind, ControlResult, ControlRound, Unit
-from ..tables import BaseTable
-from .base import RenderInTransactionMixin
 from .reports import unit_from_request
 
 SAVED = "Kontrollomgången är registrerad."

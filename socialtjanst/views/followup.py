@@ -1,6 +1,6 @@
 """Deadline follow-up for managers and controllers: the deadline report with links to the
 cases behind every miss, and the quarterly IVO list. Scope and identity are decided by
-socialtjanst.deadline_report; every page and download that shows cases writes the access log."""
+socialtjanst.followup.deadline_report; every page and download that shows cases writes the access log."""
 
 import django_filters
 import django_tables2 as tables
@@ -12,15 +12,17 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
-from .. import access, reporting
-from .. import deadline_report as dr
+from common import reporting
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
+from common.exports import csv_response, xlsx_response
+from common.params import quarter_param, year_param
+from common.tables import BaseTable
+from socialtjanst import access
+from socialtjanst.followup import deadline_report as dr
+from socialtjanst.followup.ivo_report import ivo_rows, quarter_bounds
+
 from ..audit import audit_cases, audit_record
-from ..date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
-from ..exports import csv_response, xlsx_response
-from ..ivo_report import ivo_rows, quarter_bounds
 from ..models import AccessAction, Case, Unit
-from ..params import quarter_param, year_param
-from ..tables import BaseTable
 from ..users import user_full_name
 from .reports import MONTHS, period_from_request, report_table
 

@@ -1,6 +1,6 @@
 """Pages of the indicator register: list per year, detail with yearly values and dated comments,
 create / update, hand-entered values and comments, and the refresh of computed values. Every
-rule and permission is in socialtjanst.indicators; the views parse input and call one function."""
+rule and permission is in socialtjanst.followup.indicators; the views parse input and call one function."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,14 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import access, indicators
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
+from common.params import INVALID_YEAR, bounded_int, year_param
+from common.tables import swedish_number
+from socialtjanst import access
+from socialtjanst.followup import indicators
+
 from ..audit import audit_record
-from ..date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from ..forms_indicators import IndicatorCommentForm, IndicatorForm, IndicatorValueForm
 from ..models import AccessAction, IndicatorDirection
-from ..params import INVALID_YEAR, bounded_int, year_param
 from ..roles import Role
-from ..tables import swedish_number
 
 
 def format_number(value) -> str:

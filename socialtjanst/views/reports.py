@@ -1,4 +1,4 @@
-"""The pages and downloads of every registered report (socialtjanst.reporting): one view
+"""The pages and downloads of every registered report (common.reporting): one view
 for all, so each report reads the same on screen and in its files."""
 
 import django_tables2 as tables
@@ -6,29 +6,16 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.html import format_html
 
-from .. import access, reporting, rounding
+from common import reporting
+from common.params import (
+    period_from_request,  # noqa: F401 - the report pages' one parser
+    )
+from common.periods import MONTHS
+from common.tables import BaseTable, format_value, swedish_number  # noqa: F401
+from socialtjanst import access
+
 from ..audit import audit_record
 from ..models import AccessAction
-from ..params import month_param, year_param
-from ..periods import MONTHS
-from ..tables import BaseTable, swedish_number
-
-
-def format_value(value, kind: str) -> str:
-    """Swedish screen format: 1 234 567 kr, 1 234,5, 12,5 %, 2024-08-31."""
-    if value is None or value == "":
-        return ""
-    if kind == reporting.KR:
-        return swedish_number(value, 0)
-    if kind == reporting.INT:
-        return swedish_number(value, 0)
-    if kind == reporting.DECIMAL:
-        return swedish_number(value, 1)
-    if kind == reporting.PERCENT:
-        return swedish_number(rounding.as_percent(value), 1) + "\xa0%"
-    if kind == reporting.DATE:
-        return value.isoformat()
-    return str(value)
 
 
 def report_table(report: reporting.Report, result: reporting.ReportResult, links=None):
@@ -54,11 +41,6 @@ def report_table(report: reporting.Report, result: reporting.ReportResult, links
         attrs[f"render_{col.key}"] = render
     attrs["Meta"] = type("Meta", (BaseTable.Meta,), {"per_page": 500})
     return type(f"{report.name.title()}Table", (BaseTable,), attrs)(result.rows)
-
-
-def period_from_request(request) -> tuple[int, int | None]:
-    """?year= (this year when absent) and ?month= (the whole year when absent); anything else is a 404."""
-    return year_param(request), month_param(request)
 
 
 def unit_from_request(request, units):

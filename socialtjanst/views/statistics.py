@@ -1,4 +1,4 @@
-"""Uppföljning av anmälningar (shared/domain.md §8): every breakdown of socialtjanst.intake_statistics as
+"""Uppföljning av anmälningar (shared/domain.md §8): every breakdown of socialtjanst.followup.intake_statistics as
 Swedish tables, month by month beside last year, and a bar chart drawn on the server as SVG (the CSP
 allows no script). Aggregates only: no person is named or linked on this page."""
 
@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import render
 
+from common.reporting import FORMATS, INT, PERCENT
+from socialtjanst.followup import intake_statistics as stats
+
 from .. import access
-from .. import intake_statistics as stats
 from ..audit import audit_record
 from ..models import AccessAction, TargetGroup
-from ..reporting import FORMATS, INT, PERCENT
 from .reports import MONTHS, format_value, period_from_request, unit_from_request
 
 CHART_HEIGHT = 160
@@ -29,7 +30,7 @@ class SimpleTable:
     rows: list[list[str]]
     footer: list[str] = field(default_factory=list)
     note: str = ""
-    report: str = ""  # the registered report (socialtjanst.report_defs_followup) it downloads as
+    report: str = ""  # the registered report (socialtjanst.followup.report_defs_followup) it downloads as
 
 
 def _n(value) -> str:

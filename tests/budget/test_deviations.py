@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget import deviations as dv
-from socialtjanst import rounding
+from common import rounding
 
 ORE_AMOUNTS = st.decimals(min_value=Decimal("-50000000"), max_value=Decimal("500000000"), places=2,
                           allow_nan=False, allow_infinity=False)

@@ -4,7 +4,7 @@ only 0 and the maximum, with Swedish labels; the line's top point sits at its va
 import pytest
 
 from budget.views.followup import Chart, nice_ticks
-from socialtjanst import reporting
+from common import reporting
 
 
 @pytest.mark.parametrize("maximum,kind,ticks", [

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from budget.models import Budget, CostCentre
 from budget.views.budgets import EXPORT_HEADER
-from socialtjanst import reporting
+from common import reporting
 from tests.budget.test_reports import fact
 from tests.conftest import login
 from tests.placements.factories import care_type

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from budget.models import Budget, CostCentre, MonthlyFact
-from socialtjanst import reporting
+from common import reporting
 from tests.placements.factories import PlacementFactory, ProviderFactory, care_type
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ def test_mean_placement_time_of_placements_ended_in_the_period():
     PlacementFactory(care_type=hvb, start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 5, 1))
     fact(datetime.date(2024, 1, 1), "HVB_BOU", days=10, cost="35000.00")
     from budget.report_data import Period, ended_placement_days
-    from socialtjanst import rounding
+    from common import rounding
 
     # Read live from the placements, so it is not a column of the month report (which must stay reproducible).
     ended = ended_placement_days(Period(2024, 2))

@@ -1,4 +1,4 @@
-"""A transaction that changes many placements wakes the roll-up once (socialtjanst.queueing): an
+"""A transaction that changes many placements wakes the roll-up once (common.queueing): an
 import of a thousand rows is one message, and with Redis frozen one short timeout, not a thousand."""
 
 from decimal import Decimal
@@ -6,7 +6,7 @@ from functools import partial
 
 import pytest
 
-from socialtjanst.queueing import enqueue
+from common.queueing import enqueue
 from tests.budget.conftest import ensure_cost_centres
 from tests.placements.factories import PlacementFactory, PricePeriodFactory
 

@@ -179,7 +179,7 @@ def _end(proc: subprocess.Popen):
 def worker(services):
     """The worker as the Procfile runs it: prefork under scripts/supervise.sh."""
     log = services.base / "worker.log"
-    proc = _start(["bash", "scripts/supervise.sh", sys.executable, "-m", "celery", "-A", "socialtjanst", "worker",
+    proc = _start(["bash", "scripts/supervise.sh", sys.executable, "-m", "celery", "-A", "config", "worker",
                    "--concurrency", "1", "--loglevel", "INFO", "-I", "tests.faults.drill_tasks",
                    "--hostname", f"drill-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
                   services.env(), log)
@@ -206,7 +206,7 @@ def web(services):
     port = free_port()
     if (ROOT / "gunicorn.conf.py").exists():
         cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-               "socialtjanst.wsgi"]
+               "config.wsgi"]
     else:
         cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     log = services.base / "web.log"

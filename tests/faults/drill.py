@@ -7,7 +7,7 @@ import os
 import sys
 from decimal import Decimal
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialtjanst.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 PASSWORD = "drill-losen-2026"  # noqa: S105
 

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from budget.models import DirtyMonth, MonthlyFact
+from common.date_window import OUT_OF_RANGE
 from placements import services
 from placements.forms import ProviderForm
 from placements.importing import PlacementImportError, import_placements
 from placements.models import Placement, PricePeriod
-from socialtjanst.date_window import OUT_OF_RANGE
 from socialtjanst.identity import synthetic_id_number
 from socialtjanst.models import Person
 from tests.conftest import login

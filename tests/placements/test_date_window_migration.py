@@ -1,4 +1,4 @@
-"""The date window's CHECKs are added NOT VALID (issue 12 point 1, socialtjanst.migration_ops): migrate succeeds
+"""The date window's CHECKs are added NOT VALID (issue 12 point 1, common.migration_ops): migrate succeeds
 on a municipality's database that already holds a row outside the window, the row stays, and a new one is
 refused by the database."""
 

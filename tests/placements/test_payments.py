@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from common.errors import NotFound
 from placements import services
 from placements.models import FosterCarePayment, FosterCarePaymentKind, Placement
 from placements.pricing import PAYMENT_COST_SQL, month_cost, payment_cost
-from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessEvent
 from tests.conftest import login
 from tests.factories import UserFactory

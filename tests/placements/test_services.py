@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from common.errors import NotFound
 from placements import services
 from placements.models import IvoCheckResult, Placement, PricePeriod
-from socialtjanst.errors import NotFound
 from socialtjanst.models import AccessEvent
 from tests.factories import CaseFactory, PersonFactory
 from tests.placements.factories import ProviderFactory, care_type

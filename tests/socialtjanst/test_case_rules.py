@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from socialtjanst import deadline_report as dr
 from socialtjanst import deadlines
+from socialtjanst.followup import deadline_report as dr
 from socialtjanst.models import Case, Intake, Screening
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 

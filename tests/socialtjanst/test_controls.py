@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from socialtjanst import controls
+from socialtjanst.followup import controls
 from socialtjanst.models import AccessEvent, ChildInterview, ControlRound, Investigation
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory

@@ -1,4 +1,4 @@
-"""socialtjanst.date_window: one window per kind of date, in the forms and as CHECKs in the database."""
+"""common.date_window: one window per kind of date, in the forms and as CHECKs in the database."""
 
 import datetime
 
@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from socialtjanst import caseflow, deadline_report
-from socialtjanst.date_window import OUT_OF_RANGE, OUT_OF_WINDOW_MARKER, case_latest, validate_case_date
+from common.date_window import OUT_OF_RANGE, OUT_OF_WINDOW_MARKER, case_latest, validate_case_date
+from socialtjanst import caseflow
+from socialtjanst.followup import deadline_report
 from socialtjanst.models import Case, Intake, Investigation, Screening
 from socialtjanst.todo import todo_items
 from tests.factories import PersonFactory

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from socialtjanst import deadline_report as dr
-from socialtjanst import reporting
-from socialtjanst.ivo_report import ENFORCED_LATE, NOT_ENFORCED, ivo_rows
+from common import reporting
+from socialtjanst.followup import deadline_report as dr
+from socialtjanst.followup.ivo_report import ENFORCED_LATE, NOT_ENFORCED, ivo_rows
 from socialtjanst.models import (
     Case,
     Decision,

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from socialtjanst import indicators
+from socialtjanst.followup import indicators
 from socialtjanst.forms_indicators import IndicatorForm
 from socialtjanst.models import (
     AccessEvent,
@@ -148,7 +148,7 @@ def test_deadline_sources_are_offered_when_the_deadline_report_is_there(units):
     sources = {s.key: s for s in indicators.SOURCES}
     offered = dict(IndicatorForm().fields["source"].choices)  # what the indicator form lets one pick
     assert "share_reports_not_investigated" in sources and "share_reports_not_investigated" in offered
-    # socialtjanst.deadline_report is there, so each of its shares is offered (no skip).
+    # socialtjanst.followup.deadline_report is there, so each of its shares is offered (no skip).
     for key in ("share_screenings_within_14_days", "share_investigations_within_4_months",
                 "share_interventions_within_3_months"):
         assert key in sources and offered.get(key) == sources[key].label, key

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from socialtjanst import access
-from socialtjanst import intake_statistics as stats
+from socialtjanst.followup import intake_statistics as stats
 from socialtjanst.models import Decision, Intake, Investigation, Screening
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 

@@ -1,4 +1,4 @@
-"""One rounding rule for what is shown and exported: half away from zero (socialtjanst.rounding), pinned with
+"""One rounding rule for what is shown and exported: half away from zero (common.rounding), pinned with
 hand-computed ties. 1/16 = 0,0625 is 6,25 % → 6,3 %; it was stored as 6,2 in the indicator register (Decimal's
 default half-even) while the deadline report showed 6,3 %."""
 
@@ -9,9 +9,10 @@ from fractions import Fraction
 import pytest
 from django.utils import timezone
 
-from socialtjanst import indicators, reporting, rounding
+from common import reporting, rounding
+from common.tables import swedish_number
+from socialtjanst.followup import indicators
 from socialtjanst.models import Indicator, IndicatorDirection, IndicatorValue
-from socialtjanst.tables import swedish_number
 from socialtjanst.views.indicators import format_number
 from socialtjanst.views.reports import format_value
 from tests.socialtjanst.test_deadline_report import child_case, intake

@@ -15,7 +15,7 @@ PRODUCTION_ENV = {
 def run_settings(extra: dict, code: str) -> subprocess.CompletedProcess:
     """`code` in a fresh process with production's environment (plus `extra`), as a server would start."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IFO_", "DJANGO_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "socialtjanst.settings", **PRODUCTION_ENV, **extra})
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **PRODUCTION_ENV, **extra})
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -75,11 +75,11 @@ def second_worker(celery_worker_process):
         server = os.environ["DATABASE_APP_URL"].rsplit("/", 1)[0]
         env["DATABASE_URL"] = f"{server}/{settings.DATABASES['default']['NAME']}"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "socialtjanst", "worker", "--pool", "solo", "--loglevel", "WARNING",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING",
          "--hostname", f"test2-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    from socialtjanst.celery import app
+    from config.celery import app
 
     assert wait_for(lambda: len(app.control.ping(timeout=0.5)) >= 2, timeout=60)
     yield proc

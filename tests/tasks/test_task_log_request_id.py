@@ -29,7 +29,7 @@ def worker_log(tmp_path):
     log = tmp_path / "worker.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "socialtjanst", "--quiet", "worker", "--pool", "solo",
+            [sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker", "--pool", "solo",
              "--loglevel", "INFO", "-Q", QUEUE, "--hostname", f"loggtest-{os.getpid()}@%h", "--without-mingle",
              "--without-gossip"],
             cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=out, stderr=subprocess.STDOUT)

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.urls import path
 
-from socialtjanst.urls import handler500  # noqa: F401
-from socialtjanst.urls import urlpatterns as project_urlpatterns
+from config.urls import handler500  # noqa: F401
+from config.urls import urlpatterns as project_urlpatterns
 
 
 def boom(request):

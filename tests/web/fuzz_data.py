@@ -12,8 +12,9 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 
 from budget.models import Budget, CostCentre, MonthClosing
+from common import reporting
 from placements.models import Agreement, AgreementPrice, FosterCarePayment, FosterCareRate, InvoiceCheck, InvoiceLine
-from socialtjanst import deadline_report, reporting
+from socialtjanst.followup import deadline_report
 from socialtjanst.models import (
     ChildInterview,
     ControlKind,

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern
 
-from socialtjanst import urls
+from config import urls
 from socialtjanst.identity import synthetic_id_number
 from socialtjanst.models import (
     Case,
@@ -115,7 +115,7 @@ MATRIX = [
      {"user": 1, "reason": "Prov"}, "404 404 404 404"),
     ("socialtjanst:protected_identity_revoke", "post", "/behorigheter/skyddade/ta-bort/", {"user": 1},
      "404 404 404 404"),
-    # Reports (socialtjanst.reporting): the index lists what a role may open; each report's `allowed` decides
+    # Reports (common.reporting): the index lists what a role may open; each report's `allowed` decides
     # the rest. Deadlines and intake statistics: enhetschef (own units) and controller (all units, figures only);
     # the budget reports are the controller's alone (the facts have no unit dimension).
     ("report_index", "get", "/rapporter/", None, "200 200 200 200"),
@@ -273,7 +273,7 @@ HEALTH_URL_NAMES = {"health_live", "health_ready"}
 
 
 def test_the_matrix_covers_every_url():
-    """Every route socialtjanst/urls.py defines itself; placements/ has its own app and tests."""
+    """Every route config/urls.py defines itself; placements/ has its own app and tests."""
     names = set()
     for p in urls.urlpatterns:
         if isinstance(p, URLPattern):

@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver
 
 from budget.models import Budget, CostCentre, MonthClosing
+from config import urls
 from placements.models import Agreement, AgreementPrice, FosterCarePayment, InvoiceCheck, Placement, PricePeriod
-from socialtjanst import urls
 from tests.budget.conftest import ensure_cost_centres
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory

@@ -91,7 +91,7 @@ def web(installed):
     env = {**os.environ, "DATABASE_URL": _url(installed, "ifo_app"), "DJANGO_DEBUG": "1", "IFO_REQUIRE_2FA": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2",
-         "socialtjanst.wsgi"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "config.wsgi"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

@@ -19,9 +19,9 @@ from openpyxl import Workbook
 
 from budget import closing
 from budget.models import Budget, MonthClosing
+from common import import_files
 from placements import services
 from placements.models import Placement, PricePeriod
-from socialtjanst import import_files  # the file reading every import shares
 from socialtjanst.auth_events import LIFETIME_REASON, SESSION_ENDED, SESSION_LOGIN_AT
 from socialtjanst.identity import synthetic_id_number
 from socialtjanst.models import AccessEvent

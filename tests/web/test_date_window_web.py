@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from socialtjanst.date_window import OUT_OF_RANGE, OUT_OF_WINDOW_MARKER, case_latest
+from common.date_window import OUT_OF_RANGE, OUT_OF_WINDOW_MARKER, case_latest
 from socialtjanst.models import Case, Decision, Intake, Investigation, Person
 from tests.conftest import login
 from tests.factories import next_id_number

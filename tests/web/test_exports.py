@@ -14,8 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from budget.models import Budget, CostCentre, MonthlyFact
+from common.exports import sheet_title
 from socialtjanst.audit import audit_record
-from socialtjanst.exports import sheet_title
 from socialtjanst.models import AccessAction
 from tests.conftest import login
 from tests.placements.factories import PlacementFactory, PricePeriodFactory, care_type, ensure_care_types

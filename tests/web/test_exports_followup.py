@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from budget.models import CostCentre, MonthClosing, MonthlyFact
-from socialtjanst import controls
+from socialtjanst.followup import controls
 from socialtjanst.models import AccessEvent, ControlKind, ControlResult, Indicator, IndicatorValue
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from budget.models import Budget, CostCentre, MonthlyFact
-from socialtjanst import reporting
+from common import reporting
 from tests.conftest import login
 from tests.placements.factories import PlacementFactory, care_type, ensure_care_types
 

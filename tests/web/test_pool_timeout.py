@@ -84,7 +84,7 @@ print(cfg["workers"], cfg["threads"], db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS
 
 def sizing(**env_changes) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("DB_POOL_MAX", "WEB_CONCURRENCY", "WEB_THREADS")}
-    env.update(DJANGO_SETTINGS_MODULE="socialtjanst.settings", **env_changes)
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", **env_changes)
     result = subprocess.run([sys.executable, "-c", SIZING], cwd=serve.ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr

@@ -1,7 +1,7 @@
 """python manage.py import_budget FILE [--user USERNAME] (shared/formats.md, 'Budget: import_budget')."""
 
 from budget.importing import BudgetImportError, import_budget
-from socialtjanst.import_command import ImportCommand
+from common.import_command import ImportCommand
 
 
 class Command(ImportCommand):

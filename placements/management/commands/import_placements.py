@@ -1,7 +1,7 @@
 """python manage.py import_placements FILE [--user USERNAME] (shared/formats.md)."""
 
+from common.import_command import ImportCommand
 from placements.importing import PlacementImportError, import_placements
-from socialtjanst.import_command import ImportCommand
 
 
 class Command(ImportCommand):

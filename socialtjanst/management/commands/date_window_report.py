@@ -1,4 +1,4 @@
-"""Rows stored outside the date window (issue 12, socialtjanst.date_window): the window's CHECKs were added
+"""Rows stored outside the date window (issue 12, common.date_window): the window's CHECKs were added
 NOT VALID, so rows from before them stay and the pages mark them. This lists, per CHECK, how many rows break
 it, so they can be corrected; once a count is 0, `ALTER TABLE … VALIDATE CONSTRAINT …` may be run."""
 

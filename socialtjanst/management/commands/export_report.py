@@ -4,8 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from socialtjanst import reporting
-from socialtjanst.errors import NotFound
+from common import reporting
+from common.errors import NotFound
 
 
 class Command(BaseCommand):

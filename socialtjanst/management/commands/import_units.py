@@ -1,6 +1,6 @@
 """python manage.py import_units FILE [--user USERNAME] (docs/units.md)."""
 
-from socialtjanst.import_command import ImportCommand
+from common.import_command import ImportCommand
 from socialtjanst.unit_import import UnitImportError, import_units
 
 

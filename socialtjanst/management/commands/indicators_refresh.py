@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from socialtjanst import indicators
-from socialtjanst.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN, YEAR_OUT_OF_RANGE
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN, YEAR_OUT_OF_RANGE
+from socialtjanst.followup import indicators
 
 
 class Command(BaseCommand):

@@ -36,10 +36,11 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from . import deadlines
-from .date_window import in_window
-from .identity import age_on
-from .models import (
+from common.date_window import in_window
+from common.periods import Period
+from socialtjanst import deadlines
+from socialtjanst.identity import age_on
+from socialtjanst.models import (
     FAVOURABLE_DECISION_KINDS,
     Case,
     Decision,
@@ -48,7 +49,6 @@ from .models import (
     Investigation,
     InvestigationExtension,
 )
-from .periods import Period
 
 CHILD_MAX_AGE = 20  # utredningstid is reported for children and young people 0–20
 

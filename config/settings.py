@@ -95,11 +95,11 @@ MIDDLEWARE = [
     # Writes `denied` access-log rows after the view's transaction rolled back with its 404.
     "socialtjanst.access_middleware.DeniedAccessMiddleware",
     # The domain's NotFound (services never raise HTTP exceptions) answers 404 like a view's own Http404.
-    "socialtjanst.middleware_errors.DomainErrorMiddleware",
+    "common.middleware_errors.DomainErrorMiddleware",
 ]
 
-ROOT_URLCONF = "socialtjanst.urls"
-WSGI_APPLICATION = "socialtjanst.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -200,10 +200,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(10 * 3600)))
 
 # Imports (placements, budget): a larger file is refused while it streams in, before it is stored or
-# read (socialtjanst.uploads). 5 MB: a 15 000-row placement file is 1.9 MB as CSV, 0.7 MB as .xlsx.
+# read (common.uploads). 5 MB: a 15 000-row placement file is 1.9 MB as CSV, 0.7 MB as .xlsx.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 FILE_UPLOAD_HANDLERS = [
-    "socialtjanst.uploads.ImportSizeLimitHandler",
+    "common.uploads.ImportSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -267,7 +267,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 # Redis's transport with the repair that keeps a worker alive when Redis restarts under a running task.
 CELERY_BROKER_TRANSPORT = "socialtjanst.broker:Transport"
 # A worker whose Redis is away keeps trying (every 2, 4, … at most 30 s) rather than exiting after 100 tries;
-# requests never wait for Redis at all (socialtjanst/queueing.py).
+# requests never wait for Redis at all (common/queueing.py).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

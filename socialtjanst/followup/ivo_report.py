@@ -7,7 +7,7 @@ Per quarter, as of its last day (or today, for the quarter under way):
   with days waited = that day − decision date;
 - verkställda late: every insats that started in the quarter after its due date, with
   days waited = start − decision date.
-Items come from socialtjanst.deadline_report.enforcement_items, so the two lists and the
+Items come from socialtjanst.followup.deadline_report.enforcement_items, so the two lists and the
 deadline report count the same things.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db.models import QuerySet
 
-from .deadline_report import DeadlineItem, enforcement_items
-from .models import Case, Decision
+from socialtjanst.followup.deadline_report import DeadlineItem, enforcement_items
+from socialtjanst.models import Case, Decision
 
 NOT_ENFORCED, ENFORCED_LATE = "ej_verkstallt", "verkstallt_sent"
 STATUS_LABELS = {NOT_ENFORCED: "Ej verkställt", ENFORCED_LATE: "Verkställt för sent"}

@@ -22,10 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from . import access, deadlines
-from .audit import audit_record
-from .identity import age_on
-from .models import (
+from socialtjanst import access, deadlines
+from socialtjanst.audit import audit_record
+from socialtjanst.identity import age_on
+from socialtjanst.models import (
     AccessAction,
     Case,
     ChildInterview,
@@ -39,7 +39,7 @@ from .models import (
     TargetGroup,
     Unit,
 )
-from .roles import Role
+from socialtjanst.roles import Role
 
 CHILD_UNDER = 18
 MAX_SAMPLE_SIZE = 500
@@ -73,7 +73,7 @@ def control_rounds_for_user(user) -> QuerySet[ControlRound]:
 
 
 def control_round_get_for_user(user, pk) -> ControlRound:
-    from .errors import NotFound
+    from common.errors import NotFound
 
     try:
         return control_rounds_for_user(user).select_related("unit", "performed_by").get(pk=pk)

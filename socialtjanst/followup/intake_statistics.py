@@ -29,8 +29,10 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
-from . import access, rounding
-from .models import (
+from common import rounding
+from common.periods import Period
+from socialtjanst import access
+from socialtjanst.models import (
     Case,
     Channel,
     ConcernCategory,
@@ -44,7 +46,6 @@ from .models import (
     ScreeningOutcome,
     TargetGroup,
 )
-from .periods import Period
 
 NOT_GIVEN = "Ej angiven"
 GENDER_KEYS = ("female", "male", "unknown")

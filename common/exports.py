@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# Cell kinds, shared with socialtjanst.reporting's column kinds. KR is whole kronor as the reports show them
+# Cell kinds, shared with common.reporting's column kinds. KR is whole kronor as the reports show them
 # (the cell keeps the öre); ORE shows the öre, as the placement and invoice pages do.
 TEXT, INT, KR, DECIMAL, PERCENT, DATE, ORE = "text", "int", "kr", "decimal", "percent", "date", "ore"
 NUMBER_FORMATS = {

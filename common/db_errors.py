@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from .date_window import stored_window_message
+from common.date_window import stored_window_message
 
 GENERIC = "Uppgifterna kunde inte sparas eftersom de strider mot en regel i registret."
 

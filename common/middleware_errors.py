@@ -3,7 +3,7 @@
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404
 
-from .errors import NotFound
+from common.errors import NotFound
 
 
 class DomainErrorMiddleware:

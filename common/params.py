@@ -7,8 +7,8 @@ message, as for a unit that is not the user's (views/reports.unit_from_request).
 
 from django.utils import timezone
 
-from .date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
-from .errors import NotFound
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
+from common.errors import NotFound
 
 INVALID_YEAR = f"Ogiltigt år: ange ett år från {ROLLUP_YEAR_MIN} till och med {ROLLUP_YEAR_MAX}."
 INVALID_MONTH = "Ogiltig månad: ange 1–12."
@@ -54,3 +54,8 @@ def year_or_this_year(request, name: str = "year") -> int:
     """For pages that show this year rather than refuse (the budget list): a junk year is ignored."""
     value = bounded_int(request.GET.get(name), ROLLUP_YEAR_MIN, ROLLUP_YEAR_MAX)
     return value if value is not None else timezone.localdate().year
+
+
+def period_from_request(request) -> tuple[int, int | None]:
+    """?year= (this year when absent) and ?month= (the whole year when absent); anything else is a 404."""
+    return year_param(request), month_param(request)

@@ -1,17 +1,18 @@
 """The follow-up tables a manager or controller reads on screen, as registered reports (issue 14 point 9), so
 each leaves as Excel, CSV and JSON through the one registry, access-checked and logged like the others
 (docs/reports.md): the intake statistics' breakdowns by anmälare, oro, kanal and lagrum, the indicators and
-the control rounds. Every figure comes from the module the page reads (socialtjanst.intake_statistics,
-socialtjanst.indicators, socialtjanst.controls); this module only names the columns.
+the control rounds. Every figure comes from the module the page reads (socialtjanst.followup.intake_statistics,
+socialtjanst.followup.indicators, socialtjanst.followup.controls); this module only names the columns.
 """
 
 import datetime
 
 from django.db.models import Q
 
-from . import access, controls, indicators, intake_statistics
-from .models import ControlRound, Indicator, IndicatorValue
-from .reporting import DATE, DECIMAL, INT, TEXT, Column, Report, ReportResult, register
+from common.reporting import DATE, DECIMAL, INT, TEXT, Column, Report, ReportResult, register
+from socialtjanst import access
+from socialtjanst.followup import controls, indicators, intake_statistics
+from socialtjanst.models import ControlRound, Indicator, IndicatorValue
 
 # --- the intake statistics' breakdowns -------------------------------------------------------------------
 

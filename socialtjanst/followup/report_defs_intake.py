@@ -6,8 +6,9 @@ can be lower than the sum above it; `not_investigated_share` is recomputed from 
 rules behind every figure are in socialtjanst/intake_statistics.py.
 """
 
-from . import access, intake_statistics
-from .reporting import INT, PERCENT, TEXT, Column, Report, ReportResult, register
+from common.reporting import INT, PERCENT, TEXT, Column, Report, ReportResult, register
+from socialtjanst import access
+from socialtjanst.followup import intake_statistics
 
 
 def build(*, user, year: int, through_month: int | None, unit_id: int | None = None, **_params) -> ReportResult:

@@ -1,5 +1,5 @@
 """The `deadlines` report of shared/formats.md ('Report exports'): one row per unit, the shares of
-socialtjanst.deadline_report with the counts behind them and the same period last year.
+socialtjanst.followup.deadline_report with the counts behind them and the same period last year.
 
 Targets: every share has the target 100 %, the nämnd's usual target, shown in the column
 labels. Totals are recomputed from the summed counts, and the total mean utredningstid is the
@@ -8,9 +8,10 @@ mean over all investigations, not a mean of the units' means.
 
 from django.utils import timezone
 
-from . import access, rounding
-from . import deadline_report as dr
-from .reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
+from common import rounding
+from common.reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
+from socialtjanst import access
+from socialtjanst.followup import deadline_report as dr
 
 MEASURES = (
     ("screenings", dr.SCREENINGS),

@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
 
-from .errors import NotFound
+from common.errors import NotFound
 
 # Column kinds decide how a value is shown on screen and written to a file; the reports import them from here.
-from .exports import DATE, DECIMAL, INT, KR, PERCENT, TEXT, safe_cell, sheet_title, write_sheet  # noqa: F401
+from common.exports import DATE, DECIMAL, INT, KR, PERCENT, TEXT, safe_cell, sheet_title, write_sheet  # noqa: F401
 
 TOTALS_SHEET = "Summa"
 FORMATS = ("json", "csv", "xlsx")

@@ -1,7 +1,7 @@
 """Application errors that domain code raises and the web layer translates.
 
 Services and selectors never raise HTTP exceptions: they say what happened in domain terms, a view
-(through socialtjanst.middleware_errors) answers 404, and a management command prints the message."""
+(through common.middleware_errors) answers 404, and a management command prints the message."""
 
 
 class NotFound(Exception):  # noqa: N818 - the domain's word, not an HTTP status

@@ -13,7 +13,7 @@ Rules:
 - **Computed sources** are functions of a year returning the value in the indicator's unit
   (shares in per cent, 0–100, one decimal); `indicators_refresh` upserts them on
   (indicator, year), so a second run changes nothing. The deadline shares are counted by
-  socialtjanst.deadline_report (imported lazily) for the whole municipality and calendar year; a
+  socialtjanst.followup.deadline_report (imported lazily) for the whole municipality and calendar year; a
   source whose module or functions are missing is simply not offered.
 - **Who**: enhetschef and controller read the whole register (figures, never case data); a
   controller keeps every indicator, an enhetschef those of their own units, each with the
@@ -31,13 +31,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from . import access, deadline_report, rounding
-from .audit import audit_record
-from .date_window import YEAR_OUT_OF_RANGE
-from .db_errors import constraint_messages
-from .errors import NotFound
-from .intake_statistics import share_reports_not_investigated
-from .models import (
+from common import rounding
+from common.date_window import YEAR_OUT_OF_RANGE
+from common.db_errors import constraint_messages
+from common.errors import NotFound
+from socialtjanst import access
+from socialtjanst.audit import audit_record
+from socialtjanst.followup import deadline_report
+from socialtjanst.followup.intake_statistics import share_reports_not_investigated
+from socialtjanst.models import (
     AccessAction,
     Assessment,
     Case,
@@ -47,7 +49,7 @@ from .models import (
     IndicatorValue,
     Trend,
 )
-from .roles import Role
+from socialtjanst.roles import Role
 
 OBJECT_TYPE = "Indikator"
 
@@ -155,7 +157,7 @@ def can_manage_unit(user, unit_id: int | None) -> bool:
 
 
 def manageable_units(user):
-    from .models import Unit
+    from socialtjanst.models import Unit
 
     if access.has_role(user, Role.CONTROLLER) and user.has_perm("socialtjanst.change_indicator"):
         return Unit.objects.all()

@@ -1,15 +1,15 @@
 from django.urls import include, path
 
-from . import health
-from .admin import admin_site
-from .forms_login import LoginForm
-from .views import accesslog, caseflow, cases, etjanst, followup, home, reports, sign_in
-from .views import controls as control_views
-from .views import grants as grant_views
-from .views import indicators as indicator_views
-from .views import retention as retention_views
-from .views import statistics as statistics_views
-from .views import todo as todo_views
+from socialtjanst import health
+from socialtjanst.admin import admin_site
+from socialtjanst.forms_login import LoginForm
+from socialtjanst.views import accesslog, caseflow, cases, etjanst, followup, home, reports, sign_in
+from socialtjanst.views import controls as control_views
+from socialtjanst.views import grants as grant_views
+from socialtjanst.views import indicators as indicator_views
+from socialtjanst.views import retention as retention_views
+from socialtjanst.views import statistics as statistics_views
+from socialtjanst.views import todo as todo_views
 
 case_patterns = [
     path("personer/", cases.PersonListView.as_view(), name="person_list"),

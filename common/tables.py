@@ -1,0 +1,52 @@
+"""The base table of every list and the Swedish number format (1 234,5) every page and report uses."""
+
+import django_tables2 as tables
+from django.core.paginator import Paginator
+from django.utils.formats import number_format
+
+from . import reporting, rounding
+from .rounding import round_half_away
+
+
+def swedish_number(value, places: int) -> str:
+    """1 234 567 or 1 234,50: rounded half away from zero to `places` decimals (Django's number_format would cut
+    the surplus off, showing 66,67 as 66,6), grouped with the Swedish thousands separator, decimal comma."""
+    rounded = round_half_away(value, places)
+    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+# ?per_page= comes from the address: a size outside 1 … MAX_PER_PAGE falls back to the table's own.
+MAX_PER_PAGE = 500
+
+
+class BaseTable(tables.Table):
+    """Project base table: Swedish empty text, striped rows, 25 per page."""
+
+    class Meta:
+        attrs = {"class": "table"}
+        empty_text = "Inga rader att visa."
+        per_page = 25
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        # A negative size made Django's paginator raise EmptyPage past django-tables2's own handling (a 500),
+        # and a huge one would send every row of a list in one page.
+        if per_page is not None and not 1 <= per_page <= MAX_PER_PAGE:
+            per_page = None
+        return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+def format_value(value, kind: str) -> str:
+    """Swedish screen format: 1 234 567 kr, 1 234,5, 12,5 %, 2024-08-31."""
+    if value is None or value == "":
+        return ""
+    if kind == reporting.KR:
+        return swedish_number(value, 0)
+    if kind == reporting.INT:
+        return swedish_number(value, 0)
+    if kind == reporting.DECIMAL:
+        return swedish_number(value, 1)
+    if kind == reporting.PERCENT:
+        return swedish_number(rounding.as_percent(value), 1) + "\xa0%"
+    if kind == reporting.DATE:
+        return value.isoformat()
+    return str(value)
