@@ -53,6 +53,9 @@ class ExternalIdentityInline(NotOnOneselfInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            # A tabular inline labels its columns, not its inputs: a screen reader needs each input's name.
+            field.widget.attrs["aria-label"] = str(field.label)
         if db_field.name == "issuer" and field is not None:
             field.initial = settings.OIDC_ISSUER  # an untouched extra row stays unsaved
         return field
