@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from common.exports import csv_response, xlsx_response
+from common.exports import DATE, INT, TEXT, csv_response, xlsx_response
 from common.tables import BaseTable
 from common.views import RenderInTransactionMixin
 from socialtjanst import access
@@ -27,6 +27,7 @@ from ..audit import audit_cases
 from ..filters import AccessEventFilter
 from ..forms_controls import ControlRoundForm, SampleForm, SampleResultForm
 from ..models import AccessAction, ControlKind, ControlResult, ControlRound, Unit
+from ..users import user_full_name
 from .reports import unit_from_request
 
 SAVED = "Kontrollomgången är registrerad."
@@ -181,7 +182,9 @@ def controlround_detail(request, pk):
 # --- the case controls ---------------------------------------------------------------------------
 
 
-def control_investigation_times(request):
+def _investigation_times(request) -> dict:
+    """Pågående utredningar past four months (without a valid extension, or all with ?alla=1): the page's and
+    the download's rows, one selection for both."""
     user = request.user
     _require_manager(user)
     unit, units = _unit_filter(request)
@@ -192,12 +195,21 @@ def control_investigation_times(request):
     show_all = request.GET.get("alla") == "1"
     rows = (controls.investigations_past_due(investigations, today) if show_all
             else controls.investigations_without_valid_extension(investigations, today))
-    audit_cases(user=user, action=AccessAction.LIST, cases=[r.investigation.case for r in rows],
-                criteria={"control": "utredningstider", "unit": unit.pk if unit else None})
+    return {"rows": [{"row": r, "person": access.person_identity(user, r.investigation.case.person).name}
+                     for r in rows],
+            "units": units, "unit": unit, "show_all": show_all, "today": today,
+            "criteria": {"control": "utredningstider", "unit": unit.pk if unit else None}}
+
+
+def control_investigation_times(request):
+    context = _investigation_times(request)
+    rows = [item["row"] for item in context["rows"]]
+    audit_cases(user=request.user, action=AccessAction.LIST, cases=[r.investigation.case for r in rows],
+                criteria=context["criteria"])
     ids = ", ".join(str(r.investigation.pk) for r in rows if not r.valid_extension)
+    unit, today = context["unit"], context["today"]
     return render(request, "socialtjanst/followup/control_investigations.html", {
-        "rows": [{"row": r, "person": access.person_identity(user, r.investigation.case.person).name} for r in rows],
-        "units": units, "unit": unit, "show_all": show_all, "today": today,
+        **context, "query": request.GET.urlencode(),
         "create_url": _create_url(
             kind=ControlKind.INVESTIGATION_TIMES, unit=unit.pk if unit else "", period_from=today.isoformat(),
             period_to=today.isoformat(),
@@ -206,7 +218,28 @@ def control_investigation_times(request):
     })
 
 
-def control_child_interviews(request):
+INVESTIGATION_TIMES_HEADER = ["Utredning", "Person", "Enhet", "Påbörjad", "Fyra månader", "Gällande frist",
+                              "Förlängning", "Dagar över", "Ansvarig"]
+INVESTIGATION_TIMES_KINDS = [INT, TEXT, TEXT, DATE, DATE, DATE, TEXT, INT, TEXT]
+
+
+def control_investigation_times_export(request, fmt):
+    """The page's table as CSV or Excel, logged as an export with the persons in it."""
+    _check_format(fmt)
+    context = _investigation_times(request)
+    rows = [item["row"] for item in context["rows"]]
+    audit_cases(user=request.user, action=AccessAction.EXPORT, cases=[r.investigation.case for r in rows],
+                criteria={**context["criteria"], "format": fmt})
+    body = [[r.investigation.pk, item["person"], r.investigation.case.unit.name, r.investigation.started_on,
+             r.initial_due, r.valid_due, "Giltig" if r.valid_extension else "Saknas", r.days_over,
+             user_full_name(r.investigation.responsible)]
+            for item in context["rows"] for r in [item["row"]]]
+    return _download(f"utredningstider_{context['today'].isoformat()}.{fmt}", fmt, INVESTIGATION_TIMES_HEADER,
+                     body, "Utredningstider", INVESTIGATION_TIMES_KINDS)
+
+
+def _child_interviews(request) -> dict:
+    """Closed children's investigations in the period without a barnsamtal or a recorded reason."""
     user = request.user
     _require_manager(user)
     unit, units = _unit_filter(request)
@@ -215,18 +248,53 @@ def control_child_interviews(request):
     if unit:
         investigations = investigations.filter(case__unit=unit)
     found = controls.child_investigations_without_interview(investigations, start, end)
-    audit_cases(user=user, action=AccessAction.LIST, cases=[inv.case for inv in found],
-                criteria={"control": "barnsamtal", "unit": unit.pk if unit else None,
-                          "period_from": start.isoformat(), "period_to": end.isoformat()})
+    return {"rows": [{"inv": inv, "person": access.person_identity(user, inv.case.person).name} for inv in found],
+            "units": units, "unit": unit, "start": start, "end": end,
+            "criteria": {"control": "barnsamtal", "unit": unit.pk if unit else None,
+                         "period_from": start.isoformat(), "period_to": end.isoformat()}}
+
+
+def control_child_interviews(request):
+    context = _child_interviews(request)
+    found = [item["inv"] for item in context["rows"]]
+    audit_cases(user=request.user, action=AccessAction.LIST, cases=[inv.case for inv in found],
+                criteria=context["criteria"])
     ids = ", ".join(str(inv.pk) for inv in found)
+    unit, start, end = context["unit"], context["start"], context["end"]
     return render(request, "socialtjanst/followup/control_child_interviews.html", {
-        "rows": [{"inv": inv, "person": access.person_identity(user, inv.case.person).name} for inv in found],
-        "units": units, "unit": unit, "start": start, "end": end,
+        **context, "query": request.GET.urlencode(),
         "create_url": _create_url(
             kind=ControlKind.CHILD_INTERVIEWS, unit=unit.pk if unit else "", period_from=start.isoformat(),
             period_to=end.isoformat(),
             description="Avslutade barnutredningar utan barnsamtal eller dokumenterat skäl: " + (ids or "inga")),
     })
+
+
+CHILD_INTERVIEWS_HEADER = ["Utredning", "Person", "Enhet", "Påbörjad", "Avslutad", "Ansvarig"]
+CHILD_INTERVIEWS_KINDS = [INT, TEXT, TEXT, DATE, DATE, TEXT]
+
+
+def control_child_interviews_export(request, fmt):
+    _check_format(fmt)
+    context = _child_interviews(request)
+    found = [item["inv"] for item in context["rows"]]
+    audit_cases(user=request.user, action=AccessAction.EXPORT, cases=[inv.case for inv in found],
+                criteria={**context["criteria"], "format": fmt})
+    body = [[item["inv"].pk, item["person"], item["inv"].case.unit.name, item["inv"].started_on,
+             item["inv"].completed_on, user_full_name(item["inv"].responsible)] for item in context["rows"]]
+    return _download(f"barnsamtal_{context['start'].isoformat()}_{context['end'].isoformat()}.{fmt}", fmt,
+                     CHILD_INTERVIEWS_HEADER, body, "Barnsamtal", CHILD_INTERVIEWS_KINDS)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Okänt exportformat.")
+
+
+def _download(filename, fmt, header, body, title, kinds):
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, body, title=title, kinds=kinds)
+    return csv_response(filename, header, body)
 
 
 def _sample_criteria(user, cleaned) -> dict:
@@ -242,8 +310,7 @@ def control_sample_export(request, fmt):
     """The sample of the page's address (criteria and seed) as CSV or Excel, logged as an export."""
     user = request.user
     _require_manager(user)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("Okänt exportformat.")
+    _check_format(fmt)
     form = SampleForm(request.GET, units=_own_units(user))
     if not form.is_valid() or form.cleaned_data["seed"] is None:
         raise Http404("Urvalet finns inte.")

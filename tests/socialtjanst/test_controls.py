@@ -1,8 +1,11 @@
 import datetime
+import io
 import random
 import re
 
+import openpyxl
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from socialtjanst.followup import controls
@@ -142,3 +145,34 @@ def test_control_pages_for_the_enhetschef(units, enhetschef, handlaggare):
     assert AccessEvent.objects.order_by("pk").last().criteria["control"] == "utredningstider"
     assert client.get("/uppfoljning/kontroller/barnsamtal/?period_from=2024-01-01").status_code == 200
     assert login(handlaggare).get("/uppfoljning/kontroller/stickprov/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_control_tables_leave_as_excel_and_csv_with_the_page_rows_logged_as_exports(units, enhetschef):
+    c = child_case(units["own"], first_name="Sen", last_name="Utredningsson")
+    late = investigation(c, D(2024, 1, 31))
+    closed = investigation(c, D(2024, 2, 1), D(2024, 4, 1))
+    with time_machine.travel(datetime.datetime(2024, 6, 10, 12, 0, tzinfo=datetime.UTC), tick=False):
+        client = login(enhetschef)  # signed in on the day itself: a session from today would have expired
+        response = client.get("/uppfoljning/kontroller/utredningstider/export.xlsx")
+        csv_response = client.get(
+            "/uppfoljning/kontroller/barnsamtal/export.csv?period_from=2024-01-01&period_to=2024-12-31")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet.title == "Utredningstider"
+    assert [c.value for c in sheet[1]] == ["Utredning", "Person", "Enhet", "Påbörjad", "Fyra månader",
+                                           "Gällande frist", "Förlängning", "Dagar över", "Ansvarig"]
+    row = [c.value for c in sheet[2]]
+    assert all(isinstance(v, datetime.datetime) for v in row[3:6])  # real date cells, not text
+    row[3:6] = [v.date() for v in row[3:6]]
+    assert row[:8] == [late.pk, "Sen Utredningsson", units["own"].name, D(2024, 1, 31), D(2024, 5, 31),
+                       D(2024, 5, 31), "Saknas", 10]
+    assert sheet.max_row == 2
+    exports = AccessEvent.objects.filter(action="export").order_by("pk")
+    assert [(e.criteria["control"], e.criteria["format"]) for e in exports] == [("utredningstider", "xlsx"),
+                                                                                ("barnsamtal", "csv")]
+
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Utredning;Person;Enhet;Påbörjad;Avslutad;Ansvarig"
+    assert lines[1].startswith(f"{closed.pk};Sen Utredningsson;{units['own'].name};2024-02-01;2024-04-01;")
+    assert len(lines) == 2
+    assert login(enhetschef).get("/uppfoljning/kontroller/barnsamtal/export.pdf").status_code == 404

@@ -165,6 +165,11 @@ MATRIX = [
      "404 200 404 404"),
     ("socialtjanst:control_child_interviews", "get", "/uppfoljning/kontroller/barnsamtal/", None,
      "404 200 404 404"),
+    ("socialtjanst:control_investigation_times_export", "get",
+     "/uppfoljning/kontroller/utredningstider/export.xlsx", None, "404 200 404 404"),
+    ("socialtjanst:control_child_interviews_export", "get",
+     "/uppfoljning/kontroller/barnsamtal/export.csv?period_from=2025-01-01&period_to=2025-12-31", None,
+     "404 200 404 404"),
     ("socialtjanst:control_sample", "get", "/uppfoljning/kontroller/stickprov/", None, "404 200 404 404"),
     ("socialtjanst:control_sample_export", "get", "/uppfoljning/kontroller/stickprov/export.csv?kind=beslut"
      "&period_from=2025-01-01&period_to=2025-12-31&size=5&seed=42", None, "404 200 404 404"),
