@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from common.periods import add_months, month_end
 from socialtjanst.followup import controls, indicators
 
 from .demo_caseflow import CHILDREN
@@ -112,8 +113,7 @@ def demo_indicators() -> int:
 
 def _last_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     first_this = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-    end = first_this - datetime.timedelta(days=1)
-    return datetime.date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
+    return add_months(first_this, -3), month_end(add_months(first_this, -1))
 
 
 @transaction.atomic
@@ -127,7 +127,7 @@ def demo_control_rounds() -> int:
     barn = Investigation.objects.filter(case__unit=units["UTR_BARN"])
     late = controls.investigations_without_valid_extension(barn, end)
     missing = controls.child_investigations_without_interview(barn, start, end)
-    month_end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    last_month_end = month_end(add_months(timezone.localdate(), -1))
     rounds = [
         ("enhetschef", ControlKind.INVESTIGATION_TIMES, "UTR_BARN", start, end,
          {"beskrivning": f"Pågående utredningar den {end.isoformat()} som passerat fyra månader."},
@@ -139,7 +139,7 @@ def demo_control_rounds() -> int:
          {"seed": 20261, "criteria": controls.sample_criteria(kind="utredningar", period_from=start, period_to=end,
                                                                unit_ids=[units["UTR_BARN"].pk], size=10)},
          "2 av 10 utredningar saknade dokumenterad riskbedömning i journalen."),
-        ("enhetschef", ControlKind.ACCESS, "MOTT_BARN", month_end.replace(day=1), month_end,
+        ("enhetschef", ControlKind.ACCESS, "MOTT_BARN", last_month_end.replace(day=1), last_month_end,
          {"beskrivning": "Åtkomstloggen granskad, filter: läsningar utanför egna enheter"}, ""),
         ("enhetschef2", ControlKind.SAMPLE, "MOTT_VUXEN", start, end,
          {"seed": 20262, "criteria": controls.sample_criteria(kind="aktualiseringar", period_from=start,

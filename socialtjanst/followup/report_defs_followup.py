@@ -5,10 +5,10 @@ the control rounds. Every figure comes from the module the page reads (socialtja
 socialtjanst.followup.indicators, socialtjanst.followup.controls); this module only names the columns.
 """
 
-import datetime
 
 from django.db.models import Q
 
+from common.periods import Period
 from common.reporting import DATE, DECIMAL, INT, TEXT, Column, Report, ReportResult, register
 from socialtjanst import access
 from socialtjanst.followup import controls, indicators, intake_statistics
@@ -165,10 +165,8 @@ INDICATORS = register(Report(
 def _control_rounds_build(*, user, year: int, through_month: int | None, **_params) -> ReportResult:
     """Rounds performed in the period (January through `through_month`), the manager's as on the list page."""
     rounds = ControlRound.objects.all() if user is None else controls.control_rounds_for_user(user)
-    start = datetime.date(year, 1, 1)
-    end = datetime.date(year + 1, 1, 1) if not through_month or through_month == 12 \
-        else datetime.date(year, through_month + 1, 1)
-    rounds = (rounds.filter(Q(performed_at__date__gte=start) & Q(performed_at__date__lt=end))
+    start, end = Period(year, through_month).bounds()
+    rounds = (rounds.filter(Q(performed_at__date__gte=start) & Q(performed_at__date__lte=end))
               .select_related("unit", "performed_by").order_by("performed_at", "pk"))
     rows = [{
         "performed_on": r.performed_at.astimezone().date(), "kind": str(r.get_kind_display()),
