@@ -55,6 +55,22 @@ class MonthCost:
     def describe_missing(self) -> str:
         return f"{MISSING_PRICE} för {self.unpriced_days} dygn" if self.unpriced_days else ""
 
+    @property
+    def known_cost(self) -> Decimal | None:
+        """The month's cost, or None when not one of its days has a price and nothing was paid: a missing price
+        is never shown or exported as 0 kr (issue 14). A month with some priced days keeps their cost, flagged."""
+        if self.unpriced_days and self.unpriced_days == self.days and not self.payments:
+            return None
+        return self.cost
+
+    def missing_price_note(self) -> str:
+        """'saknar pris (27 dygn)' where the cost is unknown, the longer wording beside a partly priced amount."""
+        if not self.unpriced_days:
+            return ""
+        if self.known_cost is None:
+            return f"{MISSING_PRICE} ({self.unpriced_days} dygn)"
+        return self.describe_missing()
+
 
 def month_cost(
     *, placement: Placement, year: int, month: int, price_periods: Iterable[PricePeriod] | None = None,

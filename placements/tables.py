@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +7,7 @@ from common.tables import BaseTable, swedish_number
 
 from . import ivo, selectors
 from .models import Agreement, AgreementPrice, Placement, Provider
-from .pricing import MISSING_PRICE, MonthCost, month_cost
+from .pricing import month_cost
 
 
 class PlacementTable(BaseTable):
@@ -57,29 +55,12 @@ class PlacementTable(BaseTable):
 
     def render_cost(self, record):
         result = self._cost(record)
-        cost = known_cost(result)
+        cost = result.known_cost
         if cost is None:
-            return format_html('<span class="overdue">{}</span>', missing_price_note(result))
+            return format_html('<span class="overdue">{}</span>', result.missing_price_note())
         if result.has_missing_price:
             return format_html('{} <span class="overdue">({})</span>', _amount(cost), result.describe_missing())
         return _amount(cost)
-
-
-def known_cost(result: MonthCost) -> Decimal | None:
-    """The month's cost, or None when not one of its days has a price and nothing was paid: a missing price is
-    never shown or exported as 0 kr (issue 14). A month with some priced days shows their cost, flagged."""
-    if result.unpriced_days and result.unpriced_days == result.days and not result.payments:
-        return None
-    return result.cost
-
-
-def missing_price_note(result: MonthCost) -> str:
-    """'saknar pris (27 dygn)' where the cost is unknown, the longer wording beside a partly priced amount."""
-    if not result.unpriced_days:
-        return ""
-    if known_cost(result) is None:
-        return f"{MISSING_PRICE} ({result.unpriced_days} dygn)"
-    return result.describe_missing()
 
 
 # --- the controller's reference data -------------------------------------------------

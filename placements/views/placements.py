@@ -28,7 +28,7 @@ from ..forms import (
 )
 from ..models import FosterCarePayment
 from ..pricing import month_cost, payment_cost
-from ..tables import PlacementTable, known_cost, missing_price_note
+from ..tables import PlacementTable
 
 PERSON_NOT_FOUND = "Personen finns inte bland dina ärenden."
 
@@ -99,8 +99,8 @@ def placement_export(request, fmt="xlsx"):
         cost = month_cost(placement=p, year=year, month=month, price_periods=p.price_periods.all(),
                           payments=p.payments.all())
         rows.append([p.pk, name, id_number, p.care_type.name, p.provider.name if p.provider else "Egen regi",
-                     p.unit.name, p.cost_centre, p.legal_basis, p.start_on, p.end_on, cost.days, known_cost(cost),
-                     cost.unpriced_days, missing_price_note(cost)])
+                     p.unit.name, p.cost_centre, p.legal_basis, p.start_on, p.end_on, cost.days, cost.known_cost,
+                     cost.unpriced_days, cost.missing_price_note()])
     filename = f"placeringar-{year}-{month:02d}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, EXPORT_HEADER, ([_csv_cell(v) for v in row] for row in rows))
