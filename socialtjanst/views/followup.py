@@ -15,7 +15,8 @@ from django_tables2 import RequestConfig
 from common import reporting
 from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from common.exports import csv_response, xlsx_response
-from common.params import quarter_param, year_param
+from common.params import period_from_request, quarter_param, year_param
+from common.periods import MONTHS
 from common.tables import BaseTable
 from socialtjanst import access
 from socialtjanst.followup import deadline_report as dr
@@ -24,7 +25,7 @@ from socialtjanst.followup.ivo_report import ivo_rows, quarter_bounds
 from ..audit import audit_cases, audit_record
 from ..models import AccessAction, Case, Unit
 from ..users import user_full_name
-from .reports import MONTHS, period_from_request, report_table
+from .reports import report_table
 
 NOT_DONE = "ej klar"
 SHARE_LINKS = {"screenings": dr.SCREENINGS, "investigations": dr.INVESTIGATIONS, "interventions": dr.ENFORCEMENT}

@@ -7,11 +7,9 @@ from django.shortcuts import render
 from django.utils.html import format_html
 
 from common import reporting
-from common.params import (
-    period_from_request,  # noqa: F401 - the report pages' one parser
-    )
+from common.params import period_from_request
 from common.periods import MONTHS
-from common.tables import BaseTable, format_value, swedish_number  # noqa: F401
+from common.tables import BaseTable, format_value
 from socialtjanst import access
 
 from ..audit import audit_record

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import render
 
+from common.params import period_from_request
+from common.periods import MONTHS
 from common.reporting import FORMATS, INT, PERCENT
+from common.tables import format_value
 from socialtjanst.followup import intake_statistics as stats
 
 from .. import access
 from ..audit import audit_record
 from ..models import AccessAction, TargetGroup
-from .reports import MONTHS, format_value, period_from_request, unit_from_request
+from .reports import unit_from_request
 
 CHART_HEIGHT = 160
 CHART_BAR = 14

@@ -10,11 +10,10 @@ import pytest
 from django.utils import timezone
 
 from common import reporting, rounding
-from common.tables import swedish_number
+from common.tables import format_value, swedish_number
 from socialtjanst.followup import indicators
 from socialtjanst.models import Indicator, IndicatorDirection, IndicatorValue
 from socialtjanst.views.indicators import format_number
-from socialtjanst.views.reports import format_value
 from tests.socialtjanst.test_deadline_report import child_case, intake
 
 D = datetime.date

@@ -5,9 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from common.tables import swedish_number
+from common.tables import format_value, swedish_number
 from socialtjanst.models import Case
-from socialtjanst.views.reports import format_value
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory
 
