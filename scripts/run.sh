@@ -5,6 +5,7 @@ source "$(dirname "$0")/services.sh"
 cd "$ROOT"
 
 ensure_uv
+ensure_pango_installed
 start_postgres
 start_redis
 ensure_database ifo

@@ -89,6 +89,11 @@ ensure_chromium_installed() {
   command -v chromium >/dev/null || apt_install chromium
 }
 
+# WeasyPrint (the case summary as PDF) draws text with Pango through cffi; Debian splits it out.
+ensure_pango_installed() {
+  ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || apt_install libpango-1.0-0 libpangoft2-1.0-0
+}
+
 # initdb and postgres refuse to run as root; use the postgres system user then.
 as_pg_user() {
   if [ "$(id -u)" -eq 0 ]; then

@@ -7,6 +7,7 @@ cd "$ROOT"
 
 ensure_uv
 ensure_chromium_installed
+ensure_pango_installed
 IFO_PG_FSYNC=off start_postgres
 start_redis
 
