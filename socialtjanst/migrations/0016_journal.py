@@ -1,0 +1,12 @@
+"""Slot reserved for parallel work; filled in by its owner."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('socialtjanst', '0015_assignment'),
+    ]
+
+    operations = []
