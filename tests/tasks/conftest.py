@@ -5,6 +5,7 @@ Tests using it must be transactional (their data committed) so the worker sees i
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,26 +27,31 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     from config.celery import app
 
     app.control.purge()
+    # The log goes to a file, never to a pipe: nobody reads a pipe during the session, and a worker
+    # that has filled one (64 KB of INFO lines) blocks on its next log line and stops taking tasks.
+    log = Path(tempfile.mkstemp(prefix="ifo-test-worker-", suffix=".log")[1])
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
          "--loglevel", "INFO", "--hostname", f"test-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
+    proc.log = log
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("Celery-workern startade inte:\n" + proc.stdout.read())
+            raise RuntimeError("Celery-workern startade inte:\n" + log.read_text())
         if app.control.ping(timeout=0.5):
             break
     else:
         proc.terminate()
-        raise RuntimeError("Celery-workern svarade inte inom 60 s")
+        raise RuntimeError("Celery-workern svarade inte inom 60 s:\n" + log.read_text())
     yield proc
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.unlink(missing_ok=True)
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1):
