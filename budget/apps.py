@@ -8,5 +8,6 @@ class BudgetConfig(AppConfig):
 
     def ready(self):
         from . import report_defs, signals  # noqa: F401  (report_defs registers the budget reports)
+        from .ledger import report_defs as ledger_report_defs  # noqa: F401  (the ledger reports, issue 17)
 
         signals.connect()

@@ -9,6 +9,10 @@ and the same error format naming the row (the header is row 1), the column and t
 All or nothing: any invalid row imports nothing. Idempotent: a budget that already matches its row
 is not written, so neither `version` nor `updated_at` moves on a second import of the same file.
 Budgets in the database that the file does not mention are left as they are.
+
+Optional `intäkter` and `kostnader` (issue 17, additive): the row's budget on the ledger's lines, both
+positive kr with belopp = kostnader − intäkter; summed per year and verksamhet into budget.models.LedgerBudget
+(month 0), which the ledger's result_report compares with the ledger outcome line by line.
 """
 
 import re
@@ -43,7 +47,7 @@ from placements.import_files import (
 )
 from placements.models import CareType
 
-from .models import Budget, CostCentre, VolumeUnit
+from .models import Budget, CostCentre, LedgerBudget, VolumeUnit
 
 __all__ = [
     "COLUMNS", "REQUIRED_COLUMNS", "YEAR_MIN", "YEAR_MAX", "BudgetImportError", "BudgetImportSummary", "BudgetRow",
@@ -51,10 +55,11 @@ __all__ = [
     # Every message this import reports, the ones shared with the placements import included.
     "MISSING_COLUMN", "EMPTY_FILE", "UNREADABLE", "ERROR", "REQUIRED", "BAD_YEAR", "YEAR_OUT_OF_RANGE", "BAD_NUMBER",
     "NEGATIVE_AMOUNT", "TOO_LARGE", "TOO_MANY_DECIMALS", "TOO_LONG", "BAD_CARE_TYPE", "VOLUME_NOT_POSITIVE",
-    "VOLUME_WITHOUT_UNIT", "UNIT_WITHOUT_VOLUME", "BAD_UNIT", "DUPLICATE_KEY",
+    "VOLUME_WITHOUT_UNIT", "UNIT_WITHOUT_VOLUME", "BAD_UNIT", "DUPLICATE_KEY", "LINES_BOTH", "LINES_NOT_NET",
 ]
 
-COLUMNS = ["år", "verksamhet", "verksamhet_namn", "vårdform", "belopp", "volym", "volymenhet"]
+COLUMNS = ["år", "verksamhet", "verksamhet_namn", "vårdform", "belopp", "volym", "volymenhet", "intäkter",
+           "kostnader"]
 REQUIRED_COLUMNS = ["år", "verksamhet", "belopp"]
 
 CODE_FIELD = CostCentre._meta.get_field("code")
@@ -69,6 +74,8 @@ VOLUME_WITHOUT_UNIT = "volym är angiven men volymenhet saknas."
 UNIT_WITHOUT_VOLUME = "volymenhet är angiven men volym saknas."
 BAD_UNIT = "okänd volymenhet '{value}' (ange årsplacering, dygn, dagar, hushåll eller inflöde)."
 DUPLICATE_KEY = "samma år, verksamhet och vårdform som rad {first}."
+LINES_BOTH = "ange både intäkter och kostnader, eller ingen av dem."
+LINES_NOT_NET = "belopp ska vara kostnader − intäkter ({net})."
 
 # Volume units as written in a file: the stored value, its plural, with or without å/ä/ö.
 _UNITS = {normalise_header(v): v for v in VolumeUnit.values}
@@ -104,6 +111,8 @@ class BudgetRow:
     amount: Decimal
     volume: Decimal | None
     volume_unit: str
+    revenue: Decimal | None = None
+    cost: Decimal | None = None
 
     @property
     def key(self) -> tuple[int, str, int | None]:
@@ -176,10 +185,34 @@ def _parse_row(number: int, values: dict, care_types: dict[str, CareType], error
     if raw_unit and not has_volume:
         err("volym", UNIT_WITHOUT_VOLUME)
 
+    revenue, cost = _lines(values, amount, err)
     if len(errors) > before:
         return None
     return BudgetRow(number=number, year=year, cost_centre_code=code, cost_centre_name=name, care_type=care_type,
-                     amount=amount, volume=volume, volume_unit=unit)
+                     amount=amount, volume=volume, volume_unit=unit, revenue=revenue, cost=cost)
+
+
+def _lines(values: dict, amount: Decimal | None, err) -> tuple[Decimal | None, Decimal | None]:
+    """The optional intäkter and kostnader of a row: both or neither, and belopp their net."""
+    given = {c: text(values.get(c)) for c in ("intäkter", "kostnader")}
+    if not any(given.values()):
+        return None, None
+    parsed = {}
+    for column, raw in given.items():
+        if not raw:
+            err(column, LINES_BOTH)
+            continue
+        try:
+            parsed[column] = parse_amount(values[column], AMOUNT_FIELD)
+        except ValueError as exc:
+            err(column, str(exc))
+    if len(parsed) < 2:
+        return None, None
+    net = parsed["kostnader"] - parsed["intäkter"]
+    if amount is not None and amount != net:
+        err("belopp", LINES_NOT_NET.format(net=format(net, "f")))
+        return None, None
+    return parsed["intäkter"], parsed["kostnader"]
 
 
 def parse_budget_file(content: bytes, filename: str) -> list[BudgetRow]:
@@ -248,4 +281,20 @@ def import_budget(*, by=None, content: bytes, filename: str) -> BudgetImportSumm
             summary.updated += 1
         else:
             summary.unchanged += 1
+    _write_lines(rows, centres)
     return summary
+
+
+def _write_lines(rows: list[BudgetRow], centres: dict) -> None:
+    """The year's budget on the ledger's lines (LedgerBudget month 0) for each year and verksamhet whose rows
+    carry intäkter and kostnader, summed over care types."""
+    sums: dict[tuple[int, str], list[Decimal]] = {}
+    for row in rows:
+        if row.revenue is None:
+            continue
+        pair = sums.setdefault((row.year, row.cost_centre_code), [Decimal(0), Decimal(0)])
+        pair[0] += row.revenue
+        pair[1] += row.cost
+    for (year, code), (revenue, cost) in sums.items():
+        LedgerBudget.objects.update_or_create(year=year, month=0, cost_centre=centres[code],
+                                              defaults={"revenue": revenue, "cost": cost})

@@ -12,4 +12,5 @@ urlpatterns = [
     path("prognos/justering/", closing.forecast_adjust, name="forecast_adjust"),
     path("", include("budget.urls_budgets")),
     path("", include("budget.urls_reports")),
+    path("", include("budget.urls_ledger")),
 ]

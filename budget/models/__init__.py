@@ -2,9 +2,21 @@ from .budgets import Budget, BudgetMonthShare, VolumeUnit
 from .costcentres import CostCentre, CostCentreMapping
 from .facts import DirtyMonth, MonthClosing, MonthlyFact
 from .forecasts import ForecastAdjustment, ForecastLine
+from .ledger import (
+    AccountMapping,
+    Accrual,
+    ClosingOverride,
+    LedgerBudget,
+    LedgerEntry,
+    LedgerImport,
+    LedgerLine,
+    LedgerSettings,
+)
 from .tasks import TaskDelivery, TaskFailure
 
 __all__ = [
+    "AccountMapping", "Accrual", "ClosingOverride", "LedgerBudget", "LedgerEntry", "LedgerImport", "LedgerLine",
+    "LedgerSettings",
     "Budget", "BudgetMonthShare", "CostCentre", "CostCentreMapping", "DirtyMonth", "ForecastAdjustment",
     "ForecastLine", "MonthClosing", "MonthlyFact", "TaskDelivery", "TaskFailure", "VolumeUnit",
 ]

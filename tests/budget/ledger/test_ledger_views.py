@@ -1,0 +1,101 @@
+"""The controller's ledger screens over HTTP: upload, account mapping, reconciliation with the accrual
+voucher, the ledger reports' pages and files; everyone else gets 404 (the budget screens' convention)."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from budget.ledger import reconciliation
+from budget.ledger.importing import import_ledger
+from budget.models import AccountMapping, Accrual, CostCentre, LedgerEntry, MonthlyFact
+from socialtjanst.models import AccessEvent
+from tests.conftest import login
+from tests.placements.factories import ProviderFactory, care_type
+
+from .sie_files import csv_file, sie
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+PAGES = ["/budget/huvudbok/", "/budget/huvudbok/konton/", "/budget/huvudbok/avstamning/?month=2024-08",
+         "/budget/huvudbok/avstamning/verifikation.se?month=2024-08", "/rapporter/result_report/?year=2024",
+         "/rapporter/unit_costs/export.csv?year=2024"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_only_the_controller_reaches_the_ledger(url, handlaggare, enhetschef, controller):
+    assert login(controller).get(url).status_code == 200
+    assert login(handlaggare).get(url).status_code == 404
+    assert login(enhetschef).get(url).status_code == 404
+
+
+def test_the_upload_page_imports_a_sie_file_and_logs_it(controller):
+    client = login(controller)
+    data = sie('#PSALDO 0 202408 4610 {1 "5731"} 1000.00\n')
+    response = client.post("/budget/huvudbok/", {"file": SimpleUploadedFile("aug.se", data)})
+    assert response.status_code == 200
+    assert "1 utfallsrader importerade för augusti 2024" in response.content.decode()
+    assert LedgerEntry.objects.get().amount == Decimal("1000.00")
+    assert AccessEvent.objects.filter(object_type="LedgerImport", user=controller).exists()
+
+
+def test_the_upload_page_shows_errors_and_imports_nothing(controller):
+    client = login(controller)
+    response = client.post("/budget/huvudbok/", {"file": SimpleUploadedFile(
+        "aug.csv", csv_file([(2024, 8, "5731", 4610, "abc", "")]))})
+    assert "Rad 2, kolumn &#x27;belopp&#x27;: ogiltigt tal &#x27;abc&#x27;." in response.content.decode()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_the_account_screen_excludes_kommunbidrag_from_the_result(controller):
+    import_ledger(content=csv_file([(2024, 8, "5731", 3810, "-500", ""), (2024, 8, "5731", 3590, "-20", ""),
+                                    (2024, 8, "5731", 4610, "100", "")]), filename="aug.csv")
+    client = login(controller)
+    client.post("/budget/huvudbok/konton/", {"account_from": "3800", "account_to": "3899", "line": "exkluderad"})
+    assert AccountMapping.objects.get().line == "exkluderad"
+    doc = json.loads(client.get("/rapporter/result_report/export.json?year=2024&month=8").content)
+    assert doc["totals"]["revenue"] == 20 and doc["totals"]["cost"] == 100 and doc["totals"]["result"] == -80
+
+
+def test_reconciliation_accrual_and_the_sie_voucher(controller):
+    hvb = care_type("HVB_BOU")
+    provider = ProviderFactory(name="Ekbacken", org_number="556677-8899")
+    MonthlyFact.objects.create(
+        booking_month=D(2024, 8, 1), origin_month=D(2024, 8, 1), cost_centre=CostCentre.objects.get(code="5731"),
+        care_type=hvb, provider=provider, regime="kopt", target_group=hvb.target_group, legal_basis="SoL",
+        care_days=31, cost=Decimal("155000.00"), persons=1, started=0, ended=0, unpriced_days=0,
+        computed_at=timezone.now())
+    import_ledger(content=csv_file([(2024, 8, "5731", 4610, "120000", "5566778899")]), filename="aug.csv")
+    client = login(controller)
+
+    page = client.get("/budget/huvudbok/avstamning/?month=2024-08").content.decode()
+    assert "155\xa0000" in page and "120\xa0000" in page and "35\xa0000" in page
+    row = reconciliation.reconcile(D(2024, 8, 1))[0]
+    assert (row.expected, row.booked, row.proposal) == (Decimal("155000.00"), Decimal("120000.00"),
+                                                         Decimal("35000.00"))
+    assert row.details[0].booked == Decimal("120000.00")
+
+    centre = CostCentre.objects.get(code="5731")
+    client.post("/budget/huvudbok/avstamning/periodisering/", {"month": "2024-08", "cost_centre": centre.pk,
+                                                                "amount": "30 000", "comment": "Faktura kommer"})
+    assert Accrual.objects.get().amount == Decimal("30000")
+    voucher = client.get("/budget/huvudbok/avstamning/verifikation.se?month=2024-08").content.decode("cp437")
+    assert '#VER "P" "" 20240831 "Periodisering placeringar augusti 2024"' in voucher
+    assert '#TRANS 4600 {1 "5731"} 30000.00' in voucher
+    assert "#TRANS 2990 {} -30000.00" in voucher
+    csv_text = client.get("/budget/huvudbok/avstamning/verifikation.csv?month=2024-08").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[1] == "2024;8;5731;4600;30000,00;Periodisering placeringar augusti 2024"
+    assert AccessEvent.objects.filter(object_type="Periodisering", user=controller).exists()
+    # The voucher reads back through the ledger import: a round trip of the public format.
+    assert reconciliation.reconciled_difference(D(2024, 8, 1)) == Decimal("5000.00")
+
+
+def test_the_result_report_page_shows_the_deviation_in_swedish(controller):
+    import_ledger(content=csv_file([(2024, 8, "5731", 4610, "1000", "")]), filename="aug.csv")
+    body = login(controller).get("/rapporter/result_report/?year=2024&month=8").content.decode()
+    assert "Resultatrapport per verksamhet" in body
+    assert "<td class=\"num\">-1\xa0000</td>" in body
