@@ -120,6 +120,21 @@ class Services:
     def drill(self, command: str) -> dict:
         return json.loads(self.manage("-m", "tests.faults.drill", command).stdout.strip().splitlines()[-1])
 
+    def worker_answers(self) -> bool:
+        """The worker answers a remote-control ping through the private Redis: connected and consuming."""
+        if self._sender is None:
+            self._sender = Celery("drill-sender", broker=self.redis_url, set_as_current=False)
+        return bool(self._sender.control.ping(timeout=1))
+
+    def redis_state(self) -> str:
+        """What Redis holds for the drill's queue, for a failing assertion's message."""
+        def cli(*args):
+            return subprocess.run(["redis-cli", "-p", str(self.redis_port), *args], capture_output=True,
+                                  text=True, timeout=5).stdout.strip()
+        return (f"\nLLEN celery={cli('LLEN', 'celery')} LLEN ae.undeliver={cli('LLEN', 'ae.undeliver')} "
+                f"HLEN unacked={cli('HLEN', 'unacked')} bindings={cli('SMEMBERS', '_kombu.binding.celery')}\n"
+                f"{cli('CLIENT', 'LIST')}")
+
     def send(self, task: str, *args):
         """Sends a task by name as beat or another process would, through the private Redis (a bare
         Celery app: the test process's own app is configured for the shared Redis)."""
