@@ -70,7 +70,7 @@ class InvoiceLineForm(forms.Form):
                                          required=False, localize=True,
                                          widget=forms.TextInput(attrs={"size": 10, "inputmode": "decimal"}))
     invoiced_days = forms.IntegerField(label="Fakturerade dygn", min_value=0, required=False,
-                                       widget=forms.NumberInput(attrs={"style": "width:5em"}))
+                                       widget=forms.NumberInput(attrs={"class": "days-input"}))
     comment = forms.CharField(label="Kommentar", required=False, max_length=500,
                               widget=forms.TextInput(attrs={"size": 16}))
 
