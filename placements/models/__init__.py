@@ -9,11 +9,22 @@ from .catalogue import (
     normalise_org_number,
 )
 from .invoices import InvoiceCheck, InvoiceLine
-from .payments import AgeBand, FosterCarePayment, FosterCarePaymentKind, FosterCareRate
+from .payments import (
+    AgeBand,
+    ExpensesBand,
+    FeeKind,
+    FosterCareFeeLevel,
+    FosterCarePayment,
+    FosterCarePaymentKind,
+    FosterCareRate,
+    FosterCareTerms,
+    PriceBaseAmount,
+)
 from .placement import EndReason, IvoCheckResult, Placement, PricePeriod
 
 __all__ = [
     "Agreement", "AgreementKind", "AgreementPrice", "CareType", "PricingUnit", "Provider", "Regime",
-    "normalise_org_number", "AgeBand", "FosterCarePayment", "FosterCarePaymentKind", "FosterCareRate", "EndReason",
+    "normalise_org_number", "AgeBand", "FosterCarePayment", "FosterCarePaymentKind", "FosterCareRate",
+    "ExpensesBand", "FeeKind", "FosterCareFeeLevel", "FosterCareTerms", "PriceBaseAmount", "EndReason",
     "IvoCheckResult", "Placement", "PricePeriod", "InvoiceCheck", "InvoiceLine",
 ]

@@ -7,6 +7,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from common.date_window import rollup_window_check, window_check
@@ -133,7 +134,7 @@ class PricePeriod(models.Model):
     """A placement's price from `valid_from` up to, not including, `valid_to` (None = until further notice).
 
     Per dygn/dag care types carry `daily_price`; per month care types `monthly_amount`
-    (arvode + omkostnadsersättning, the parts optional)."""
+    (arvode + omkostnadsersättning − avdrag, the parts optional)."""
 
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="price_periods",
                                   verbose_name=_("placering"))
@@ -144,6 +145,9 @@ class PricePeriod(models.Model):
     fee = models.DecimalField(_("arvode"), max_digits=12, decimal_places=2, null=True, blank=True)
     expenses = models.DecimalField(_("omkostnadsersättning"), max_digits=12, decimal_places=2, null=True,
                                    blank=True)
+    # Barnbidrag/studiebidrag paid straight to the familjehem, already subtracted from monthly_amount (SKR rule).
+    deduction = models.DecimalField(_("avdrag barnbidrag/studiebidrag"), max_digits=12, decimal_places=2,
+                                    null=True, blank=True)
     period = models.GeneratedField(
         expression=_PriceRange(F("valid_from"), F("valid_to"), Value("[)")),
         output_field=DateRangeField(), db_persist=True, verbose_name=_("period"),
@@ -162,9 +166,11 @@ class PricePeriod(models.Model):
             models.CheckConstraint(condition=(Q(daily_price__isnull=True) | Q(daily_price__gte=0))
                                    & (Q(monthly_amount__isnull=True) | Q(monthly_amount__gte=0)),
                                    name="priceperiod_not_negative"),
-            models.CheckConstraint(condition=Q(fee__isnull=True, expenses__isnull=True)
-                                   | Q(monthly_amount=F("fee") + F("expenses")),
+            models.CheckConstraint(condition=Q(fee__isnull=True, expenses__isnull=True, deduction__isnull=True)
+                                   | Q(monthly_amount=F("fee") + F("expenses") - Coalesce("deduction", Value(0))),
                                    name="priceperiod_parts_sum_to_monthly"),
+            models.CheckConstraint(condition=Q(deduction__isnull=True) | Q(deduction__gte=0),
+                                   name="priceperiod_deduction_not_negative"),
             ExclusionConstraint(
                 name="priceperiod_no_overlap",
                 expressions=[(F("placement"), RangeOperators.EQUAL), (F("period"), RangeOperators.OVERLAPS)],

@@ -23,8 +23,8 @@ from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, 
 
 from .. import selectors
 from ..ivo import IVO_CHECK_AFTER_START, IVO_CHECK_REQUIRED, IVO_NO_PERMIT, IVO_PERMIT_EXPIRED, placement_ivo_check
-from ..models import Agreement, CareType, EndReason, Placement, PricePeriod, Provider, Regime
-from .prices import initial_price_periods
+from ..models import Agreement, CareType, EndReason, FosterCareTerms, Placement, PricePeriod, Provider, Regime
+from .prices import RATE_CARE_TYPE_CODES, initial_price_periods
 
 __all__ = [
     "OVERLAP", "OVERLAP_UNKNOWN", "PRICE_OVERLAP", "END_BEFORE_START", "PROVIDER_REQUIRED", "UNIT_NOT_ALLOWED",
@@ -182,6 +182,8 @@ def _create(
         )
     else:
         PricePeriod.objects.bulk_create(initial_price_periods(placement=placement))
+        if care_type.code in RATE_CARE_TYPE_CODES and agreement is None:
+            FosterCareTerms.objects.create(placement=placement, valid_from=start_on)  # SKR's rule from the start
     return placement
 
 

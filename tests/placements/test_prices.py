@@ -1,5 +1,5 @@
 """A new placement's first prices without an explicit price: the agreement's price list copied at
-avrop (clipped to the placement), or the SKR levels for an own familjehem (services.prices)."""
+avrop (clipped to the placement), or SKR's rule for an own familjehem (services.prices, placements.skr)."""
 
 import datetime
 from decimal import Decimal
@@ -34,7 +34,7 @@ def _familjehem(by, person, unit, start, end=None):
 # --- SKR levels for an own familjehem -------------------------------------------------
 
 
-def test_the_migration_ships_example_levels_for_2024_to_2026():
+def test_the_old_example_levels_stay_for_history_but_no_longer_price_a_new_placement():
     rows = list(FosterCareRate.objects.order_by("valid_from", "age_band")
                 .values_list("valid_from", "age_band", "fee", "expenses"))
     assert rows[:2] == [(D(2024, 1, 1), AgeBand.CHILD, Decimal("6200.00"), Decimal("5900.00")),
@@ -43,49 +43,14 @@ def test_the_migration_ships_example_levels_for_2024_to_2026():
     assert all("Exempelnivå" in note for note in FosterCareRate.objects.values_list("note", flat=True))
 
 
-def test_a_child_turning_13_gets_the_teen_level_from_the_first_of_that_month(handlaggare, units):
-    child = _child(units, D(2011, 5, 17))  # turns 13 on 2024-05-17
-    placement = _familjehem(handlaggare, child, units["own"], D(2024, 2, 10), D(2024, 9, 30))
-    assert _periods(placement) == [
-        (D(2024, 2, 10), D(2024, 5, 1), None, Decimal("12100.00"), Decimal("6200.00"), Decimal("5900.00")),
-        (D(2024, 5, 1), D(2024, 9, 30), None, Decimal("14000.00"), Decimal("6900.00"), Decimal("7100.00")),
-    ]
-    april, may = (month_cost(placement=placement, year=2024, month=m) for m in (4, 5))
-    assert (april.cost, may.cost) == (Decimal("12100.00"), Decimal("14000.00"))
+# The SKR rule itself (bands, years, terms) is tested in tests/placements/test_skr.py.
 
 
-def test_an_ongoing_placement_gets_a_new_period_at_each_new_level(handlaggare, units):
-    child = _child(units, D(2015, 3, 3))
-    placement = _familjehem(handlaggare, child, units["own"], D(2024, 11, 4))
-    assert _periods(placement) == [
-        (D(2024, 11, 4), D(2025, 1, 1), None, Decimal("12100.00"), Decimal("6200.00"), Decimal("5900.00")),
-        (D(2025, 1, 1), D(2026, 1, 1), None, Decimal("12500.00"), Decimal("6400.00"), Decimal("6100.00")),
-        (D(2026, 1, 1), D(2028, 3, 1), None, Decimal("12800.00"), Decimal("6550.00"), Decimal("6250.00")),
-        # turns 13 in March 2028: the newest 13–20 level from then on
-        (D(2028, 3, 1), None, None, Decimal("14850.00"), Decimal("7300.00"), Decimal("7550.00")),
-    ]
-    # 27 days of November 2024 at 12 100 kr a month.
-    assert month_cost(placement=placement, year=2024, month=11).cost == Decimal("12100.00") * 27 / 30
-
-
-def test_a_new_level_is_a_new_row_and_does_not_rewrite_a_placements_prices(handlaggare, units):
-    child = _child(units, D(2015, 3, 3))
-    placement = _familjehem(handlaggare, child, units["own"], D(2026, 2, 1))
-    FosterCareRate.objects.create(valid_from=D(2026, 7, 1), age_band=AgeBand.CHILD, fee=Decimal("7000"),
-                                  expenses=Decimal("6500"))
-    assert _periods(placement)[0] == (
-        D(2026, 2, 1), D(2028, 3, 1), None, Decimal("12800.00"), Decimal("6550.00"), Decimal("6250.00"))
-    later = _familjehem(handlaggare, _child(units, D(2016, 1, 1)), units["own"], D(2026, 6, 1), D(2026, 12, 31))
-    assert [p[:4] for p in _periods(later)] == [(D(2026, 6, 1), D(2026, 7, 1), None, Decimal("12800.00")),
-                                                (D(2026, 7, 1), D(2026, 12, 31), None, Decimal("13500.00"))]
-    assert FosterCareRate.objects.filter(age_band=AgeBand.CHILD, valid_from=D(2026, 1, 1)).get().fee == 6550
-
-
-def test_before_the_first_level_the_days_stay_without_a_price(handlaggare, units):
+def test_before_the_first_grundarvode_the_days_stay_without_a_price(handlaggare, units):
     child = _child(units, D(2014, 6, 1))
-    placement = _familjehem(handlaggare, child, units["own"], D(2023, 12, 15))
-    assert _periods(placement)[0][:2] == (D(2024, 1, 1), D(2025, 1, 1))
-    december = month_cost(placement=placement, year=2023, month=12)
+    placement = _familjehem(handlaggare, child, units["own"], D(2022, 12, 15))
+    assert _periods(placement)[0][:2] == (D(2023, 1, 1), D(2024, 1, 1))
+    december = month_cost(placement=placement, year=2022, month=12)
     assert (december.days, december.cost, december.unpriced_days) == (17, Decimal(0), 17)
 
 
