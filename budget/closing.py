@@ -17,6 +17,7 @@ from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
 
 from . import forecast, rollup
+from .ledger import reconciliation
 from .models import MonthClosing
 from .models.facts import REOPEN_REASON_MAX_LENGTH
 
@@ -51,9 +52,10 @@ def next_month_to_close() -> datetime.date | None:
     return rollup.add_months(latest, 1) if latest else None
 
 
-def close_month(*, by, month: datetime.date) -> MonthClosing:
+def close_month(*, by, month: datetime.date, override_reason: str = "") -> MonthClosing:
     """Closes `month` (its first day). Raises ValidationError with a Swedish message when it
-    cannot: not yet ended, already closed (naming who closed it), or an earlier month open."""
+    cannot: not yet ended, already closed (naming who closed it), an earlier month open, or its
+    reconciliation with the ledger above the controller's threshold without `override_reason`."""
     if not by.has_perm(CLOSE_PERMISSION):
         raise PermissionDenied("Du får inte stänga månader.")
     month = month.replace(day=1)
@@ -75,6 +77,7 @@ def close_month(*, by, month: datetime.date) -> MonthClosing:
                                           f"månaden och kan inte stängas nu.")
                 raise ValidationError(f"Stäng först {month_label(expected)}: månader stängs i ordning.")
             rollup.rollup_through_locked(month)  # the frozen figures and the corrections in them are current
+            reconciliation.check_closing(by=by, month=month, override_reason=override_reason)
             closing = MonthClosing.objects.create(month=month, closed_by=by)
             forecast.store_forecast(closing)
             audit_record(user=by, action=AccessAction.CREATE, object_type="MonthClosing", object_id=closing.pk,

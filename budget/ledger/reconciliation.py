@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from common.periods import month_end, month_label
 
-from ..models import Accrual, ClosingOverride, CostCentre, LedgerEntry, LedgerLine, MonthlyFact
+from ..models import Accrual, ClosingOverride, CostCentre, LedgerEntry, LedgerImport, LedgerLine, MonthlyFact
 from .importing import ledger_settings
 from .lines import AccountLines
 
@@ -54,7 +54,7 @@ class CentreRow:
     expected: Decimal = ZERO
     booked: Decimal = ZERO
     proposal: Decimal = ZERO
-    accrual: Decimal = ZERO
+    accrual: Decimal = ZERO  # saved by the controller; 0 until reviewed
     accrual_comment: str = ""
     reviewed: bool = False
     details: list[DetailRow] = field(default_factory=list)
@@ -109,7 +109,8 @@ def reconcile(month: datetime.date) -> list[CentreRow]:
     for cc, r in rows.items():
         r.proposal = r.expected - r.booked
         saved = accruals.get(cc)
-        r.accrual, r.reviewed = (saved.amount, True) if saved else (r.proposal, False)
+        # Only an accrual the controller has saved counts; the proposal is what the form starts from.
+        r.accrual, r.reviewed = (saved.amount, True) if saved else (ZERO, False)
         r.accrual_comment = saved.comment if saved else ""
     return sorted(rows.values(), key=lambda r: r.code or "~")
 
@@ -134,6 +135,41 @@ def set_threshold(*, threshold: Decimal) -> None:
     row = ledger_settings()
     row.accrual_threshold = threshold
     row.save(update_fields=["accrual_threshold"])
+
+
+@dataclass(frozen=True)
+class ClosingStatus:
+    month: datetime.date
+    difference: Decimal
+    threshold: Decimal
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.threshold) and self.difference > self.threshold
+
+    @property
+    def month_label(self) -> str:
+        return month_label(self.month)
+
+    @property
+    def difference_text(self) -> str:
+        return f"{_kr(self.difference)} kr"
+
+    @property
+    def threshold_text(self) -> str:
+        return f"{_kr(self.threshold)} kr"
+
+
+def closing_status(next_month: datetime.date | None) -> ClosingStatus | None:
+    """What the closing page shows for the month to close next (before the first closing: the latest month
+    of the ledger); None when there is neither."""
+    month = next_month
+    if month is None:
+        latest = LedgerImport.objects.order_by("-last_month").first()
+        month = latest.last_month if latest else None
+    if month is None:
+        return None
+    return ClosingStatus(month, reconciled_difference(month), ledger_settings().accrual_threshold)
 
 
 def check_closing(*, by, month: datetime.date, override_reason: str = "") -> None:

@@ -9,6 +9,7 @@ Errors are collected as Swedish messages naming the line ("Rad 12: ..."); the ca
 error means nothing is written."""
 
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -60,30 +61,31 @@ class SieHeader:
 
 
 def tokens(line: str) -> list:
-    """'#TRANS 4010 {1 "57 31"} -12.5' → ['#TRANS', '4010', {1: '57 31'}, '-12.5']."""
+    """'#TRANS 4010 {1 "57 31"} -12.5' → ['#TRANS', '4010', {1: '57 31'}, '-12.5'].
+
+    One pass of one regular expression (a 500 000-line file is read in seconds): a bare field that starts
+    with a quote or a brace is one whose closing quote or brace is missing."""
+    if '"' not in line and "{" not in line:
+        return line.split()
     result: list = []
-    pos = 0
-    while pos < len(line):
-        while pos < len(line) and line[pos] in " \t":
-            pos += 1
-        if pos >= len(line):
-            break
-        if line[pos] == '"' and not re.match(r'"((?:[^"\\]|\\.)*)"', line[pos:]):
+    for match in _TOKEN.finditer(line):
+        quoted, objects, bare = match.groups()
+        if quoted is not None:
+            result.append(quoted.replace('\\"', '"'))
+        elif objects is not None:
+            result.append(_object_list(objects))
+        elif bare[0] == '"':
             raise SieLineError(BAD_QUOTES)
-        if line[pos] == "{" and "}" not in line[pos:]:
+        elif bare[0] == "{":
             raise SieLineError(BAD_OBJECTS)
-        match = _TOKEN.match(line, pos)
-        if match.group(1) is not None:
-            result.append(match.group(1).replace('\\"', '"'))
-        elif match.group(2) is not None:
-            result.append(_object_list(match.group(2)))
         else:
-            result.append(match.group(3))
-        pos = match.end()
+            result.append(bare)
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def _object_list(inner: str) -> dict[int, str]:
+    """Cached: a file repeats the same few object lists on every line (the dict is never changed)."""
     parts = tokens(inner)
     if len(parts) % 2:
         raise SieLineError(BAD_OBJECTS)
@@ -117,6 +119,7 @@ def period(raw) -> datetime.date:
     return datetime.date(int(raw[:4]), int(raw[4:]), 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def date(raw) -> datetime.date:
     try:
         if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{8}", raw):

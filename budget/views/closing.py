@@ -18,6 +18,7 @@ from .. import closing as closing_service
 from .. import forecast as forecast_service
 from .. import task_failures
 from ..forms import ForecastAdjustmentForm
+from ..ledger import reconciliation
 from ..models import CostCentre, ForecastAdjustment, MonthClosing
 
 
@@ -41,6 +42,8 @@ def closing_list(request):
         "this_month": this_month,
         # Roll-ups that gave up: the figures of their months may be stale until one succeeds.
         "task_failures": task_failures.unresolved_failures(),
+        # The ledger reconciliation of the month to close (issue 17): its difference and whether it blocks.
+        "reconciliation": reconciliation.closing_status(next_month),
     })
 
 
@@ -53,7 +56,8 @@ def close(request):
         messages.error(request, "Ange månaden som ÅÅÅÅ-MM.")
         return redirect("budget:closing_list")
     try:
-        closing_service.close_month(by=request.user, month=month)
+        closing_service.close_month(by=request.user, month=month,
+                                    override_reason=request.POST.get("override_reason", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:

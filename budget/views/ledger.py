@@ -115,7 +115,7 @@ def reconciliation_page(request):
     month = _month(request)
     rows = reconciliation.reconcile(month)
     for row in rows:
-        row.form = AccrualForm(initial={"cost_centre": row.cost_centre_id or "", "amount": row.accrual,
+        row.form = AccrualForm(initial={"cost_centre": row.cost_centre_id or "", "amount": row.accrual if row.reviewed else row.proposal,
                                         "comment": row.accrual_comment},
                                auto_id=f"id_accrual{row.cost_centre_id or 0}_%s")
     audit_record(user=request.user, action=AccessAction.LIST, object_type="Avstamning",

@@ -9,12 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from budget import rollup
 from budget.ledger import reconciliation
 from budget.ledger.importing import import_ledger
-from budget.models import AccountMapping, Accrual, CostCentre, LedgerEntry, MonthlyFact
+from budget.models import AccountMapping, Accrual, ClosingOverride, CostCentre, LedgerEntry, MonthClosing, MonthlyFact
 from socialtjanst.models import AccessEvent
 from tests.conftest import login
-from tests.placements.factories import ProviderFactory, care_type
+from tests.placements.factories import PlacementFactory, PricePeriodFactory, ProviderFactory, care_type
 
 from .sie_files import csv_file, sie
 
@@ -99,3 +100,25 @@ def test_the_result_report_page_shows_the_deviation_in_swedish(controller):
     body = login(controller).get("/rapporter/result_report/?year=2024&month=8").content.decode()
     assert "Resultatrapport per verksamhet" in body
     assert "<td class=\"num\">-1\xa0000</td>" in body
+
+
+def test_closing_is_blocked_above_the_threshold_unless_a_reason_is_given(controller):
+    # 31 dygn at 5 000 kr expected in January; the ledger has 100 000 booked.
+    PricePeriodFactory(placement=PlacementFactory(start_on=D(2024, 1, 1), end_on=D(2024, 2, 1)),
+                       daily_price=Decimal("5000"))
+    rollup.rollup_months([D(2024, 1, 1)])
+    import_ledger(content=csv_file([(2024, 1, "5731", 4610, "100000", "")]), filename="jan.csv")
+    client = login(controller)
+    client.post("/budget/huvudbok/installningar/", {"cost_centre_dimension": "1", "accrual_threshold": "10 000"})
+
+    page = client.get("/budget/bokslut/").content.decode()
+    assert "kvarstående skillnad <strong>55\xa0000 kr</strong>" in page and "Månaden stängs bara med ett skäl." in page
+    response = client.post("/budget/bokslut/stang/", {"month": "2024-01"}, follow=True)
+    assert not MonthClosing.objects.exists()
+    blocked = reconciliation.CLOSING_BLOCKED.format(month="januari 2024", difference="55\xa0000", threshold="10\xa0000")
+    assert [str(m) for m in response.context["messages"]] == [blocked]
+
+    client.post("/budget/bokslut/stang/", {"month": "2024-01", "override_reason": "Fakturan från HVB är försenad."})
+    assert MonthClosing.objects.get().month == D(2024, 1, 1)
+    override = ClosingOverride.objects.get()
+    assert (override.difference, override.reason) == (Decimal("55000.00"), "Fakturan från HVB är försenad.")
