@@ -4,24 +4,22 @@ One row per price period; rows with the same placerings_id are one placement. Al
 nothing: any invalid row imports nothing and every error names the row (as the
 spreadsheet numbers it: the header is row 1, and an empty row keeps its number) and the column.
 Idempotent: keyed on placerings_id, a placement or price list that already matches the file is not
-touched. Reading the file and its cells is placements.import_files, shared with the budget import.
+touched. Reading the file and its cells is placements.import_files, shared with the budget import; writing
+it, in sets, is placements.import_writing.
 """
 
 import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from common.date_window import validate_rollup_date
-from socialtjanst.audit import audit_record
 from socialtjanst.identity import parse_id_number
-from socialtjanst.models import AccessAction, LegalBasis, Unit
-from socialtjanst.services import person_register
+from socialtjanst.models import LegalBasis, Unit
 
 from .import_files import (
     ERROR,
@@ -35,9 +33,17 @@ from .import_files import (
     read_table,
     text,
 )
-from .ivo import permit_check
+from .import_writing import (  # noqa: F401  (the import's messages and result, read by callers and tests)
+    DB_ERROR,
+    UNKNOWN_NAME,
+    UNKNOWN_PROVIDER_CODE,
+    ImportSummary,
+    PlacementImportError,
+    RowByRow,
+    write_in_sets,
+    write_row_by_row,
+)
 from .models import CareType, Placement, PricePeriod, PricingUnit, Provider, Regime, normalise_org_number
-from .services import _provider_create, _save, price_version_bump
 
 COLUMNS = ["placerings_id", "personnummer", "kön", "enhet", "vårdform", "utförare", "utförare_namn", "verksamhet",
            "lagrum", "startdatum", "slutdatum", "pris_från", "dygnspris", "månadsbelopp", "arvode", "omkostnad"]
@@ -64,33 +70,6 @@ MONTHLY_REQUIRED = "vårdformen prissätts per månad: ange månadsbelopp (eller
 PARTS_MISMATCH = "månadsbelopp är inte summan av arvode och omkostnad."
 DIFFERS = "skiljer sig från rad {first} med samma placerings_id."
 DUPLICATE_PRICE_FROM = "samma pris_från som rad {first}."
-UNKNOWN_PROVIDER_CODE = "okänd utförarkod '{value}' (ange organisationsnummer för en ny utförare)."
-DB_ERROR = "placerings_id {external_id}: {reason}"
-UNKNOWN_NAME = "Namn saknas (import)"
-
-
-class PlacementImportError(ImportFileError):
-    pass
-
-
-@dataclass
-class ImportSummary:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    persons_created: int = 0
-    units_created: list[str] = field(default_factory=list)
-    providers_created: list[str] = field(default_factory=list)
-
-    @property
-    def lines(self) -> list[str]:
-        lines = [f"{self.created} placeringar skapade, {self.updated} ändrade, {self.unchanged} oförändrade.",
-                 f"{self.persons_created} personer skapade."]
-        if self.units_created:
-            lines.append("Nya enheter skapade: " + ", ".join(self.units_created) + ".")
-        if self.providers_created:
-            lines.append("Nya utförare skapade: " + ", ".join(self.providers_created) + ".")
-        return lines
 
 
 # --- reading ---------------------------------------------------------------------
@@ -244,115 +223,18 @@ def parse_file(content: bytes, filename: str) -> dict[str, list[_Row]]:
     return groups
 
 
-# --- writing ---------------------------------------------------------------------
-
-
-def _price_rows(group: list[_Row]) -> list[tuple]:
-    """(valid_from, valid_to, daily, monthly, fee, expenses), each period running to the next pris_från."""
-    ordered = sorted(group, key=lambda r: r.parsed["price_from"])
-    result = []
-    for i, row in enumerate(ordered):
-        p = row.parsed
-        valid_to = ordered[i + 1].parsed["price_from"] if i + 1 < len(ordered) else None
-        result.append((p["price_from"], valid_to, p["daily"], p["monthly"], p["fee"], p["expenses"]))
-    return result
-
-
-def _existing_prices(placement: Placement) -> list[tuple]:
-    return [(pp.valid_from, pp.valid_to, pp.daily_price, pp.monthly_amount, pp.fee, pp.expenses)
-            for pp in placement.price_periods.order_by("valid_from")]
-
-
-def _same_prices(a: list[tuple], b: list[tuple]) -> bool:
-    def norm(rows):
-        return [tuple(x.normalize() if isinstance(x, Decimal) else x for x in r) for r in rows]
-
-    return norm(a) == norm(b)
-
-
 @transaction.atomic
 def import_placements(*, by=None, content: bytes, filename: str) -> ImportSummary:
-    """Imports the whole file in one transaction, or nothing (PlacementImportError with every error)."""
+    """Imports the whole file in one transaction, or nothing (PlacementImportError with every error).
+
+    Written in sets (a national file has thousands of placements). Anything the set-based writing cannot
+    name a row for (a provider code, a permit, a constraint) sends the file through the row-by-row writing
+    instead, which imports nothing and reports each error as it always has."""
     by = by or AnonymousUser()
     groups = parse_file(content, filename)
-    summary = ImportSummary()
-    units = {u.code: u for u in Unit.objects.all()}
-    providers_by_org = {p.org_number: p for p in Provider.objects.all()}
-    providers_by_code = {p.code: p for p in providers_by_org.values() if p.code}
-    errors: list[str] = []
-    touched: list[Placement] = []
-    for external_id, group in groups.items():
-        p = group[0].parsed
-        care_type: CareType = p["care_type"]
-        person, created = person_register(by=by, id_number=p["id"].canonical, first_name="",
-                                          last_name=UNKNOWN_NAME, gender=p["gender"])
-        summary.persons_created += created
-        unit = units.get(p["unit"])
-        if unit is None:
-            unit = units[p["unit"]] = Unit.objects.create(code=p["unit"], name=p["unit"],
-                                                          target_group=care_type.target_group)
-            summary.units_created.append(p["unit"])
-        provider = None
-        if p["provider"]:
-            provider = providers_by_org.get(p["provider"]) or providers_by_code.get(p["provider"])
-            if provider is None:
-                if not re.fullmatch(r"[0-9]{6}-[0-9]{4}", p["provider"]):
-                    errors.append(ERROR.format(row=group[0].number, column="utförare",
-                                               reason=UNKNOWN_PROVIDER_CODE.format(value=p["provider"])))
-                    continue
-                try:
-                    provider = _provider_create(by=by, name=p["provider_name"] or p["provider"],
-                                                org_number=p["provider"])
-                except ValidationError as exc:
-                    errors.append(ERROR.format(row=group[0].number, column="utförare", reason=exc.messages[0]))
-                    continue
-                providers_by_org[provider.org_number] = provider
-                summary.providers_created.append(provider.name)
-        wanted = {
-            "person_id": person.pk, "care_type_id": care_type.pk, "unit_id": unit.pk,
-            "provider_id": provider.pk if provider else None, "legal_basis": p["legal_basis"],
-            "start_on": p["start_on"], "end_on": p["end_on"],
-            "cost_centre": p["cost_centre"] or care_type.activity_code,
-        }
-        placement = Placement.objects.filter(external_id=external_id).first()
-        try:
-            # The file carries no IVO check; the provider's permit end date still refuses a child's placement.
-            permit_check(care_type=care_type, provider=provider, start_on=p["start_on"])
-            if placement is None:
-                placement = Placement(external_id=external_id, is_24h=care_type.is_24h, **wanted)
-                _save(placement)
-                summary.created += 1
-                changed = True
-            else:
-                changed = any(getattr(placement, k) != val for k, val in wanted.items())
-                if changed:
-                    for k, val in wanted.items():
-                        setattr(placement, k, val)
-                    if placement.end_on is None:
-                        placement.end_reason = ""
-                    _save(placement)
-            prices = _price_rows(group)
-            if not _same_prices(_existing_prices(placement), prices):
-                with transaction.atomic():
-                    # A price form opened before the import must not save over the imported list.
-                    price_version_bump(placement_id=placement.pk)
-                    placement.price_periods.all().delete()
-                    PricePeriod.objects.bulk_create([PricePeriod(
-                        placement=placement, valid_from=f, valid_to=t, daily_price=d, monthly_amount=m, fee=fe,
-                        expenses=ex) for f, t, d, m, fe, ex in prices])
-                changed = True
-        except ValidationError as exc:
-            errors.append(DB_ERROR.format(external_id=external_id, reason=exc.messages[0]))
-            continue
-        if changed:
-            touched.append(placement)
-    if errors:
-        raise PlacementImportError(errors)
-    summary.unchanged = len(groups) - len(touched)
-    summary.updated = len(touched) - summary.created
-    if touched:
-        audit_record(user=by, action=AccessAction.CHANGE, object_type="PlacementImport",
-                     persons=[t.person for t in touched], object_unit_ids=[t.unit_id for t in touched],
-                     criteria={"fil": filename, "placeringar": len(touched)})
-    return summary
-
+    try:
+        with transaction.atomic():
+            return write_in_sets(by, groups, filename)
+    except (RowByRow, ValidationError, DatabaseError):
+        pass
+    return write_row_by_row(by, groups, filename)

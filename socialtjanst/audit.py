@@ -21,12 +21,30 @@ def audit_record(
 ) -> AccessEvent:
     """`outside_own_units` is derived from the units unless given: a case opened in one's own unit for a
     person with cases elsewhere is flagged by the caller (services.case_open)."""
+    event = access_event(user=user, action=action, object_type=object_type, object_id=object_id, persons=persons,
+                         object_unit_ids=object_unit_ids, criteria=criteria, outside_own_units=outside_own_units)
+    event.save(force_insert=True)
+    return event
+
+
+def access_event(
+    *,
+    user,
+    action: AccessAction,
+    object_type: str,
+    object_id: int | None = None,
+    persons: Iterable[Person] = (),
+    object_unit_ids: Iterable[int] = (),
+    criteria: dict | None = None,
+    outside_own_units: bool | None = None,
+) -> AccessEvent:
+    """audit_record's row, unsaved: for writing many in one statement (audit_new_persons)."""
     persons = list(persons)
     actor_units = sorted(user_unit_ids(user))
     object_units = sorted(set(object_unit_ids))
     if outside_own_units is None:
         outside_own_units = bool(object_units) and not set(object_units) & set(actor_units)
-    return AccessEvent.objects.create(
+    return AccessEvent(
         user=user if user.is_authenticated else None,
         username=user.get_username() if user.is_authenticated else "",
         roles=", ".join(sorted(user_roles(user))),
@@ -62,6 +80,13 @@ def audit_person(*, user, action: AccessAction, person: Person, criteria: dict |
         user=user, action=action, object_type="Person", object_id=person.pk, persons=[person],
         object_unit_ids={unit_id for unit_id, _ in rows}, criteria=criteria, outside_own_units=True if reason else None,
     )
+
+
+def audit_new_persons(*, user, persons: list[Person]) -> None:
+    """audit_person's creation rows for persons just created (so in no case yet), in one statement: an import."""
+    AccessEvent.objects.bulk_create([
+        access_event(user=user, action=AccessAction.CREATE, object_type="Person", object_id=p.pk, persons=[p])
+        for p in persons], batch_size=2000)
 
 
 def audit_persons(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from common.errors import NotFound
 
 from . import access
-from .audit import audit_case, audit_person
+from .audit import audit_case, audit_new_persons, audit_person
 from .identity import parse_id_number
 from .models import AccessAction, Case, Person, Unit
 
@@ -39,15 +39,8 @@ def person_register(
     parsed = parse_id_number(id_number)
     person, created = Person.objects.get_or_create(
         id_number=parsed.canonical,
-        defaults={
-            "id_kind": parsed.kind,
-            "first_name": first_name.strip(),
-            "last_name": last_name.strip(),
-            "address": address.strip(),
-            "gender": gender or parsed.gender,
-            "birth_date": parsed.birth_date,
-            "protected_identity": protected_identity,
-        },
+        defaults=_new_person_fields(parsed, first_name=first_name, last_name=last_name, address=address,
+                                    gender=gender, protected_identity=protected_identity),
     )
     if created:
         audit_person(user=by, action=AccessAction.CREATE, person=person)
@@ -57,6 +50,38 @@ def person_register(
         person.refresh_from_db()
         audit_person(user=by, action=AccessAction.CHANGE, person=person)
     return person, created
+
+
+def _new_person_fields(parsed, *, first_name: str, last_name: str, address: str = "", gender: str | None = None,
+                       protected_identity: bool = False) -> dict:
+    return {
+        "id_kind": parsed.kind,
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "address": address.strip(),
+        "gender": gender or parsed.gender,
+        "birth_date": parsed.birth_date,
+        "protected_identity": protected_identity,
+    }
+
+
+def persons_register_many(*, by, people: dict[str, str | None], first_name: str,
+                          last_name: str) -> tuple[dict[str, Person], int]:
+    """person_register for many personnummer at once (the placement import): `people` maps a canonical number
+    to the gender to give a new person (None: from the number). Finds them in one query per thousands, creates
+    the missing in one statement and logs each creation as person_register does. Returns (number → person,
+    how many were created)."""
+    numbers = list(people)
+    found: dict[str, Person] = {}
+    for i in range(0, len(numbers), 5000):
+        found.update((p.id_number, p) for p in Person.objects.filter(id_number__in=numbers[i:i + 5000]))
+    new = [Person(id_number=number, **_new_person_fields(parse_id_number(number), first_name=first_name,
+                                                         last_name=last_name, gender=people[number]))
+           for number in numbers if number not in found]
+    Person.objects.bulk_create(new, batch_size=2000)
+    audit_new_persons(user=by, persons=new)
+    found.update((p.id_number, p) for p in new)
+    return found, len(new)
 
 
 EXISTING_PERSON_NOTE = (

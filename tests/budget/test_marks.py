@@ -19,7 +19,7 @@ from tests.placements.factories import PlacementFactory, PricePeriodFactory, car
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-UNCACHED_FUNCTION = importlib.import_module("budget.migrations.0011_scale").UNCACHED_FUNCTION
+UNCACHED = importlib.import_module("budget.migrations.0011_scale").UNCACHED
 
 
 def dirty() -> list[datetime.date]:
@@ -93,7 +93,7 @@ def test_random_changes_mark_exactly_the_months_the_uncached_marking_did(seed):
     try:
         with transaction.atomic():
             with connection.cursor() as cur:
-                cur.execute(UNCACHED_FUNCTION)  # budget/0002's function, for this savepoint only
+                cur.execute(UNCACHED)  # the marking as budget/0002 and 0008 left it, for this savepoint only
             before = apply_random_changes(seed)
             raise Undo
     except Undo:
@@ -167,3 +167,64 @@ def test_after_an_import_every_month_it_touched_is_dirty():
     rows[0] = rows[0].replace("2024-04-01", "2024-06-15")
     import_placements(content="\n".join([header, *rows]).encode(), filename="p.csv")
     assert dirty() == [D(2024, 4, 1), D(2024, 5, 1), D(2024, 6, 1)]
+
+
+def _written() -> dict:
+    """What an import leaves, without ids and times: placements, prices, persons, history and access log."""
+    from socialtjanst.models import AccessEvent, Person
+
+    placements = sorted(
+        (p.external_id, p.person.id_number, p.care_type_id, p.unit.code, p.provider and p.provider.org_number,
+         p.legal_basis, p.start_on, p.end_on, p.end_reason, p.cost_centre, p.is_24h, p.price_version)
+        for p in Placement.objects.select_related("person", "unit", "provider"))
+    prices = sorted((pp.placement.external_id, pp.valid_from, pp.valid_to, pp.daily_price, pp.monthly_amount, pp.fee,
+                     pp.expenses) for pp in PricePeriod.objects.select_related("placement"))
+    persons = sorted(Person.objects.values_list("id_number", "id_kind", "first_name", "last_name", "gender",
+                                                "birth_date", "protected_identity", "version"))
+    numbers = dict(Person.objects.values_list("pk", "id_number"))
+    events = sorted(
+        (e.action, e.object_type, e.username, e.roles, tuple(e.actor_unit_ids), tuple(numbers[i] for i in e.person_ids),
+         len(e.object_unit_ids), e.outside_own_units, e.protected_person, str(e.criteria))
+        for e in AccessEvent.objects.all())
+    with connection.cursor() as cur:  # pghistory's rows
+        cur.execute("SELECT pgh_label, external_id, start_on, end_on, cost_centre FROM placements_placementevent")
+        history = sorted(cur.fetchall(), key=str)
+        cur.execute("SELECT pgh_label, valid_from, valid_to, daily_price, monthly_amount "
+                    "FROM placements_priceperiodevent")
+        history += sorted(cur.fetchall(), key=str)
+        cur.execute("SELECT pgh_label, id_number, last_name FROM socialtjanst_personevent")
+        history += sorted(cur.fetchall(), key=str)
+    return {"placements": placements, "prices": prices, "persons": persons, "events": events, "history": history}
+
+
+def test_the_import_in_sets_writes_what_the_row_by_row_import_wrote(controller):
+    from placements import import_writing, importing
+    from tests.placements.test_importing import _csv, _rows
+
+    first = _csv(_rows())
+    rows = _rows()
+    rows[0][10] = rows[1][10] = "2024-02-10"  # P1 ends later
+    rows[2][13], rows[2][14] = "31000", "19000"  # P2's fee rises
+    rows.append(["P3", rows[0][1], "K", "UTR_BARN", "KONTAKTFAMILJ", "", "", "", "SoL", "2024-03-01", "", "", "",
+                 "3000", "", ""])
+    second = _csv(rows)
+
+    class Undo(Exception):
+        pass
+
+    results = {}
+    for how in ("row_by_row", "sets"):
+        try:
+            with transaction.atomic():
+                for content in (first, second, second):
+                    groups = importing.parse_file(content, "p.csv")
+                    if how == "row_by_row":
+                        import_writing.write_row_by_row(controller, groups, "p.csv")
+                    else:
+                        import_writing.write_in_sets(controller, groups, "p.csv")
+                results[how] = _written()
+                raise Undo
+        except Undo:
+            pass
+    assert results["sets"] == results["row_by_row"]
+    assert len(results["sets"]["placements"]) == 3 and len(results["sets"]["events"]) == 5
