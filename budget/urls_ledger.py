@@ -8,5 +8,5 @@ urlpatterns = [
     path("huvudbok/konton/", ledger.account_mapping, name="ledger_accounts"),
     path("huvudbok/avstamning/", ledger.reconciliation_page, name="ledger_reconciliation"),
     path("huvudbok/avstamning/periodisering/", ledger.accrual_save, name="ledger_accrual"),
-    path("huvudbok/avstamning/verifikation.<str:fmt>", ledger.accrual_export, name="ledger_accrual_export"),
+    path("huvudbok/avstamning/export.<str:fmt>", ledger.accrual_export, name="ledger_accrual_export"),
 ]

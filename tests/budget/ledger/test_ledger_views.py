@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 PAGES = ["/budget/huvudbok/", "/budget/huvudbok/konton/", "/budget/huvudbok/avstamning/?month=2024-08",
-         "/budget/huvudbok/avstamning/verifikation.se?month=2024-08", "/rapporter/result_report/?year=2024",
+         "/budget/huvudbok/avstamning/export.se?month=2024-08", "/rapporter/result_report/?year=2024",
          "/rapporter/unit_costs/export.csv?year=2024"]
 
 
@@ -84,11 +84,11 @@ def test_reconciliation_accrual_and_the_sie_voucher(controller):
     client.post("/budget/huvudbok/avstamning/periodisering/", {"month": "2024-08", "cost_centre": centre.pk,
                                                                 "amount": "30 000", "comment": "Faktura kommer"})
     assert Accrual.objects.get().amount == Decimal("30000")
-    voucher = client.get("/budget/huvudbok/avstamning/verifikation.se?month=2024-08").content.decode("cp437")
+    voucher = client.get("/budget/huvudbok/avstamning/export.se?month=2024-08").content.decode("cp437")
     assert '#VER "P" "" 20240831 "Periodisering placeringar augusti 2024"' in voucher
     assert '#TRANS 4600 {1 "5731"} 30000.00' in voucher
     assert "#TRANS 2990 {} -30000.00" in voucher
-    csv_text = client.get("/budget/huvudbok/avstamning/verifikation.csv?month=2024-08").content.decode("utf-8-sig")
+    csv_text = client.get("/budget/huvudbok/avstamning/export.csv?month=2024-08").content.decode("utf-8-sig")
     assert csv_text.splitlines()[1] == "2024;8;5731;4600;30000,00;Periodisering placeringar augusti 2024"
     assert AccessEvent.objects.filter(object_type="Periodisering", user=controller).exists()
     # The voucher reads back through the ledger import: a round trip of the public format.
