@@ -9,4 +9,5 @@ urlpatterns = [
     path("huvudbok/avstamning/", ledger.reconciliation_page, name="ledger_reconciliation"),
     path("huvudbok/avstamning/periodisering/", ledger.accrual_save, name="ledger_accrual"),
     path("huvudbok/avstamning/export.<str:fmt>", ledger.accrual_export, name="ledger_accrual_export"),
+    path("huvudbok/tertialpaket/export.xlsx", ledger.tertial_package, name="ledger_tertial"),
 ]

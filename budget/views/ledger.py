@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import NotFound
-from common.params import bounded_int
+from common.exports import XLSX_CONTENT_TYPE
+from common.params import bounded_int, year_param
 from common.periods import add_months, month_label
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
 
 from .. import planning
-from ..ledger import lines, reconciliation
+from ..ledger import lines, reconciliation, tertial
 from ..ledger.forms import AccountMappingForm, AccrualForm, LedgerImportForm, LedgerSettingsForm
 from ..ledger.importing import SIE_SUFFIXES, LedgerImportError, import_ledger, ledger_settings
 from ..models import CostCentre, LedgerImport, LedgerLine
@@ -115,7 +116,8 @@ def reconciliation_page(request):
     month = _month(request)
     rows = reconciliation.reconcile(month)
     for row in rows:
-        row.form = AccrualForm(initial={"cost_centre": row.cost_centre_id or "", "amount": row.accrual if row.reviewed else row.proposal,
+        amount = row.accrual if row.reviewed else row.proposal
+        row.form = AccrualForm(initial={"cost_centre": row.cost_centre_id or "", "amount": amount,
                                         "comment": row.accrual_comment},
                                auto_id=f"id_accrual{row.cost_centre_id or 0}_%s")
     audit_record(user=request.user, action=AccessAction.LIST, object_type="Avstamning",
@@ -161,4 +163,19 @@ def accrual_export(request, fmt):
                  criteria={"month": month.isoformat(), "format": fmt})
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="periodisering_{month:%Y-%m}.{fmt}"'
+    return response
+
+
+def tertial_package(request):
+    """?year=ÅÅÅÅ&period=delar (January–August) or helar: the tertial package as one workbook."""
+    _require(request)
+    year = year_param(request)
+    whole_year = request.GET.get("period") == "helar"
+    through = None if whole_year else tertial.DELAR_MONTH
+    body = tertial.tertial_workbook(user=request.user, year=year, through_month=through)
+    audit_record(user=request.user, action=AccessAction.EXPORT, object_type="Tertialpaket",
+                 criteria={"year": year, "month": through, "format": "xlsx"})
+    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    suffix = f"{year}" if whole_year else f"{year}-01-{tertial.DELAR_MONTH:02d}"
+    response["Content-Disposition"] = f'attachment; filename="tertialpaket_{suffix}.xlsx"'
     return response

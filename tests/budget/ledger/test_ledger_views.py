@@ -2,9 +2,11 @@
 voucher, the ledger reports' pages and files; everyone else gets 404 (the budget screens' convention)."""
 
 import datetime
+import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -24,7 +26,7 @@ D = datetime.date
 
 PAGES = ["/budget/huvudbok/", "/budget/huvudbok/konton/", "/budget/huvudbok/avstamning/?month=2024-08",
          "/budget/huvudbok/avstamning/export.se?month=2024-08", "/rapporter/result_report/?year=2024",
-         "/rapporter/unit_costs/export.csv?year=2024"]
+         "/rapporter/unit_costs/export.csv?year=2024", "/budget/huvudbok/tertialpaket/export.xlsx?year=2024"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -91,7 +93,7 @@ def test_reconciliation_accrual_and_the_sie_voucher(controller):
     csv_text = client.get("/budget/huvudbok/avstamning/export.csv?month=2024-08").content.decode("utf-8-sig")
     assert csv_text.splitlines()[1] == "2024;8;5731;4600;30000,00;Periodisering placeringar augusti 2024"
     assert AccessEvent.objects.filter(object_type="Periodisering", user=controller).exists()
-    # The voucher reads back through the ledger import: a round trip of the public format.
+    # What remains once the saved accrual is counted: 35 000 − 30 000.
     assert reconciliation.reconciled_difference(D(2024, 8, 1)) == Decimal("5000.00")
 
 
@@ -122,3 +124,24 @@ def test_closing_is_blocked_above_the_threshold_unless_a_reason_is_given(control
     assert MonthClosing.objects.get().month == D(2024, 1, 1)
     override = ClosingOverride.objects.get()
     assert (override.difference, override.reason) == (Decimal("55000.00"), "Fakturan från HVB är försenad.")
+
+
+def test_the_tertial_package_has_a_sheet_per_table_with_its_totals(controller):
+    import_ledger(content=csv_file([(2024, 8, "5731", 4610, "1000", ""), (2024, 9, "5731", 4610, "500", "")]),
+                  filename="aug_sep.csv")
+    client = login(controller)
+    response = client.get("/budget/huvudbok/tertialpaket/export.xlsx?year=2024&period=delar")
+    assert response["Content-Disposition"] == 'attachment; filename="tertialpaket_2024-01-08.xlsx"'
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["Resultatrapport", "Driftsredovisning", "Volymuppföljning per verksamhet",
+                             "Placeringsdygn och à-pris", "Köp av verksamhet", "Nyckeltal per vårddygn",
+                             "Frister per enhet", "Anmälningar per målgrupp"]
+    sheet = wb["Resultatrapport"]
+    assert [c.value for c in sheet[1]][:6] == ["Kod", "Verksamhet", "Intäkter", "Intäkter, budget",
+                                               "Avvikelse intäkter", "Kostnader"]
+    assert [sheet.cell(row=2, column=1).value, sheet.cell(row=2, column=6).value] == ["5731", 1000]
+    assert [sheet.cell(row=3, column=1).value, sheet.cell(row=3, column=6).value] == ["Totalt", 1000]
+    whole = openpyxl.load_workbook(io.BytesIO(client.get(
+        "/budget/huvudbok/tertialpaket/export.xlsx?year=2024&period=helar").content))
+    assert whole["Resultatrapport"].cell(row=2, column=6).value == 1500
+    assert AccessEvent.objects.filter(object_type="Tertialpaket", user=controller).count() == 2
