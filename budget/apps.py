@@ -8,6 +8,7 @@ class BudgetConfig(AppConfig):
 
     def ready(self):
         from . import report_defs, signals  # noqa: F401  (report_defs registers the budget reports)
+        from . import report_defs_familjehem as familjehem_report_defs  # noqa: F401  (issue 20's reports)
         from .ledger import report_defs as ledger_report_defs  # noqa: F401  (the ledger reports, issue 17)
 
         signals.connect()

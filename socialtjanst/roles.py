@@ -81,6 +81,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "socialtjanst.change_externalidentity", "socialtjanst.delete_externalidentity",
         "placements.view_caretype", "placements.change_caretype",
         "placements.view_fostercarerate", "placements.add_fostercarerate",
+        # SKR's familjehem rule (placements/skr.py): the reference data per year and the omkostnad bands
+        "placements.view_pricebaseamount", "placements.add_pricebaseamount", "placements.change_pricebaseamount",
+        "placements.view_fostercarefeelevel", "placements.add_fostercarefeelevel",
+        "placements.change_fostercarefeelevel",
+        "placements.view_expensesband", "placements.add_expensesband", "placements.change_expensesband",
     ],
 }
 

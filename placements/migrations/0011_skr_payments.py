@@ -41,11 +41,19 @@ def load(apps, schema_editor):
             "to_age": to_age, "base_percent": Decimal(base), "ceiling_percent": Decimal(ceiling)})
 
 
+def sync_roles(apps, schema_editor):
+    # The systemförvaltare enters the figures in the admin (socialtjanst.roles.ROLE_PERMISSIONS).
+    from socialtjanst.roles import role_groups_sync
+
+    role_groups_sync(apps)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('placements', '0010_everyday'),
         ('pghistory', '0007_auto_20250421_0444'),
+        ('socialtjanst', '0011_role_groups'),
     ]
 
     operations = [
@@ -322,4 +330,5 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "placements_fostercaretermsevent" ("child_benefit_deduction", "created_at", "expenses_raise_percent", "expenses_reason", "fee_change", "fee_change_percent", "fee_kind", "fee_reason", "id", "negotiated_expenses", "negotiated_fee", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "placement_id", "valid_from") VALUES (NEW."child_benefit_deduction", NEW."created_at", NEW."expenses_raise_percent", NEW."expenses_reason", NEW."fee_change", NEW."fee_change_percent", NEW."fee_kind", NEW."fee_reason", NEW."id", NEW."negotiated_expenses", NEW."negotiated_fee", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."placement_id", NEW."valid_from"); RETURN NULL;', hash='5a59c6152141868a3a10be0627e38ac2aa0e2c24', operation='UPDATE', pgid='pgtrigger_update_update_a5aa7', table='placements_fostercareterms', when='AFTER')),
         ),
         migrations.RunPython(load, migrations.RunPython.noop),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

@@ -49,6 +49,8 @@ DUPLICATE_IDS_JS = """() => {
 }"""
 # Violations waiting for a fix outside this suite's files, each with who fixes it: (path, rule, node prefix).
 KNOWN: set[tuple[str, str, str]] = set()  # (page, rule, target prefix) allowed while being fixed; none now
+# The controller's familjehem screens (issue 20): the SKR levels per year and the payments per month.
+FAMILJEHEM_PAGES = (f"/rapporter/familjehem_levels/?year={YEAR}", f"/rapporter/familjehem_payments/?year={YEAR}")
 REPORTS = ("deadlines", "intake_statistics", "placement_days", "volume_followup", "cost_centres", "purchases")
 # The ledger's screens (issue 17); the reconciliation shows the world's placement with its accrual form.
 LEDGER_PAGES = ("/budget/huvudbok/", "/budget/huvudbok/konton/", f"/budget/huvudbok/avstamning/?month={YEAR}-01",
@@ -115,8 +117,8 @@ def known_pages(role: str, w) -> list[str]:
                 f"/placeringar/avtal/{w.agreement.pk}/", f"/placeringar/avtal/{w.agreement.pk}/update/",
                 f"/placeringar/fakturakontroll/{w.check.pk}/", f"/budget/budget/{w.budget.pk}/update/",
                 f"/budget/uppfoljning/?year={YEAR}", f"/budget/prognos/?year={YEAR}", "/budget/bokslut/",
-                *(f"/rapporter/{name}/?year={YEAR}" for name in REPORTS), *LEDGER_PAGES]
-    return ["/admin/", "/admin/auth/user/", "/admin/auth/user/add/"]
+                *(f"/rapporter/{name}/?year={YEAR}" for name in REPORTS), *LEDGER_PAGES, *FAMILJEHEM_PAGES]
+    return ["/admin/", "/admin/auth/user/", "/admin/auth/user/add/", "/admin/placements/pricebaseamount/"]
 
 
 def same_site_links(page, base_url: str) -> list[str]:
