@@ -6,7 +6,7 @@ run:   ## Hela systemet med demodata: webb, worker och beat
 test:  ## Hela testsviten mot riktig PostgreSQL, Redis, Celery och Chromium
 	bash scripts/test.sh $(ARGS)
 
-bench: ## Rollup-benchmark (ifo_bench, tider och kvoter mot referensen), sedan lasttest med locust: 50 användare i 60 s
+bench: ## Rollup, placeringsimport, sidor och rapporter (tider och kvoter mot referenser), sedan locust: 50 användare i 60 s; ARGS="--scale national" för nationell skala
 	bash scripts/bench.sh $(ARGS)
 
 drill: ## E-tjänstövning: 8 klienter, 9 000 anmälningar mot webb och worker som i make run; inga 5xx

@@ -4,12 +4,16 @@
 # to the Python reference. Then the load test (issue 12, item 4): the demo municipality in its own
 # database (ifo_bench_load), gunicorn as `make run` starts it, locust with 50 users for 60 s.
 # Prints figures; never fails on wall time, only on wrong results or failed requests.
+# Issue 19: also the placement import (bench/importing.py, into the empty database, rolled back) and the pages
+# (bench/pages.py: deadline report, intake statistics, Att göra, placement list, SIE import) beside references.
+# --scale national builds the national set in SQL instead (bench/national.py: ~300 000 placements, 1 M cases)
+# and runs every part on it; BENCH_DB names the database (default ifo_bench, national ifo_bench_national).
 # ARGS: --load-only or --no-load pick a part; anything else goes to the roll-up bench (bench/run.py).
 set -euo pipefail
 source "$(dirname "$0")/services.sh"
 cd "$ROOT"
 
-BENCH_DB=ifo_bench
+SCALE=small
 
 ensure_uv
 start_postgres
@@ -18,13 +22,22 @@ start_redis
 RUN_ROLLUP=1
 RUN_LOAD=1
 ROLLUP_ARGS=()
+NEXT_IS_SCALE=0
 for arg in "$@"; do
+  if [ "$NEXT_IS_SCALE" = 1 ]; then SCALE="$arg"; NEXT_IS_SCALE=0; continue; fi
   case "$arg" in
     --load-only) RUN_ROLLUP=0 ;;
     --no-load) RUN_LOAD=0 ;;
+    --scale) NEXT_IS_SCALE=1 ;;
+    --scale=*) SCALE="${arg#--scale=}" ;;
     *) ROLLUP_ARGS+=("$arg") ;;
   esac
 done
+case "$SCALE" in
+  small) BENCH_DB="${BENCH_DB:-ifo_bench}" ;;
+  national) BENCH_DB="${BENCH_DB:-ifo_bench_national}" ;;
+  *) fail "Okänd skala: $SCALE (small eller national)" ;;
+esac
 
 PG_BIN="${PG_BIN:-$(pg_bin)}"
 owner_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U "$PG_OWNER" "$@"; }
@@ -40,11 +53,31 @@ export REDIS_URL="$(redis_url 2)"
 export DB_CONN_MAX_AGE=0
 status=0
 
+if [ "$SCALE" = national ]; then
+  recreate_database "$BENCH_DB"
+  log "Migrerar $BENCH_DB"
+  DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python manage.py migrate --noinput -v 0
+  (
+    export DATABASE_URL="$(owner_url "$BENCH_DB")"
+    log "Placeringsimport, 15 000 rader, i den tomma databasen"
+    uv run --frozen python -m bench.importing --rows 15000 || exit $?
+    log "Bygger den nationella datamängden i SQL"
+    uv run --frozen python -m bench.national || exit $?
+    uv run --frozen python -m bench.run --no-generate --runs 1 "${ROLLUP_ARGS[@]}" || exit $?
+    uv run --frozen python -m bench.pages --sie 500000 || exit $?
+  ) || status=$?
+  if [ "$RUN_LOAD" = 1 ]; then
+    DATABASE_URL="$(app_url "$BENCH_DB")" uv run --frozen python -m bench.load || status=$?
+  fi
+  exit "$status"
+fi
+
 if [ "$RUN_ROLLUP" = 1 ]; then
   recreate_database "$BENCH_DB"
   log "Migrerar $BENCH_DB"
   # The owner role: the generator switches the dirty-month triggers off during the bulk load.
   DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python manage.py migrate --noinput -v 0
+  DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python -m bench.importing --rows 3000 || status=$?
   DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python -m bench.run "${ROLLUP_ARGS[@]}" || status=$?
 fi
 
@@ -58,6 +91,7 @@ if [ "$RUN_LOAD" = 1 ]; then
   uv run --frozen python manage.py load_demo >/dev/null
   uv run --frozen python manage.py load_demo_placements >/dev/null
   uv run --frozen python manage.py load_demo_budget >/dev/null
+  uv run --frozen python -m bench.pages || status=$?
   uv run --frozen python -m bench.load || status=$?
 fi
 exit "$status"

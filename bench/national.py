@@ -1,0 +1,187 @@
+"""`make bench ARGS="--scale national"` (issue 19 point 4): a national-scale municipality built set-based in SQL.
+
+Into a freshly migrated database: the demo units and users (socialtjanst.demo.load_demo with no persons), then
+with generate_series, in minutes: persons, about 300 000 placements with a price period per calendar year, and
+1 000 000 cases, each with an intake, most with a screening, some with an investigation and a decision. The
+dirty-month and pghistory triggers are off during the load, as in bench/generate.py. Every NOT NULL column the
+statements do not set takes its Django default (insert_select), so a new column does not break the bench.
+The numbers are synthetic: personnummer in Skatteverket's test series, Luhn digit included.
+"""
+
+import re
+import time
+
+from django.db import connection, transaction
+
+LOADED_TABLES = ("socialtjanst_person", "placements_provider", "placements_placement", "placements_priceperiod",
+                 "socialtjanst_case", "socialtjanst_intake", "socialtjanst_screening", "socialtjanst_investigation",
+                 "socialtjanst_decision")
+OFF_DURING_LOAD = "tgname LIKE 'pgtrigger_%%' OR tgname LIKE 'budget_%%'"
+
+LUHN = """CREATE FUNCTION pg_temp.luhn(digits text) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+  SELECT (10 - SUM(CASE WHEN d > 9 THEN d - 9 ELSE d END) % 10) % 10
+  FROM (SELECT substr(digits, i, 1)::int * (2 - (i - 1) % 2) AS d FROM generate_series(1, length(digits)) AS i) x
+$$"""
+
+
+def insert_select(cur, model, values: dict[str, str], from_sql: str, params: dict | None = None) -> int:
+    """INSERT INTO the model's table SELECT `values` (column → SQL) FROM `from_sql`; every other NOT NULL
+    column gets the model field's default. Returns the row count."""
+    params = dict(params or {})
+    columns, exprs = [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or getattr(f, "generated", False):
+            continue
+        if f.column in values:
+            columns.append(f.column)
+            exprs.append(values[f.column])
+        elif getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+            columns.append(f.column)
+            exprs.append("now()")
+        elif not f.null and not f.has_db_default():
+            key = f"default_{f.column}"
+            params[key] = f.get_db_prep_value(f.get_default(), connection)
+            columns.append(f.column)
+            exprs.append(f"%({key})s")
+    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(exprs)} FROM {from_sql}"
+    cur.execute(re.sub(r"%(?!\()", "%%", sql), params)  # the statements' own % is modulo
+    return cur.rowcount
+
+
+def _id_number(birth: str, serial: str) -> str:
+    """SQL for a test-series personnummer from a birth date and a serial 0–19."""
+    short = f"to_char({birth}, 'YYMMDD') || (980 + {serial})::text"
+    return f"to_char({birth}, 'YYYYMMDD') || '-' || (980 + {serial})::text || pg_temp.luhn({short})::text"
+
+
+def build(*, persons: int = 300_000, cases: int = 1_000_000) -> dict:
+    """Loads the national set into a migrated, empty database; returns the counts and seconds."""
+    from django.contrib.auth.models import User
+
+    from placements.models import CareType, Placement, PricePeriod, Provider
+    from socialtjanst.demo import load_demo
+    from socialtjanst.models import Case, Decision, Intake, Investigation, Screening, Unit
+
+    started = time.perf_counter()
+    load_demo(persons=0)
+    units = dict(Unit.objects.values_list("code", "id"))
+    worker = User.objects.get(username="handlaggare").pk
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    f"WHERE NOT t.tgisinternal AND c.relname = ANY(%s) AND ({OFF_DURING_LOAD})", [list(LOADED_TABLES)])
+        triggers = cur.fetchall()
+        for table, trigger in triggers:
+            cur.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{trigger}"')
+        cur.execute("SELECT setseed(0.19)")
+        cur.execute(LUHN)
+        counts["persons"] = insert_select(cur, _model("socialtjanst", "Person"), {
+            "id_number": _id_number("(date '1950-01-01' + (i / 20)::int)", "(i % 20)"),
+            "id_kind": "'personnummer'", "first_name": "'Test'", "last_name": "'Nationell ' || i",
+            "gender": "CASE WHEN i % 2 = 0 THEN 'kvinna' ELSE 'man' END",
+            "birth_date": "date '1950-01-01' + (i / 20)::int"}, "generate_series(0, %(n)s - 1) AS i", {"n": persons})
+        insert_select(cur, Provider, {
+            "name": "'Nationell utförare ' || i || ' AB'",
+            "org_number": "'559' || lpad(i::text, 3, '0') || '-' || lpad(i::text, 3, '0') "
+                          "|| pg_temp.luhn('559' || lpad(i::text, 3, '0') || lpad(i::text, 3, '0'))::text",
+            "code": "'NAT-' || i"}, "generate_series(1, 120) AS i")
+        care = list(CareType.objects.values_list("id", "regime", "target_group"))
+        cur.execute("CREATE TEMP TABLE bench_care ON COMMIT DROP AS SELECT * FROM unnest(%s::bigint[], %s::text[], "
+                    "%s::text[]) WITH ORDINALITY AS c(id, regime, target_group, k)",
+                    [[c[0] for c in care], [c[1] for c in care], [c[2] for c in care]])
+        placements = int(persons * 0.99)
+        counts["placements"] = insert_select(cur, Placement, {
+            "person_id": "p.id", "care_type_id": "c.id",
+            "provider_id": "CASE WHEN c.regime = 'kopt' "
+                           "THEN (SELECT min(id) FROM placements_provider) + p.id % 120 END",
+            "unit_id": f"CASE WHEN c.target_group = 'vuxna' THEN {units['VUXEN']} ELSE {units['FAMHEM']} END",
+            "cost_centre": "ct.activity_code", "legal_basis": "CASE WHEN p.id % 7 = 0 THEN 'LVU' ELSE 'SoL' END",
+            "start_on": "s.start_on",
+            "end_on": "CASE WHEN p.id % 4 = 0 THEN NULL ELSE s.start_on + (10 + p.id % 900)::int END",
+            "end_reason": "CASE WHEN p.id % 4 = 0 THEN '' ELSE 'enligt_plan' END",
+            "ivo_checked_on": "CASE WHEN ct.requires_ivo_check THEN s.start_on END",
+            "ivo_check_result": "CASE WHEN ct.requires_ivo_check THEN 'utan_anmarkning' ELSE '' END",
+            "external_id": "'NAT-' || p.id", "is_24h": "ct.is_24h"},
+            "(SELECT id FROM socialtjanst_person ORDER BY id LIMIT %(n)s) p "
+            "JOIN bench_care c ON c.k = 1 + p.id % (SELECT count(*) FROM bench_care) "
+            "JOIN placements_caretype ct ON ct.id = c.id "
+            "CROSS JOIN LATERAL (SELECT date '2021-01-01' + ((p.id * 7919) % 1826)::int AS start_on) s",
+            {"n": placements})
+        counts["price_periods"] = insert_select(cur, PricePeriod, {
+            "placement_id": "pl.id", "valid_from": "greatest(pl.start_on, make_date(y, 1, 1))",
+            "valid_to": "CASE WHEN y < extract(year FROM COALESCE(pl.end_on, date '2026-06-30'))::int "
+                        "THEN make_date(y + 1, 1, 1) END",
+            "daily_price": "CASE WHEN ct.pricing_unit <> 'manad' THEN 1500 + pl.id % 4000 + (y - 2021) * 100 END",
+            "monthly_amount": "CASE WHEN ct.pricing_unit = 'manad' THEN 20000 + pl.id % 9000 + (y - 2021) * 500 END"},
+            "placements_placement pl JOIN placements_caretype ct ON ct.id = pl.care_type_id, "
+            "generate_series(extract(year FROM pl.start_on)::int, "
+            "extract(year FROM COALESCE(pl.end_on, date '2026-06-30'))::int) AS y")
+        intake_units = [units["MOTT_BARN"], units["MOTT_VUXEN"], units["UTR_BARN"], units["VUXEN"]]
+        counts["cases"] = insert_select(cur, Case, {
+            "person_id": "1 + (i * 7) % %(persons)s + (SELECT min(id) FROM socialtjanst_person) - 1",
+            "unit_id": f"(ARRAY{intake_units})[(1 + i % 4)::int]", "responsible_id": str(worker),
+            "opened_on": "date '2022-01-01' + ((i * 31) % 1460)::int",
+            "closed_on": "CASE WHEN i % 10 < 7 THEN date '2022-01-01' + ((i * 31) % 1460 + 20 + i % 300)::int END",
+            "status": "CASE WHEN i % 10 < 7 THEN 'avslutat' ELSE 'pagaende' END"},
+            "generate_series(0, %(n)s - 1) AS i", {"n": cases, "persons": persons})
+        counts["intakes"] = insert_select(cur, Intake, {
+            "case_id": "c.id",
+            "kind": "(ARRAY['orosanmalan','orosanmalan','ansokan','information'])[(1 + c.id % 4)::int]",
+            "received_at": "c.opened_on + time '10:00'", "received_on": "c.opened_on",
+            "channel": "(ARRAY['telefon','e_tjanst','brev','e_post'])[(1 + c.id % 4)::int]",
+            "target_group": "u.target_group", "reporter_category": "'skola'", "registered_by_id": str(worker),
+            "safety_assessed_on": "CASE WHEN c.id % 4 < 2 THEN c.opened_on END",
+            "safety_result": "CASE WHEN c.id % 4 < 2 THEN 'inget_akut_skyddsbehov' ELSE '' END"},
+            "socialtjanst_case c JOIN socialtjanst_unit u ON u.id = c.unit_id")
+        counts["screenings"] = insert_select(cur, Screening, {
+            "intake_id": "n.id", "decided_on": "n.received_on + (n.id % 20)::int",
+            "outcome": "CASE WHEN n.id % 5 < 2 THEN 'inleda' ELSE 'inte_inleda' END", "decided_by_id": str(worker)},
+            "socialtjanst_intake n WHERE n.id % 10 <> 0")
+        counts["investigations"] = insert_select(cur, Investigation, {
+            "case_id": "n.case_id", "screening_id": "s.id", "started_on": "s.decided_on",
+            "responsible_id": str(worker),
+            "completed_on": "CASE WHEN s.id % 5 <> 0 THEN s.decided_on + (30 + s.id % 150)::int END",
+            "outcome": "CASE WHEN s.id % 5 <> 0 "
+                       "THEN (ARRAY['insats','ingen_insats'])[(1 + s.id % 2)::int] ELSE '' END"},
+            "socialtjanst_screening s JOIN socialtjanst_intake n ON n.id = s.intake_id WHERE s.outcome = 'inleda'")
+        counts["decisions"] = insert_select(cur, Decision, {
+            "case_id": "v.case_id", "investigation_id": "v.id", "legal_basis": "'SoL'",
+            "kind": "(ARRAY['bistand','avslag','vard'])[(1 + v.id % 3)::int]", "decided_on": "v.completed_on",
+            "decided_by_id": str(worker)},
+            "socialtjanst_investigation v WHERE v.outcome = 'insats'")
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, trigger in triggers:
+            cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{trigger}"')
+        cur.execute("DELETE FROM budget_dirtymonth")
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    counts["seconds"] = time.perf_counter() - started
+    return counts
+
+
+def _model(app: str, name: str):
+    from django.apps import apps
+
+    return apps.get_model(app, name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from .run import _n, _s, django_setup
+
+    parser = argparse.ArgumentParser(description="Bygger den nationella datamängden (make bench --scale national)")
+    parser.add_argument("--persons", type=int, default=300_000)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    django_setup()
+    counts = build(persons=args.persons, cases=args.cases)
+    print("Nationell datamängd / national data set: " + ", ".join(
+        f"{k} {_n(v)}" for k, v in counts.items() if k != "seconds") + f" — byggd på {_s(counts['seconds'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
