@@ -4,9 +4,11 @@ from socialtjanst import health
 from socialtjanst.admin import admin_site
 from socialtjanst.forms_login import LoginForm
 from socialtjanst.views import accesslog, caseflow, cases, etjanst, followup, home, reports, sign_in
+from socialtjanst.views import case_print as case_print_views
 from socialtjanst.views import controls as control_views
 from socialtjanst.views import grants as grant_views
 from socialtjanst.views import indicators as indicator_views
+from socialtjanst.views import journal as journal_views
 from socialtjanst.views import retention as retention_views
 from socialtjanst.views import statistics as statistics_views
 from socialtjanst.views import todo as todo_views
@@ -21,6 +23,12 @@ case_patterns = [
     path("arenden/<int:pk>/", cases.case_detail, name="case_detail"),
     path("arenden/<int:pk>/close/", cases.case_close, name="case_close"),
     path("att-gora/", todo_views.todo_list, name="todo"),
+    path("arenden/<int:pk>/journal/", journal_views.journal_page, name="journal"),
+    path("arenden/<int:pk>/journal/utkast/", journal_views.journal_draft_save, name="journal_draft_save"),
+    path("arenden/<int:pk>/journal/utkast/kasta/", journal_views.journal_draft_discard, name="journal_draft_discard"),
+    path("arenden/<int:pk>/journal/signera/", journal_views.journal_sign, name="journal_sign"),
+    path("arenden/<int:pk>/utskrift/", case_print_views.case_print, name="case_print"),
+    path("arenden/<int:pk>/utskrift.pdf", case_print_views.case_print_pdf, name="case_print_pdf"),
     path("anmalningar/create/", caseflow.intake_create, name="intake_create"),
     path("anmalningar/<int:pk>/", caseflow.intake_detail, name="intake_detail"),
     path("anmalningar/<int:pk>/skyddsbedomning/", caseflow.safety_assess, name="safety_assess"),

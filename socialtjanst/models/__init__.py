@@ -25,6 +25,7 @@ from .caseflow import (
 from .controls import ControlKind, ControlResult, ControlRound
 from .indicators import Assessment, Indicator, IndicatorComment, IndicatorDirection, IndicatorValue, Trend
 from .org import TargetGroup, Unit, UnitMembership
+from .journal import JournalDraft, JournalEntry, JournalKind
 from .person import Gender, IdKind, Person
 from .retention import CaseRetention, PersonaktActivity, RetentionCategory, RetentionRecord, RetentionRule
 from .sign_in import ExternalIdentity
@@ -41,3 +42,4 @@ __all__ = [
     "CaseRetention", "PersonaktActivity", "RetentionCategory", "RetentionRecord", "RetentionRule",
     "ExternalIdentity",
 ]
+    "JournalDraft", "JournalEntry", "JournalKind",

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.exports import csv_response
 from common.views import AuditedTableView
 
-from .. import access, services
+from .. import access, journal, services
 from ..audit import audit_case, audit_cases, audit_person, audit_persons
 from ..filters import CaseFilter, PersonFilter
 from ..forms import CaseCloseForm, CaseOpenForm, PersonUpdateForm
@@ -134,6 +134,9 @@ def case_detail(request, pk):
         "decision_form": DecisionForm(auto_id="id_beslut_%s"),
         "decision_rows": [(row, InterventionForm(auto_id=f"id_insats{row.decision.pk}_%s"))
                           for row in flow["decisions"]],
+        # The journal block (templates/socialtjanst/journal_case_block.html).
+        "journal_entries": journal.journal_entries(case),
+        "journal_draft": journal.journal_draft_for(user=request.user, case=case),
     })
 
 

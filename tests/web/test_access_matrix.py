@@ -71,6 +71,17 @@ MATRIX = [
     ("socialtjanst:case_close", "post", "/arenden/{case}/close/", {"version": 1, "closed_on": "2025-06-01"},
      "302/404 302/404 404/404 404/404"),
     ("socialtjanst:todo", "get", "/att-gora/", None, "200 200 200 200"),
+    # The journal and the case summary (issue 15 points 2 and 3): read by who sees the case, written by who may
+    # change it; a draft save without the page's draft token is an ordinary log-in redirect for the anonymous.
+    ("socialtjanst:journal", "get", "/arenden/{case}/journal/?q=samtal", None, "200/404 200/404 404/404 404/404"),
+    ("socialtjanst:journal_draft_save", "post", "/arenden/{case}/journal/utkast/", {"text": "Utkast", "autosave": 1},
+     "200/404 200/404 404/404 404/404"),
+    ("socialtjanst:journal_draft_discard", "post", "/arenden/{case}/journal/utkast/kasta/", {},
+     "302/404 302/404 404/404 404/404"),
+    ("socialtjanst:journal_sign", "post", "/arenden/{case}/journal/signera/", {"text": "Utan datum"},
+     "302/404 302/404 404/404 404/404"),
+    ("socialtjanst:case_print", "get", "/arenden/{case}/utskrift/", None, "200/404 200/404 404/404 404/404"),
+    ("socialtjanst:case_print_pdf", "get", "/arenden/{case}/utskrift.pdf", None, "200/404 200/404 404/404 404/404"),
     ("socialtjanst:intake_create", "get", "/anmalningar/create/", None, "200 200 404 404"),
     ("socialtjanst:intake_detail", "get", "/anmalningar/{intake}/", None, "200/404 200/404 404/404 404/404"),
     ("socialtjanst:safety_assess", "post", "/anmalningar/{intake}/skyddsbedomning/",
