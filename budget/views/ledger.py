@@ -57,7 +57,14 @@ def ledger_import(request):
     return render(request, "budget/ledger_import.html", {
         "form": form, "errors": errors, "summary": summary, "settings_form": settings_form,
         "imports": LedgerImport.objects.select_related("imported_by")[:12],
+        "tertial_year": _latest_ledger_month().year,
     })
+
+
+def _latest_ledger_month() -> datetime.date:
+    """The last month of the latest import, or last month when nothing is imported."""
+    latest = LedgerImport.objects.order_by("-last_month").first()
+    return latest.last_month if latest else add_months(timezone.localdate().replace(day=1), -1)
 
 
 @require_POST
@@ -103,8 +110,7 @@ def account_mapping(request):
 def _month(request) -> datetime.date:
     raw = request.GET.get("month") or request.POST.get("month")
     if not raw:
-        latest = LedgerImport.objects.order_by("-last_month").first()
-        return latest.last_month if latest else add_months(timezone.localdate().replace(day=1), -1)
+        return _latest_ledger_month()
     try:
         return datetime.date.fromisoformat(f"{raw}-01")
     except ValueError:
