@@ -224,7 +224,6 @@ def import_ledger(*, by=None, content=None, stream=None, filename: str) -> Ledge
     digest = hashlib.sha256()
     hashing = _Hashing(stream, digest)
     parsed = parse_file(hashing, filename, ledger_settings().cost_centre_dimension)
-    hashing.drain()
     months = sorted({key[0] for key in parsed.entries} | {key[0] for key in parsed.budget})
     if not parsed.entries and not parsed.budget:
         raise LedgerImportError([NOTHING_TO_IMPORT])
@@ -297,7 +296,3 @@ class _Hashing:
         data = self._stream.read()
         self._digest.update(data)
         return data
-
-    def drain(self) -> None:
-        for line in self._stream:
-            self._digest.update(line)
