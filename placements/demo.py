@@ -17,19 +17,21 @@ from django.utils import timezone
 from socialtjanst.identity import luhn_check_digit
 from socialtjanst.models import Case, TargetGroup
 
-from .days import add_months, care_days, month_bounds
 from .models import (
     Agreement,
     AgreementKind,
     AgreementPrice,
     CareType,
+    FeeKind,
     FosterCarePayment,
     FosterCarePaymentKind,
+    FosterCareTerms,
     Placement,
     PricePeriod,
     Provider,
 )
-from .services import agreement_price_periods
+from .services import agreement_price_periods, skr_reprice
+from .skr import RULE_CARE_TYPE_CODES
 
 # (name, 9 first digits of a synthetic org number, care type codes it offers)
 PROVIDERS = [
@@ -157,30 +159,37 @@ def _create(rng, *, external_id, person, unit, care_type, providers, start, end,
         end_reason=end_reason if end else "", parent_placement=parent, cost_centre=care_type.activity_code,
         is_24h=care_type.is_24h, agreement=agreement, **ivo,
     )
+    if care_type.code in RULE_CARE_TYPE_CODES:
+        _foster_care_terms(placement, prices[0]["monthly_amount"])
+        FosterCarePayment.objects.bulk_create(_foster_care_payments(placement))
+        return placement, True
     # Bought under the provider's framework agreement: the price list is copied at avrop, as in the application.
     periods = agreement_price_periods(placement=placement) if agreement else []
     PricePeriod.objects.bulk_create(periods or [PricePeriod(placement=placement, **pp) for pp in prices])
-    if care_type.code == "FH_EGET":
-        FosterCarePayment.objects.bulk_create(_foster_care_payments(placement))
     return placement, True
 
 
+def _foster_care_terms(placement: Placement, agreed: Decimal) -> None:
+    """An own familjehem is paid by SKR's rule (placements.skr), every third with barnbidrag paid straight to the
+    home deducted; one the rule has no level for (20 or older) gets an agreed amount instead. No random draw:
+    a rerun walks the same sequence."""
+    deduction = Decimal("1250.00") if placement.pk % 3 == 0 else Decimal(0)
+    terms = FosterCareTerms.objects.create(placement=placement, valid_from=placement.start_on,
+                                           child_benefit_deduction=deduction)
+    skr_reprice(placement)
+    if not placement.price_periods.filter(valid_from=placement.start_on).exists():
+        fee = (agreed * Decimal("0.6")).quantize(Decimal("1"))
+        terms.fee_kind, terms.negotiated_fee, terms.negotiated_expenses = FeeKind.NEGOTIATED, fee, agreed - fee
+        terms.save()
+        skr_reprice(placement)
+
+
 def _foster_care_payments(placement: Placement) -> list[FosterCarePayment]:
-    """An own familjehem's first months: särskilda kostnader at the start, and barnbidrag (1 250 kr,
-    paid straight to the familjehem) deducted for up to three months."""
+    """An own familjehem's first month: särskilda kostnader at the start (the barnbidrag deduction is part
+    of the terms, _foster_care_terms)."""
     first = placement.start_on.replace(day=1)  # a month always has days of a placement starting in it
-    payments = [FosterCarePayment(placement=placement, month=first, kind=FosterCarePaymentKind.SPECIAL_COSTS,
-                                  amount=Decimal("2500.00"), comment="Inskrivning: kläder och utrustning")]
-    month = first
-    for _ in range(3):
-        if month > timezone.localdate() or not care_days(placement.start_on, placement.end_on,
-                                                         *month_bounds(month.year, month.month)):
-            break
-        payments.append(FosterCarePayment(placement=placement, month=month,
-                                          kind=FosterCarePaymentKind.CHILD_BENEFIT_DEDUCTION,
-                                          amount=Decimal("1250.00"), comment="Barnbidrag"))
-        month = add_months(month, 1)
-    return payments
+    return [FosterCarePayment(placement=placement, month=first, kind=FosterCarePaymentKind.SPECIAL_COSTS,
+                              amount=Decimal("2500.00"), comment="Inskrivning: kläder och utrustning")]
 
 
 @transaction.atomic

@@ -137,3 +137,20 @@ def test_the_roll_up_equals_the_rules_definition_for_random_placements(handlagga
         services.skr_reprice(placement)
     rollup.rollup_months(WINDOW)
     assert facts_by_origin(WINDOW) == reference_in(WINDOW)
+
+
+@pytest.mark.django_db
+def test_the_command_moves_older_placements_from_the_first_open_month(controller):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = PlacementFactory(person=PersonFactory(birth_date=D(2014, 2, 2)), care_type=care_type("FH_EGET"),
+                           start_on=D(2024, 1, 1))
+    PricePeriodFactory(placement=old, monthly_amount=Decimal("12100"), fee=Decimal("6200"), expenses=Decimal("5900"))
+    for month in (D(2024, 1, 1), D(2024, 2, 1)):
+        MonthClosing.objects.create(month=month, closed_by=controller)
+    out = StringIO()
+    call_command("familjehem_skr", stdout=out)
+    assert out.getvalue() == "1 placeringar i eget familjehem följer SKR:s regel från 2024-03.\n"
+    assert FosterCareTerms.objects.get(placement=old).valid_from == D(2024, 3, 1)

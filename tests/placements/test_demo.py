@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Count
 
 from placements.demo import load_demo_placements
-from placements.models import CareType, FosterCarePayment, Placement
+from placements.models import CareType, FosterCarePayment, FosterCareTerms, Placement
 from placements.pricing import month_cost
 from socialtjanst.demo import load_demo
 
@@ -21,7 +21,10 @@ def test_demo_placements_cover_the_catalogue_and_a_rerun_adds_nothing():
     assert Placement.objects.filter(legal_basis="LSB", parent_placement__isnull=False).exists()
     assert Placement.objects.filter(end_reason="flytt").count() >= 20
     assert Placement.objects.annotate(n=Count("price_periods")).filter(n__gte=2).exists()
-    assert FosterCarePayment.objects.filter(kind="avdrag_barnbidrag", amount=Decimal("1250.00")).exists()
+    # Own familjehem are paid by SKR's rule, some with barnbidrag deducted (issue 20).
+    own = Placement.objects.filter(care_type__code="FH_EGET")
+    assert FosterCareTerms.objects.filter(placement__in=own).count() == own.count()
+    assert FosterCareTerms.objects.filter(child_benefit_deduction=Decimal("1250.00")).exists()
     assert set(FosterCarePayment.objects.values_list("placement__care_type__code", flat=True)) == {"FH_EGET"}
     for p in Placement.objects.prefetch_related("price_periods")[:100]:
         result = month_cost(placement=p, year=p.start_on.year, month=p.start_on.month,
