@@ -17,6 +17,7 @@ from budget import rollup
 from budget.models import Budget, CostCentre, MonthClosing
 from placements import services as placement_services
 from placements.models import Agreement, AgreementPrice, InvoiceCheck
+from socialtjanst import journal
 from socialtjanst.models import (
     ControlKind,
     ControlResult,
@@ -41,7 +42,7 @@ STHLM = ZoneInfo("Europe/Stockholm")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 # Links that leave the page's HTML world: downloads, the log-out form, the API.
-SKIPPED = ("/logga-ut/", "/api/", "export", ".csv", ".xlsx", ".json", "/admin/logout/", "/admin/jsi18n/")
+SKIPPED = ("/logga-ut/", "/api/", "export", ".csv", ".xlsx", ".json", ".pdf", "/admin/logout/", "/admin/jsi18n/")
 DUPLICATE_IDS_JS = """() => {
   const seen = {};
   for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
@@ -69,6 +70,14 @@ def world(units, handlaggare, controller):
     inv = Investigation.objects.create(case=case, started_on=D(YEAR, 1, 20), responsible=handlaggare)
     decision = Decision.objects.create(case=case, investigation=inv, legal_basis="SoL", kind="bistand",
                                        decided_on=D(YEAR, 2, 1), decided_by=handlaggare)
+    # The journal: an entry, its correction and an unsigned draft (socialtjanst.journal).
+    for text, corrects in (("Samtal med mamma.", {}), ("Samtal med pappa.", {"corrects_id": True})):
+        journal.journal_draft_save(by=handlaggare, case=case, occurred_on=D(YEAR, 1, 12), kind="samtal",
+                                   with_whom="Förälder", text=text, correction_reason="Fel förälder",
+                                   corrects_id=case.journal_entries.first().pk if corrects else None)
+        journal.journal_draft_sign(by=handlaggare, case=case)
+    journal.journal_draft_save(by=handlaggare, case=case, occurred_on=D(YEAR, 2, 2), kind="telefon", with_whom="",
+                               text="Påbörjad anteckning")
     Intervention.objects.create(decision=decision, kind="oppenvard")
     indicator = Indicator.objects.create(name="Andel förhandsbedömningar inom 14 dagar",
                                          responsible_unit=units["own"], target_value=100, unit_of_measure="%")
@@ -103,7 +112,10 @@ def known_pages(role: str, w) -> list[str]:
                   f"/anmalningar/{w.intake.pk}/", f"/utredningar/{w.inv.pk}/", f"/placeringar/{w.placement.pk}/",
                   f"/placeringar/{w.placement.pk}/flytta/", f"/placeringar/{w.placement.pk}/avsluta/",
                   f"/placeringar/{w.placement.pk}/pris/", "/anmalningar/create/", "/arenden/create/",
-                  "/placeringar/create/", f"/placeringar/avtal/{w.agreement.pk}/"]
+                  "/placeringar/create/", f"/placeringar/avtal/{w.agreement.pk}/",
+                  # The journal (with an entry, a correction and the user's draft) and the printable summary.
+                  f"/arenden/{w.case.pk}/journal/", f"/arenden/{w.case.pk}/journal/?q=samtal",
+                  f"/arenden/{w.case.pk}/utskrift/"]
     followup = [f"/uppfoljning/frister/?year={YEAR}", f"/uppfoljning/frister/utredningar/?year={YEAR}",
                 f"/uppfoljning/anmalningar/?year={YEAR}", f"/indikatorer/{w.indicator.pk}/",
                 f"/uppfoljning/ivo/?year={YEAR}"]
