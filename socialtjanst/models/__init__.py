@@ -1,3 +1,4 @@
+from .assignment import CaseAssignment
 from .audit import AccessAction, AccessEvent
 from .case import Case
 from .caseflow import (
@@ -24,13 +25,14 @@ from .caseflow import (
 )
 from .controls import ControlKind, ControlResult, ControlRound
 from .indicators import Assessment, Indicator, IndicatorComment, IndicatorDirection, IndicatorValue, Trend
-from .org import TargetGroup, Unit, UnitMembership
 from .journal import JournalDraft, JournalEntry, JournalKind
+from .org import TargetGroup, Unit, UnitMembership
 from .person import Gender, IdKind, Person
 from .retention import CaseRetention, PersonaktActivity, RetentionCategory, RetentionRecord, RetentionRule
 from .sign_in import ExternalIdentity
 
 __all__ = [
+    "CaseAssignment",
     "FAVOURABLE_DECISION_KINDS", "Channel", "ChildInterview", "ConcernCategory", "Decision", "DecisionKind",
     "EServiceClient", "Intake", "IntakeKind", "Intervention", "InterventionKind", "Investigation",
     "InvestigationExtension", "InvestigationOutcome", "LegalBasis", "ReporterCategory", "SafetyResult", "Screening",
@@ -41,5 +43,5 @@ __all__ = [
     "TargetGroup", "Unit", "UnitMembership",
     "CaseRetention", "PersonaktActivity", "RetentionCategory", "RetentionRecord", "RetentionRule",
     "ExternalIdentity",
-]
     "JournalDraft", "JournalEntry", "JournalKind",
+]
