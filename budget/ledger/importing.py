@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from common.import_files import ERROR, ImportFileError, parse_number, read_table, text
 from common.periods import month_label
 
+from .. import rollup
 from ..models import CostCentre, LedgerBudget, LedgerEntry, LedgerImport, LedgerLine, LedgerSettings, MonthClosing
 from ..models.ledger import ACCOUNT_MAX, ACCOUNT_MIN
 from .lines import AccountLines
@@ -227,12 +228,13 @@ def import_ledger(*, by=None, content=None, stream=None, filename: str) -> Ledge
     months = sorted({key[0] for key in parsed.entries} | {key[0] for key in parsed.budget})
     if not parsed.entries and not parsed.budget:
         raise LedgerImportError([NOTHING_TO_IMPORT])
+    with connection.cursor() as cur:
+        # The closing's lock: a month cannot be closed between the check below and this import's commit, and
+        # two imports of the same month never interleave their replace.
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [rollup.ROLLUP_LOCK])
     closed = sorted(MonthClosing.objects.active().filter(month__in=months).values_list("month", flat=True))
     if closed:
         raise LedgerImportError([MONTH_CLOSED.format(month=month_label(m).capitalize()) for m in closed])
-    with connection.cursor() as cur:
-        # One ledger import at a time: two files for the same month must not interleave their replace.
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext('budget.ledger_import'))")
     summary = LedgerImportSummary(months=months)
     sha = digest.hexdigest()
     previous = LedgerImport.objects.filter(sha256=sha).order_by("-pk").first()

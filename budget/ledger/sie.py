@@ -11,9 +11,11 @@ error means nothing is written."""
 import datetime
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 
 LINE_ERROR = "Rad {line}: {reason}"
 BAD_QUOTES = "citattecken saknar slut."
@@ -114,7 +116,9 @@ def account(raw) -> int:
 
 
 def period(raw) -> datetime.date:
-    if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{6}", raw) or not 1 <= int(raw[4:]) <= 12:
+    """ÅÅÅÅMM within the years the follow-up counts (common.date_window)."""
+    if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{6}", raw) or not 1 <= int(raw[4:]) <= 12 \
+            or not ROLLUP_YEAR_MIN <= int(raw[:4]) <= ROLLUP_YEAR_MAX:
         raise SieLineError(BAD_PERIOD.format(value=raw))
     return datetime.date(int(raw[:4]), int(raw[4:]), 1)
 
@@ -123,6 +127,8 @@ def period(raw) -> datetime.date:
 def date(raw) -> datetime.date:
     try:
         if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{8}", raw):
+            raise ValueError
+        if not ROLLUP_YEAR_MIN <= int(raw[:4]) <= ROLLUP_YEAR_MAX:
             raise ValueError
         return datetime.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
@@ -252,8 +258,3 @@ _HANDLERS = {
     "#VER": SieReader._verification, "#TRANS": SieReader._trans,
     # #RTRANS is followed by the same #TRANS (SIE 4B) and #BTRANS is a removed line: neither counts.
 }
-
-
-def iter_lines(stream) -> Iterator[bytes]:
-    """A binary file's lines, one at a time (CR LF or LF)."""
-    yield from stream

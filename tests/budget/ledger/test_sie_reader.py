@@ -58,7 +58,7 @@ def test_transactions_take_the_month_of_their_date_or_the_voucher():
 def test_bad_lines_give_swedish_errors_naming_the_line():
     data = sie_file('#PSALDO 0 202413 4610 {1 "5731"} 1.00\n#PSALDO 0 202401 46X0 {} 1.00\n'
                     '#PSALDO 0 202401 4610 {1 "5731"} 1,2,3\n#KONTO 4610 "Köp\n#TRANS 4610 {} 1.00\n'
-                    '#PSALDO 0 202401 4610 {1 "5731" 1.00\n')
+                    '#PSALDO 0 202401 4610 {1 "5731" 1.00\n#PSALDO 0 189901 4610 {} 1.00\n')
     reader, _, _ = _read(data)
     assert reader.errors == [
         "Rad 10: ogiltig period '202413' (skriv ÅÅÅÅMM).",
@@ -67,6 +67,7 @@ def test_bad_lines_give_swedish_errors_naming_the_line():
         "Rad 13: citattecken saknar slut.",
         "Rad 14: #TRANS utanför en #VER.",
         "Rad 15: objektlistan {…} saknar slut.",
+        "Rad 16: ogiltig period '189901' (skriv ÅÅÅÅMM).",
     ]
 
 
