@@ -10,4 +10,5 @@ urlpatterns = [
     path("huvudbok/avstamning/periodisering/", ledger.accrual_save, name="ledger_accrual"),
     path("huvudbok/avstamning/export.<str:fmt>", ledger.accrual_export, name="ledger_accrual_export"),
     path("huvudbok/tertialpaket/export.xlsx", ledger.tertial_package, name="ledger_tertial"),
+    path("huvudbok/tertialpaket/export.<str:fmt>", ledger.tertial_package, name="ledger_tertial_format"),
 ]

@@ -172,16 +172,22 @@ def accrual_export(request, fmt):
     return response
 
 
-def tertial_package(request):
-    """?year=ÅÅÅÅ&period=delar (January–August) or helar: the tertial package as one workbook."""
+def tertial_package(request, fmt="xlsx"):
+    """?year=ÅÅÅÅ&period=delar (January–August) or helar: the tertial package as one workbook or one PDF."""
     _require(request)
     year = year_param(request)
     whole_year = request.GET.get("period") == "helar"
     through = None if whole_year else tertial.DELAR_MONTH
-    body = tertial.tertial_workbook(user=request.user, year=year, through_month=through)
+    if fmt == "pdf":
+        body, content_type = tertial.tertial_pdf(user=request.user, year=year, through_month=through), "application/pdf"
+    elif fmt == "xlsx":
+        body = tertial.tertial_workbook(user=request.user, year=year, through_month=through)
+        content_type = XLSX_CONTENT_TYPE
+    else:
+        raise NotFound("Okänt exportformat.")
     audit_record(user=request.user, action=AccessAction.EXPORT, object_type="Tertialpaket",
-                 criteria={"year": year, "month": through, "format": "xlsx"})
-    response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+                 criteria={"year": year, "month": through, "format": fmt})
+    response = HttpResponse(body, content_type=content_type)
     suffix = f"{year}" if whole_year else f"{year}-01-{tertial.DELAR_MONTH:02d}"
-    response["Content-Disposition"] = f'attachment; filename="tertialpaket_{suffix}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="tertialpaket_{suffix}.{fmt}"'
     return response

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from budget import rollup
-from budget.ledger import reconciliation
+from budget.ledger import reconciliation, tertial
 from budget.ledger.importing import import_ledger
 from budget.models import AccountMapping, Accrual, ClosingOverride, CostCentre, LedgerEntry, MonthClosing, MonthlyFact
 from socialtjanst.models import AccessEvent
@@ -145,3 +145,16 @@ def test_the_tertial_package_has_a_sheet_per_table_with_its_totals(controller):
         "/budget/huvudbok/tertialpaket/export.xlsx?year=2024&period=helar").content))
     assert whole["Resultatrapport"].cell(row=2, column=6).value == 1500
     assert AccessEvent.objects.filter(object_type="Tertialpaket", user=controller).count() == 2
+
+
+def test_the_tertial_pdf_has_the_chart_and_every_table(controller):
+    import_ledger(content=csv_file([(2024, 8, "5731", 4610, "1000", "")]), filename="aug.csv")
+    html = tertial.tertial_html(user=controller, year=2024, through_month=8)
+    assert "Tertialpaket januari–augusti 2024" in html
+    assert "Nettokostnad per verksamhet: budget och utfall" in html and "1\xa0000 utfall" in html
+    for title in ("Resultatrapport per verksamhet (huvudboken)", "Driftsredovisning per verksamhet",
+                  "Nyckeltal: nettokostnad per vårddygn", "Köp av verksamhet"):
+        assert f"<h2>{title}</h2>" in html
+    response = login(controller).get("/budget/huvudbok/tertialpaket/export.pdf?year=2024&period=delar")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == 'attachment; filename="tertialpaket_2024-01-08.pdf"'
