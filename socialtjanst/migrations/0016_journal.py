@@ -3,12 +3,14 @@
 socialtjanst_journalentry is append-only for everyone, the application's role included: a trigger refuses
 every UPDATE and DELETE (a trigger, not only a revoked privilege, so the owner role running migrations and the
 admin's superuser cannot do it either). TRUNCATE is only revoked from the app role: the owner's TRUNCATE is how
-the test suite empties the database between transactional tests (Django's flush), and no request runs as owner. A correction must belong to the same case as the entry it
-corrects, checked by the insert trigger since a CHECK cannot look at another row. Plain PL/pgSQL rather than a
+the test suite empties the database between transactional tests (Django's flush), and no request runs as owner.
+A correction must belong to the same case as the entry it corrects, checked by the insert trigger since a CHECK
+cannot look at another row. Plain PL/pgSQL rather than a
 django-pgtrigger Protect: pgtrigger's triggers obey its `pgtrigger.ignore` setting, which any session may set.
 """
 
 import datetime
+import importlib
 
 import django.db.models.deletion
 from django.conf import settings
@@ -48,6 +50,21 @@ DROP TRIGGER IF EXISTS journalentry_append_only ON socialtjanst_journalentry;
 DROP FUNCTION IF EXISTS socialtjanst_journalentry_correction_same_case();
 DROP FUNCTION IF EXISTS socialtjanst_journalentry_append_only();
 """
+
+
+# Gallring (socialtjanst.retention) counts five years from a personakt's last entry: a journal entry is one, by
+# the day it is about. The view of migration 0013 gains that branch. The gallring function does not delete journal
+# entries (the trigger refuses), so a case with a journal is kept when due: keeping too much is the safe mistake.
+_ACTIVITY_0013 = importlib.import_module("socialtjanst.migrations.0013_retention").ACTIVITY_VIEW
+_JOURNAL_BRANCH = """  UNION ALL
+    SELECT c.person_id, j.occurred_on, false
+    FROM socialtjanst_journalentry j JOIN socialtjanst_case c ON c.id = j.case_id
+)
+SELECT person_id,"""
+ACTIVITY_VIEW = _ACTIVITY_0013.replace("CREATE VIEW", "CREATE OR REPLACE VIEW").replace(
+    ")\nSELECT person_id,", _JOURNAL_BRANCH)
+ACTIVITY_VIEW_REVERSE = _ACTIVITY_0013.replace("CREATE VIEW", "CREATE OR REPLACE VIEW")
+assert "socialtjanst_journalentry" in ACTIVITY_VIEW
 
 
 def revoke(apps, schema_editor):
@@ -135,4 +152,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(APPEND_ONLY_SQL, APPEND_ONLY_REVERSE_SQL),
         migrations.RunPython(revoke, migrations.RunPython.noop),
+        migrations.RunSQL(ACTIVITY_VIEW, ACTIVITY_VIEW_REVERSE),
     ]

@@ -192,3 +192,32 @@ def test_the_application_role_signs_through_insert_and_reads(handlaggare, own_ca
         " signed_at, correction_reason) VALUES (%s, '2024-02-02', 'telefon', '', 'Ringt', %s, now(), now(), '')",
         [own_case.pk, handlaggare.pk])
     assert _as_app_role("SELECT text FROM socialtjanst_journalentry") == [("Ringt",)]
+
+
+# --- gallring ---------------------------------------------------------------------------------------------------
+
+def _journal_entry(person, on: datetime.date):
+    case = person.cases.get()
+    moment = datetime.datetime.combine(on, datetime.time(12), tzinfo=datetime.UTC)
+    return JournalEntry.objects.create(case=case, occurred_on=on, kind="samtal", text="Uppföljande samtal.",
+                                       author=case.intakes.get().registered_by, created_at=moment, signed_at=moment)
+
+
+def test_a_journal_entry_is_an_entry_of_the_personakt_and_gallring_never_deletes_it(db):
+    from socialtjanst import retention
+    from tests.factories import UnitFactory, UserFactory
+    from tests.socialtjanst.test_retention import DUE, NOT_YET, RUN, at, ensure_rules, personakt
+
+    ensure_rules()
+    unit = UnitFactory(code="UTR_BARN")
+    user = UserFactory(username="hanna", role="Handläggare", units=[unit])
+    recent, old = personakt(DUE, user, unit), personakt(DUE, user, unit)
+    _journal_entry(recent, NOT_YET)  # written later: the personakt's five years start again
+    entry = _journal_entry(old, DUE)
+    with at(RUN):
+        assert retention.retention_plan().remove_person_ids == [old.pk]
+        result = retention.retention_run(run_by="sara")
+    # Due, but the function cannot delete a journal: the case is kept, and nothing is half removed.
+    assert (result.personakter, result.cases) == (0, 0)
+    assert JournalEntry.objects.filter(pk=entry.pk, text="Uppföljande samtal.").exists()
+    assert old.cases.count() == 1 and old.cases.get().intakes.count() == 1
