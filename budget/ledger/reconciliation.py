@@ -2,8 +2,9 @@
 placement-based expected cost (the monthly facts of the month as origin, i.e. what the placements cost
 that month, corrections included) beside the cost booked in the ledger.
 
-Booked cost is known per verksamhet (the ledger's cost lines); per provider where a ledger row's motpart
-is the provider's organisation number. The accrual proposal (periodisering) per verksamhet is expected −
+Booked cost is the ledger's amounts on the placement accounts (LedgerSettings, default 4600–4699, Kommun-Bas
+köp av huvudverksamhet) per verksamhet; per provider where a ledger row's motpart is the provider's
+organisation number. The accrual proposal (periodisering) per verksamhet is expected −
 booked: placement days not yet invoiced, or invoiced at an old price. The controller reviews and adjusts it
 (Accrual), and exports it as a SIE 4 voucher (#VER with a #TRANS per verksamhet and the balancing
 liability) and as CSV. The reconciled difference (expected − booked − accrual) blocks closing above the
@@ -24,9 +25,8 @@ from django.utils import timezone
 
 from common.periods import month_end, month_label
 
-from ..models import Accrual, ClosingOverride, CostCentre, LedgerEntry, LedgerImport, LedgerLine, MonthlyFact
+from ..models import Accrual, ClosingOverride, CostCentre, LedgerEntry, LedgerImport, MonthlyFact
 from .importing import ledger_settings
-from .lines import AccountLines
 
 ZERO = Decimal("0.00")
 CLOSING_BLOCKED = ("Avstämningen för {month} visar en skillnad på {difference} kr mellan placeringarna och "
@@ -75,15 +75,15 @@ def _digits(value: str) -> str:
 def reconcile(month: datetime.date) -> list[CentreRow]:
     """The month's rows per verksamhet, each with its care type / provider details."""
     month = month.replace(day=1)
-    lines = AccountLines()
+    settings = ledger_settings()
     booked: dict = defaultdict(lambda: ZERO)
     booked_by_party: dict = defaultdict(lambda: ZERO)
-    for r in (LedgerEntry.objects.filter(month=month).values("cost_centre_id", "account", "counterpart")
-              .annotate(total=Sum("amount"))):
-        if lines.line(r["account"]) == LedgerLine.COST:
-            booked[r["cost_centre_id"]] += r["total"]
-            if r["counterpart"]:
-                booked_by_party[(r["cost_centre_id"], _digits(r["counterpart"]))] += r["total"]
+    for r in (LedgerEntry.objects.filter(month=month, account__gte=settings.placement_account_from,
+                                         account__lte=settings.placement_account_to)
+              .values("cost_centre_id", "account", "counterpart").annotate(total=Sum("amount"))):
+        booked[r["cost_centre_id"]] += r["total"]
+        if r["counterpart"]:
+            booked_by_party[(r["cost_centre_id"], _digits(r["counterpart"]))] += r["total"]
     facts = (MonthlyFact.objects.filter(origin_month=month)
              .values("cost_centre_id", "care_type__code", "care_type__name", "provider__name",
                      "provider__org_number")

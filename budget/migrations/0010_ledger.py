@@ -134,4 +134,18 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('month', 'cost_centre', 'account', 'counterpart'), name='ledgerentry_key', nulls_distinct=False), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='ledgerentry_month_first_day'), models.CheckConstraint(condition=models.Q(('account__gte', 1000), ('account__lte', 9999)), name='ledgerentry_account_range')],
             },
         ),
+        migrations.AddField(
+            model_name='ledgersettings',
+            name='placement_account_from',
+            field=models.PositiveSmallIntegerField(default=4600, help_text='Avstämningen jämför placeringarnas kostnad med de här kontona (Kommun-Bas 46xx köp av huvudverksamhet).', verbose_name='placeringarnas konton från'),
+        ),
+        migrations.AddField(
+            model_name='ledgersettings',
+            name='placement_account_to',
+            field=models.PositiveSmallIntegerField(default=4699, verbose_name='placeringarnas konton till'),
+        ),
+        migrations.AddConstraint(
+            model_name='ledgersettings',
+            constraint=models.CheckConstraint(condition=models.Q(('placement_account_from__gte', 1000), ('placement_account_from__lte', models.F('placement_account_to')), ('placement_account_to__lte', 9999)), name='ledgersettings_placement_accounts'),
+        ),
     ]

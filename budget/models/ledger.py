@@ -31,6 +31,11 @@ class LedgerSettings(models.Model):
     accrual_threshold = models.DecimalField(
         _("spärrgräns vid bokslut, kr"), max_digits=14, decimal_places=2, default=0,
         help_text=_("Stängning spärras när avstämningens skillnad är större (0 = ingen spärr)."))
+    placement_account_from = models.PositiveSmallIntegerField(
+        _("placeringarnas konton från"), default=4600,
+        help_text=_("Avstämningen jämför placeringarnas kostnad med de här kontona (Kommun-Bas 46xx köp av "
+                    "huvudverksamhet)."))
+    placement_account_to = models.PositiveSmallIntegerField(_("placeringarnas konton till"), default=4699)
     accrual_cost_account = models.PositiveSmallIntegerField(_("konto för periodiserad kostnad"), default=4600)
     accrual_liability_account = models.PositiveSmallIntegerField(_("konto för upplupen kostnad"), default=2990)
 
@@ -40,6 +45,10 @@ class LedgerSettings(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="ledgersettings_singleton"),
             models.CheckConstraint(condition=Q(accrual_threshold__gte=0), name="ledgersettings_threshold_not_negative"),
+            models.CheckConstraint(condition=Q(placement_account_from__gte=ACCOUNT_MIN,
+                                               placement_account_to__lte=ACCOUNT_MAX,
+                                               placement_account_from__lte=models.F("placement_account_to")),
+                                   name="ledgersettings_placement_accounts"),
         ]
 
     def __str__(self) -> str:

@@ -40,8 +40,10 @@ def ledger_import(request):
     summary = None
     form = LedgerImportForm(request.POST or None, request.FILES or None)
     current = ledger_settings()
-    settings_form = LedgerSettingsForm(initial={"cost_centre_dimension": current.cost_centre_dimension,
-                                                "accrual_threshold": current.accrual_threshold})
+    settings_form = LedgerSettingsForm(initial={
+        "cost_centre_dimension": current.cost_centre_dimension, "accrual_threshold": current.accrual_threshold,
+        "placement_account_from": current.placement_account_from,
+        "placement_account_to": current.placement_account_to})
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -73,8 +75,10 @@ def ledger_settings_save(request):
     form = LedgerSettingsForm(request.POST)
     if form.is_valid():
         row = ledger_settings()
-        row.cost_centre_dimension = form.cleaned_data["cost_centre_dimension"]
-        row.save(update_fields=["cost_centre_dimension"])
+        fields = ["cost_centre_dimension", "placement_account_from", "placement_account_to"]
+        for name in fields:
+            setattr(row, name, form.cleaned_data[name])
+        row.save(update_fields=fields)
         reconciliation.set_threshold(threshold=form.cleaned_data["accrual_threshold"])
         messages.success(request, SETTINGS_SAVED)
     else:

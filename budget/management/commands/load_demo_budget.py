@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from budget.demo import load_demo_budget
 from budget.demo_closing import load_demo_closings
+from budget.ledger.demo import load_demo_ledger
 
 
 class Command(BaseCommand):
@@ -13,5 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = load_demo_budget()
         self.stdout.write(f"Demobudget: {result['created']} nya budgetrader, {result['total']} totalt.")
+        # Before the closings: a closed month keeps its ledger outcome and refuses a file for it.
+        ledger_months = load_demo_ledger()
+        self.stdout.write(f"Demohuvudbok: {ledger_months} månader importerade.")
         closed = load_demo_closings()
         self.stdout.write(f"Demobokslut: {closed} månader stängda nu (januari i fjol till och med förrförra månaden).")

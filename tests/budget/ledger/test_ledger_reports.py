@@ -81,3 +81,21 @@ def test_the_budget_import_checks_intäkter_and_kostnader():
     assert exc.value.errors == [f"Rad 2, kolumn 'kostnader': {LINES_BOTH}",
                                 "Rad 3, kolumn 'belopp': " + LINES_NOT_NET.format(net="110")]
     assert not LedgerBudget.objects.exists()
+
+
+def test_the_demo_ledger_is_imported_once_and_last_month_is_short_by_an_invoice():
+    from budget import rollup
+    from budget.ledger.demo import load_demo_ledger
+    from budget.ledger.reconciliation import reconcile
+    from tests.placements.factories import PlacementFactory, PricePeriodFactory
+
+    PricePeriodFactory(placement=PlacementFactory(start_on=D(2024, 1, 1)), daily_price=Decimal("1000"))
+    rollup.rollup_months(rollup.year_months(2024) + [D(2025, 1, 1), D(2025, 2, 1)])
+
+    assert load_demo_ledger(today=D(2025, 3, 15)) == 14
+    assert load_demo_ledger(today=D(2025, 3, 15)) == 0
+    february = reconcile(D(2025, 2, 1))[0]
+    assert (february.expected, february.booked) == (Decimal("28000.00"), Decimal("26880.00"))
+    row = _row(reporting.run_report(RESULT_REPORT, user=None, year=2024, through_month=None), "5731")
+    # Kommunbidrag (3810) is not counted: intäkter are the 4 % statsbidrag only.
+    assert (row["revenue"], row["cost"]) == (Decimal("14640.00"), Decimal("439200.00"))

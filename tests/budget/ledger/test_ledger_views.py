@@ -111,7 +111,8 @@ def test_closing_is_blocked_above_the_threshold_unless_a_reason_is_given(control
     rollup.rollup_months([D(2024, 1, 1)])
     import_ledger(content=csv_file([(2024, 1, "5731", 4610, "100000", "")]), filename="jan.csv")
     client = login(controller)
-    client.post("/budget/huvudbok/installningar/", {"cost_centre_dimension": "1", "accrual_threshold": "10 000"})
+    client.post("/budget/huvudbok/installningar/", {"cost_centre_dimension": "1", "accrual_threshold": "10 000",
+                                                    "placement_account_from": "4600", "placement_account_to": "4699"})
 
     page = client.get("/budget/bokslut/").content.decode()
     assert "kvarstående skillnad <strong>55\xa0000 kr</strong>" in page and "Månaden stängs bara med ett skäl." in page
