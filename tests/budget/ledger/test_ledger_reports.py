@@ -99,3 +99,19 @@ def test_the_demo_ledger_is_imported_once_and_last_month_is_short_by_an_invoice(
     row = _row(reporting.run_report(RESULT_REPORT, user=None, year=2024, through_month=None), "5731")
     # Kommunbidrag (3810) is not counted: intäkter are the 4 % statsbidrag only.
     assert (row["revenue"], row["cost"]) == (Decimal("14640.00"), Decimal("439200.00"))
+
+
+@pytest.mark.parametrize("name", ["result_report", "unit_costs"])
+def test_every_key_is_documented_and_the_command_exports_exactly_them(name, tmp_path):
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    report = reporting.get_report(name)
+    section = Path(settings.BASE_DIR, "docs", "ledger.md").read_text().split(f"### `{name}`")[1].split("\n## ")[0]
+    assert [k for k in report.keys if f"`{k}`" not in section] == []
+    out = tmp_path / "r.json"
+    call_command("export_report", name, "--year", "2024", "--format", "json", "--out", str(out))
+    assert json.loads(out.read_text())["report"] == name
