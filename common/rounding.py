@@ -47,9 +47,14 @@ def share(part, whole) -> Decimal | None:
 def mean(values: Iterable, places: int = MEAN_PLACES) -> Decimal | None:
     """The mean (e.g. of days) with one decimal; None for no values."""
     values = [exact(v) for v in values]
-    if not values:
+    return mean_of_sum(sum(values), len(values), places)
+
+
+def mean_of_sum(total, count: int, places: int = MEAN_PLACES) -> Decimal | None:
+    """The same mean from a sum and a count (a set-based report sums in SQL); None when nothing was counted."""
+    if not count:
         return None
-    return round_half_away(sum(values) / len(values), places)
+    return round_half_away(exact(total) / count, places)
 
 
 def as_percent(share_value, places: int = PERCENT_PLACES) -> Decimal | None:

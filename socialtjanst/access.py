@@ -110,6 +110,17 @@ def followup_units_for_user(user) -> QuerySet[Unit]:
     return Unit.objects.none()
 
 
+def followup_scope_unit_ids(user) -> list[int] | None:
+    """followup_cases_for_user as unit ids for a set-based statement: None for the whole municipality (no
+    filter at all, not a sub-select that keeps every case), else the units whose cases count (maybe none)."""
+    if user is not None and has_role(user, Role.ENHETSCHEF):
+        allowed = works_with_cases(user) and user.has_perm("socialtjanst.view_case")  # as cases_for_user
+        return sorted(user_unit_ids(user)) if allowed else []
+    if user is None or has_role(user, Role.CONTROLLER):
+        return None
+    return []
+
+
 def note_denied_if_exists(model, pk, case_path: str | None = "") -> None:
     """Not found for missing and forbidden alike, but a forbidden attempt (the object exists outside the
     user's scope) is noted for the access log as `denied`, with the person and units it concerns.

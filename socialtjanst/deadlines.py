@@ -3,6 +3,10 @@
 Calendar months use python-dateutil's relativedelta, whose day clamps to the end of
 the target month: started 2024-10-31 → due 2025-02-28. A deadline is met if the work
 is done on or before the due date.
+
+Set-based reports need the same due dates in SQL: their twins live in socialtjanst/deadlines_sql.py, one
+template per rule here, checked against these functions in tests/socialtjanst/test_deadlines_sql.py. A
+change to a rule here is a change there.
 """
 
 import datetime

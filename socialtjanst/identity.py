@@ -63,3 +63,15 @@ def synthetic_id_number(birth_date: datetime.date, serial: int) -> str:
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     """Whole years of age on `day` (a person born 29 February turns a year older on 1 March)."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# The SQL twin of age_on for set-based reports (tests/socialtjanst/test_deadlines_sql.py checks they agree).
+AGE_ON_SQL = (
+    "(extract(year FROM {day})::int - extract(year FROM {birth})::int"
+    " - CASE WHEN (extract(month FROM {day}), extract(day FROM {day}))"
+    " < (extract(month FROM {birth}), extract(day FROM {birth})) THEN 1 ELSE 0 END)"
+)
+
+
+def age_on_sql(birth: str, day: str) -> str:
+    return AGE_ON_SQL.format(birth=birth, day=day)

@@ -25,6 +25,10 @@ never in two periods.
   the period whose person was 0–20 years old at the start; persons without a birth date are
   left out.
 
+The report and its drill-down count these items in the database (socialtjanst.followup.deadline_sets, with
+the due dates of socialtjanst.deadlines_sql); the item functions here are the reference those are tested
+against, and the per-item path of the indicators and the IVO list.
+
 Scope: an enhetschef's own units; a controller's and the management command's every unit,
 with identity never shown (access.followup_cases_for_user, access.followup_shows_identity).
 """
@@ -51,6 +55,7 @@ from socialtjanst.models import (
 )
 
 CHILD_MAX_AGE = 20  # utredningstid is reported for children and young people 0–20
+NO_INTERVENTION = "Ingen insats registrerad"  # a favourable decision without any insats registered
 
 SCREENINGS, INVESTIGATIONS, ENFORCEMENT = "forhandsbedomningar", "utredningar", "verkstallighet"
 KINDS = {
@@ -97,7 +102,7 @@ class DeadlineItem:
 _CASE_RELATED = ("case__person", "case__unit", "case__responsible")
 
 
-def _screening_extension_text(received_on, extended, extension_decided_on) -> str:
+def screening_extension_text(received_on, extended, extension_decided_on) -> str:
     if not extended:
         return ""
     late = (" (för sent beslutad, gäller inte)"
@@ -125,12 +130,12 @@ def screening_items(intakes: QuerySet[Intake], start: datetime.date, end: dateti
             items.append(DeadlineItem(
                 kind=SCREENINGS, pk=intake.pk, case=intake.case, start_on=intake.received_on, due_on=due,
                 done_on=screening.decided_on if screening else None, responsible=intake.case.responsible,
-                extension=_screening_extension_text(intake.received_on, extended, extension_decided_on),
+                extension=screening_extension_text(intake.received_on, extended, extension_decided_on),
             ))
     return items
 
 
-def _extension_text(started_on, extensions) -> str:
+def extension_text(started_on, extensions) -> str:
     parts = []
     for status in deadlines.extension_statuses(started_on, extensions):
         late = " (för sent beslutad, gäller inte)" if status.late else ""
@@ -161,7 +166,7 @@ def investigation_items(
             items.append(DeadlineItem(
                 kind=INVESTIGATIONS, pk=inv.pk, case=inv.case, start_on=inv.started_on, due_on=due,
                 done_on=inv.completed_on, responsible=inv.responsible,
-                extension=_extension_text(inv.started_on, extensions),
+                extension=extension_text(inv.started_on, extensions),
             ))
     return items
 
@@ -185,7 +190,7 @@ def enforcement_items(decisions: QuerySet[Decision]) -> list[DeadlineItem]:
                 kind=ENFORCEMENT, pk=decision.pk, case=decision.case, start_on=decision.decided_on, due_on=due,
                 done_on=intervention.started_on if intervention else None, responsible=decision.case.responsible,
                 extension="", legal_basis=decision.legal_basis,
-                intervention_kind=intervention.get_kind_display() if intervention else "Ingen insats registrerad",
+                intervention_kind=intervention.get_kind_display() if intervention else NO_INTERVENTION,
             ))
     return items
 

@@ -1,6 +1,7 @@
 """The `deadlines` report of shared/formats.md ('Report exports'): one row per unit, the shares of
 socialtjanst.followup.deadline_report with the counts behind them and the same period last year.
 
+The figures are counted in the database (socialtjanst.followup.deadline_sets, one statement per period).
 Targets: every share has the target 100 %, the nämnd's usual target, shown in the column
 labels. Totals are recomputed from the summed counts, and the total mean utredningstid is the
 mean over all investigations, not a mean of the units' means.
@@ -12,6 +13,7 @@ from common import rounding
 from common.reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
 from socialtjanst import access
 from socialtjanst.followup import deadline_report as dr
+from socialtjanst.followup import deadline_sets
 
 MEASURES = (
     ("screenings", dr.SCREENINGS),
@@ -20,22 +22,21 @@ MEASURES = (
 )
 
 
-def _figures(cases, year: int, through_month: int | None, today) -> tuple[dict, dict]:
-    """Per unit and in total: {prefix: (within, total)} and utredningstider, for one period."""
+def _figures(units, year: int, through_month: int | None, today) -> tuple[dict, dict]:
+    """Per unit and in total: {prefix: (within, total)} and the utredningstid (sum, count), for one period,
+    from one set-based statement (deadline_sets.figures)."""
     start, end = dr.period_bounds(year, through_month)
     per_unit: dict[int, dict] = {}
-    for prefix, kind in MEASURES:
-        for unit_id, counts in dr.count_by_unit(dr.items_for(kind, cases, start, end), today).items():
-            per_unit.setdefault(unit_id, {})[prefix] = counts
-    for unit_id, days in dr.investigation_days_by_unit(cases, start, end).items():
-        per_unit.setdefault(unit_id, {})["days"] = days
+    for unit_id, found in deadline_sets.figures(units, start, end, today).items():
+        per_unit[unit_id] = {prefix: found[kind] for prefix, kind in MEASURES if kind in found}
+        if deadline_sets.DAYS in found:
+            per_unit[unit_id]["days"] = found[deadline_sets.DAYS]
     totals: dict = {}
     for figures in per_unit.values():
-        for prefix, _kind in MEASURES:
-            within, total = figures.get(prefix, (0, 0))
+        for prefix in (*(p for p, _kind in MEASURES), "days"):
+            a, b = figures.get(prefix, (0, 0))
             old = totals.get(prefix, (0, 0))
-            totals[prefix] = (old[0] + within, old[1] + total)
-        totals["days"] = totals.get("days", []) + figures.get("days", [])
+            totals[prefix] = (old[0] + a, old[1] + b)
     return per_unit, totals
 
 
@@ -47,16 +48,16 @@ def _row(now: dict, last: dict) -> dict:
         row[f"{prefix}_within"] = within
         row[f"{prefix}_share"] = rounding.share(within, total)
         row[f"{prefix}_share_last_year"] = rounding.share(*last.get(prefix, (0, 0)))
-    row["mean_investigation_days"] = rounding.mean(now.get("days", []))
-    row["mean_investigation_days_last_year"] = rounding.mean(last.get("days", []))
+    row["mean_investigation_days"] = rounding.mean_of_sum(*now.get("days", (0, 0)))
+    row["mean_investigation_days_last_year"] = rounding.mean_of_sum(*last.get("days", (0, 0)))
     return row
 
 
 def build(*, user, year: int, through_month: int | None, **_params) -> ReportResult:
     today = timezone.localdate()
-    cases = access.followup_cases_for_user(user)
-    now_units, now_totals = _figures(cases, year, through_month, today)
-    last_units, last_totals = _figures(cases, year - 1, through_month, today)
+    units = access.followup_scope_unit_ids(user)
+    now_units, now_totals = _figures(units, year, through_month, today)
+    last_units, last_totals = _figures(units, year - 1, through_month, today)
     rows = []
     for unit in access.followup_units_for_user(user).order_by("name"):
         rows.append({"unit": unit.code, "unit_name": unit.name,

@@ -2,15 +2,19 @@
 cases behind every miss, and the quarterly IVO list. Scope and identity are decided by
 socialtjanst.followup.deadline_report; every page and download that shows cases writes the access log."""
 
+from collections import defaultdict
+
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
+from django_tables2.data import TableListData
 
 from common import reporting
 from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
@@ -20,10 +24,11 @@ from common.periods import MONTHS
 from common.tables import BaseTable
 from socialtjanst import access
 from socialtjanst.followup import deadline_report as dr
+from socialtjanst.followup import deadline_sets
 from socialtjanst.followup.ivo_report import ivo_rows, quarter_bounds
 
 from ..audit import audit_cases, audit_record
-from ..models import AccessAction, Case, Unit
+from ..models import AccessAction, Case, InterventionKind, InvestigationExtension, Person, Unit
 from ..users import user_full_name
 from .reports import report_table
 
@@ -106,24 +111,67 @@ class DeadlineMissTable(BaseTable):
         return format_html('<a href="{}">{}</a>', url, value) if url else str(value)  # a number, never "1 803"
 
 
-def miss_rows(user, items, today) -> list[dict]:
-    """The drill-down's rows, the same on screen and in the downloads; a controller's rows
-    carry neither a person nor a name."""
+def _details(kind: str, rows: list[dict]) -> dict[int, str]:
+    """The 'Förlängning / insats' text of each row, keyed by its position; an investigation's extensions are
+    read for the rows given only."""
+    if kind == dr.INVESTIGATIONS:
+        extensions = defaultdict(list)
+        for inv_id, decided_on, new_due_on in InvestigationExtension.objects.filter(
+                investigation_id__in={r["pk"] for r in rows}).values_list("investigation_id", "decided_on",
+                                                                          "new_due_on"):
+            extensions[inv_id].append((decided_on, new_due_on))
+        return {n: dr.extension_text(r["start_on"], extensions[r["pk"]]) for n, r in enumerate(rows)}
+    if kind == dr.SCREENINGS:
+        return {n: dr.screening_extension_text(r["start_on"], r["extended_due_on"], r["extension_decided_on"])
+                for n, r in enumerate(rows)}
+    kinds = dict(InterventionKind.choices)
+    return {n: "; ".join(x for x in (r["legal_basis"], str(kinds.get(r["intervention_kind"], r["intervention_kind"]))
+                                     if r["intervention_kind"] else dr.NO_INTERVENTION) if x)
+            for n, r in enumerate(rows)}
+
+
+def miss_rows(user, kind: str, rows: list[dict]) -> list[dict]:
+    """The drill-down's rows (the page's, or every miss for a download), the same on screen and in the
+    downloads; a controller's rows carry neither a person nor a name. Persons and handläggare are read for
+    these rows only."""
     identity = access.followup_shows_identity(user)
-    rows = []
-    for item in items:
+    details = _details(kind, rows)
+    persons = Person.objects.in_bulk({r["person_id"] for r in rows}) if identity else {}
+    staff = get_user_model().objects.in_bulk({r["responsible_id"] for r in rows if r["responsible_id"]})
+    out = []
+    for n, r in enumerate(rows):
         row = {
-            "case": item.case.pk, "unit": item.case.unit.name, "start_on": item.start_on.isoformat(),
-            "due_on": item.due_on.isoformat(), "done_on": item.done_on.isoformat() if item.done_on else NOT_DONE,
-            "days_late": item.days_late(today),
-            "detail": "; ".join(x for x in (item.legal_basis, item.intervention_kind, item.extension) if x),
+            "case": r["case_id"], "unit": r["unit_name"], "start_on": r["start_on"].isoformat(),
+            "due_on": r["due_on"].isoformat(), "done_on": r["done_on"].isoformat() if r["done_on"] else NOT_DONE,
+            "days_late": r["days_late"], "detail": details[n],
         }
         if identity:
-            row["person"] = access.person_identity(user, item.case.person).name
-            row["responsible"] = user_full_name(item.responsible)
-            row["url"] = item.case.get_absolute_url()
-        rows.append(row)
-    return rows
+            row["person"] = access.person_identity(user, persons[r["person_id"]]).name
+            row["responsible"] = user_full_name(staff.get(r["responsible_id"]))
+            row["url"] = reverse("socialtjanst:case_detail", args=[r["case_id"]])
+        out.append(row)
+    return out
+
+
+class MissTableData(TableListData):
+    """django-tables2 data over deadline_sets.MissRows: the paginator's slice fetches and shapes one page."""
+
+    def __init__(self, user, misses: deadline_sets.MissRows):
+        super().__init__(misses)
+        self.user, self.fetched = user, []
+
+    def __getitem__(self, key):
+        raw = self.data[key]
+        if isinstance(key, slice):
+            self.fetched = raw
+            return miss_rows(self.user, self.data.kind, raw)
+        return miss_rows(self.user, self.data.kind, [raw])[0]
+
+
+def _audit_misses(user, action, raw_rows: list[dict], criteria: dict) -> None:
+    persons = Person.objects.filter(pk__in={r["person_id"] for r in raw_rows}).only("pk", "protected_identity")
+    audit_record(user=user, action=action, object_type="Case", persons=persons,
+                 object_unit_ids=[r["unit_id"] for r in raw_rows], criteria=criteria)
 
 
 def _misses(request, kind):
@@ -131,26 +179,29 @@ def _misses(request, kind):
         raise Http404("Sidan finns inte.")
     _require_viewer(request.user)
     year, month = period_from_request(request)
-    cases = access.followup_cases_for_user(request.user).select_related("unit")
+    cases = access.followup_cases_for_user(request.user)
     miss_filter = DeadlineMissFilter(request.GET, queryset=cases, request=request)
+    units = access.followup_scope_unit_ids(request.user)
+    unit = miss_filter.form.cleaned_data.get("unit") if miss_filter.is_bound and miss_filter.form.is_valid() else None
+    if unit is not None:  # the filter's choices are already the user's units
+        units = [unit.pk] if units is None or unit.pk in units else []
     start, end = dr.period_bounds(year, month)
-    today = timezone.localdate()
-    items = dr.misses(kind, miss_filter.qs, start, end, today)
-    return miss_filter, items, year, month, today
+    misses = deadline_sets.MissRows(kind, units, start, end, timezone.localdate())
+    return miss_filter, misses, year, month
 
 
 def deadline_misses(request, kind):
-    miss_filter, items, year, month, today = _misses(request, kind)
-    table = DeadlineMissTable(miss_rows(request.user, items, today), request=request)
+    miss_filter, misses, year, month = _misses(request, kind)
+    data = MissTableData(request.user, misses)
+    table = DeadlineMissTable(data, request=request)
     if not access.followup_shows_identity(request.user):
         table.columns.hide("person")
         table.columns.hide("responsible")
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    shown = [items[i] for i in range(table.page.start_index() - 1, table.page.end_index())] if items else []
-    audit_cases(user=request.user, action=AccessAction.LIST, cases=[i.case for i in shown],
-                criteria=_criteria(request, kind=kind))
+    list(table.page.object_list)  # the page's rows are fetched once, here, before they are logged
+    _audit_misses(request.user, AccessAction.LIST, data.fetched, _criteria(request, kind=kind))
     return render(request, "socialtjanst/followup/misses.html", {
-        "title": dr.KINDS[kind], "kind": kind, "filter": miss_filter, "table": table, "count": len(items),
+        "title": dr.KINDS[kind], "kind": kind, "filter": miss_filter, "table": table, "count": len(misses),
         "query": request.GET.urlencode(), "year": year, "month": month,
     })
 
@@ -158,13 +209,13 @@ def deadline_misses(request, kind):
 def deadline_misses_export(request, kind, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Okänt exportformat.")
-    _filter, items, year, month, today = _misses(request, kind)
-    audit_cases(user=request.user, action=AccessAction.EXPORT, cases=[i.case for i in items],
-                criteria=_criteria(request, kind=kind, format=fmt))
+    _filter, misses, year, month = _misses(request, kind)
+    raw = list(misses)
+    _audit_misses(request.user, AccessAction.EXPORT, raw, _criteria(request, kind=kind, format=fmt))
     columns = [c for c in DeadlineMissTable.base_columns.items()
                if access.followup_shows_identity(request.user) or c[0] not in ("person", "responsible")]
     header = [str(col.verbose_name) for _key, col in columns]
-    rows = ([row.get(key, "") for key, _col in columns] for row in miss_rows(request.user, items, today))
+    rows = ([row.get(key, "") for key, _col in columns] for row in miss_rows(request.user, kind, raw))
     filename = f"frister_{kind}_{year}" + (f"-{month:02d}" if month else "") + f".{fmt}"
     if fmt == "xlsx":
         return xlsx_response(filename, header, rows, title=str(dr.KINDS[kind]))
