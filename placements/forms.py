@@ -14,6 +14,7 @@ from .models import (
     AgreementKind,
     CareType,
     EndReason,
+    FeeKind,
     FosterCarePaymentKind,
     IvoCheckResult,
     Provider,
@@ -142,6 +143,29 @@ class FosterCarePaymentForm(forms.Form):
     amount = forms.DecimalField(label="Belopp (kr)", max_digits=12, decimal_places=2, min_value=0, localize=True,
                                 help_text="Avdrag för barnbidrag/studiebidrag anges som positivt belopp.")
     comment = forms.CharField(label="Kommentar", required=False, widget=forms.TextInput)
+
+
+class FosterCareTermsForm(forms.Form):
+    """How an own familjehem is paid from a date (SKR's rule, placements.skr); services check the rest."""
+
+    valid_from = forms.DateField(label="Gäller från", widget=DATE, validators=ROLLUP_DATE)
+    fee_kind = forms.ChoiceField(label="Arvode", choices=FeeKind.choices, initial=FeeKind.BASE)
+    fee_change = forms.DecimalField(label="Höjning/sänkning av arvodet (kr per månad)", required=False,
+                                    max_digits=12, decimal_places=2, min_value=0, localize=True)
+    fee_change_percent = forms.DecimalField(label="eller steg (% av grundarvodet)", required=False, max_digits=5,
+                                            decimal_places=2, min_value=0, localize=True)
+    fee_reason = forms.CharField(label="Skäl för förhöjt/reducerat arvode", required=False, max_length=200)
+    expenses_raise_percent = forms.DecimalField(
+        label="Höjd omkostnad (procentenheter över grundkostnaden)", required=False, max_digits=5,
+        decimal_places=2, min_value=0, localize=True, help_text="Höjs högst till den skattefria nivån.")
+    expenses_reason = forms.CharField(label="Skäl för höjd omkostnad", required=False, max_length=200)
+    child_benefit_deduction = forms.DecimalField(
+        label="Avdrag barnbidrag/studiebidrag (kr per månad)", required=False, max_digits=12, decimal_places=2,
+        min_value=0, localize=True, help_text="När bidraget betalas direkt till familjehemmet.")
+    negotiated_fee = forms.DecimalField(label="Avtalat arvode (kr per månad)", required=False, max_digits=12,
+                                        decimal_places=2, min_value=0, localize=True)
+    negotiated_expenses = forms.DecimalField(label="Avtalad omkostnad (kr per månad)", required=False,
+                                             max_digits=12, decimal_places=2, min_value=0, localize=True)
 
 
 # --- the controller's reference data -------------------------------------------------

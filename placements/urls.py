@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/avsluta/", views.placement_end, name="placement_end"),
     path("<int:pk>/pris/", views.price_period_create, name="price_period_create"),
     path("<int:pk>/ersattningar/", views.payment_create, name="payment_create"),
+    path("<int:pk>/villkor/", views.terms_set, name="terms_set"),
     path("<int:pk>/ersattningar/<int:payment_pk>/delete/", views.payment_delete, name="payment_delete"),
     # The controller's reference data.
     path("utforare/", views.ProviderListView.as_view(), name="provider_list"),

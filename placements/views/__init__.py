@@ -24,6 +24,7 @@ from .placements import (
     placement_import,
     placement_move,
     price_period_create,
+    terms_set,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "agreement_detail", "agreement_update", "agreementprice_create", "agreementprice_update", "payment_create",
     "payment_delete", "placement_create", "placement_detail", "placement_end", "placement_export",
     "placement_import", "placement_move", "price_period_create", "provider_create", "provider_update",
+    "terms_set",
 ]

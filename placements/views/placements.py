@@ -20,6 +20,7 @@ from .. import selectors, services
 from ..filters import PlacementFilter
 from ..forms import (
     FosterCarePaymentForm,
+    FosterCareTermsForm,
     PlacementCreateForm,
     PlacementEndForm,
     PlacementImportForm,
@@ -31,6 +32,9 @@ from ..pricing import month_cost, payment_cost
 from ..tables import PlacementTable
 
 PERSON_NOT_FOUND = "Personen finns inte bland dina ärenden."
+
+
+TERMS_SAVED = "Villkoren för familjehemsersättningen är sparade och priserna omräknade."
 
 
 def _audit_placements(user, action, placements, criteria=None, object_id=None):
@@ -193,6 +197,8 @@ def _detail_context(request, placement, **forms):
         "can_register_payments": selectors.can_register_payments(request.user, placement),
         "can_delete_payments": can_change and request.user.has_perm(selectors.DELETE_PAYMENT_PERMISSION),
         "payment_form": FosterCarePaymentForm(prefix="payment"),
+        "terms": placement.foster_care_terms.order_by("valid_from"),
+        "terms_form": FosterCareTermsForm(prefix="terms"),
         "parent_placement": (selectors.placements_for_user(request.user)
                              .filter(pk=placement.parent_placement_id).select_related("care_type", "provider")
                              .first() if placement.parent_placement_id else None),
@@ -265,6 +271,20 @@ def payment_create(request, pk):
             comment=data["comment"]).placement
 
     return _post_action(request, pk, FosterCarePaymentForm, "payment", register, "Ersättningen är registrerad.")
+
+
+@require_http_methods(["GET", "POST"])
+def terms_set(request, pk):
+    def save(placement, data):
+        return services.foster_care_terms_set(
+            by=request.user, placement=placement, valid_from=data["valid_from"], fee_kind=data["fee_kind"],
+            fee_change=data["fee_change"], fee_change_percent=data["fee_change_percent"],
+            fee_reason=data["fee_reason"], expenses_raise_percent=data["expenses_raise_percent"],
+            expenses_reason=data["expenses_reason"],
+            child_benefit_deduction=data["child_benefit_deduction"] or Decimal(0),
+            negotiated_fee=data["negotiated_fee"], negotiated_expenses=data["negotiated_expenses"]).placement
+
+    return _post_action(request, pk, FosterCareTermsForm, "terms", save, TERMS_SAVED)
 
 
 @require_http_methods(["POST"])

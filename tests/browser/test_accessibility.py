@@ -95,6 +95,10 @@ def world(units, handlaggare, controller):
         by=handlaggare, person=person, care_type=care_type("HVB_BOU"), provider=provider, unit=units["own"],
         legal_basis="SoL", start_on=D(YEAR, 1, 15), daily_price=Decimal("4600"),
         ivo_checked_on=D(YEAR, 1, 14), ivo_check_result="utan_anmarkning")
+    # An own familjehem paid by SKR's rule (issue 20): its terms form, and rows in the controller's payment report.
+    familjehem = placement_services.placement_create(
+        by=handlaggare, person=CaseFactory(unit=units["own"], person=PersonFactory(birth_date=D(2015, 4, 2))).person,
+        care_type=care_type("FH_EGET"), unit=units["own"], legal_basis="SoL", start_on=D(YEAR, 2, 20))
     rollup.rollup_months(rollup.year_months(YEAR))
     closing = MonthClosing.objects.create(month=D(YEAR, 1, 1), closed_by=controller)
     budget = Budget.objects.create(year=YEAR, cost_centre=CostCentre.objects.order_by("pk").first(),
@@ -103,6 +107,7 @@ def world(units, handlaggare, controller):
                                         created_by=controller)
     return SimpleNamespace(
         case=case, person=person, intake=intake, inv=inv, indicator=indicator, round=control_round,
+        familjehem=familjehem,
         placement=placement, provider=provider, agreement=agreement, closing=closing, budget=budget, check=check)
 
 
@@ -120,7 +125,7 @@ def known_pages(role: str, w) -> list[str]:
                 f"/uppfoljning/anmalningar/?year={YEAR}", f"/indikatorer/{w.indicator.pk}/",
                 f"/uppfoljning/ivo/?year={YEAR}"]
     if role == "handlaggare":
-        return ["/att-gora/", *case_pages]
+        return ["/att-gora/", *case_pages, f"/placeringar/{w.familjehem.pk}/"]
     if role == "enhetschef":
         return [*case_pages, *followup, f"/uppfoljning/kontroller/{w.round.pk}/",
                 *(f"/rapporter/{name}/?year={YEAR}" for name in REPORTS[:2])]

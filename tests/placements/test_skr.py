@@ -156,3 +156,22 @@ def test_20_and_older_has_no_skr_level_and_stays_without_a_price(handlaggare, un
     placement = _familjehem(handlaggare, child, units["own"], D(2024, 6, 1), D(2024, 10, 1))
     assert [p[:2] for p in _periods(placement)] == [(D(2024, 6, 1), D(2024, 8, 1))]
     assert month_cost(placement=placement, year=2024, month=8).unpriced_days == 31
+
+
+def test_the_handlaggare_sets_the_terms_on_the_placement_page(handlaggare, units):
+    from tests.conftest import login
+
+    child = _child(units, D(2016, 1, 8))
+    placement = _familjehem(handlaggare, child, units["own"], D(2024, 1, 1), D(2024, 12, 31))
+    client = login(handlaggare)
+    page = client.get(f"/placeringar/{placement.pk}/").content.decode()
+    assert "Familjehemsersättning (SKR)" in page and 'id="terms-form"' in page
+    refused = client.post(f"/placeringar/{placement.pk}/villkor/", {
+        "terms-valid_from": "2024-06-01", "terms-fee_kind": "reducerat", "terms-fee_change_percent": "25"})
+    assert services.TERMS_REASON_REQUIRED in refused.content.decode()
+    response = client.post(f"/placeringar/{placement.pk}/villkor/", {
+        "terms-valid_from": "2024-06-01", "terms-fee_kind": "reducerat", "terms-fee_change_percent": "25",
+        "terms-fee_reason": "Syskon i samma hem", "terms-child_benefit_deduction": "1250"})
+    assert response.status_code == 302
+    assert _periods(placement)[1] == (D(2024, 6, 1), D(2024, 12, 31), Decimal("12566.00"), Decimal("8563.00"),
+                                      CHILD_2024, Decimal("1250.00"))

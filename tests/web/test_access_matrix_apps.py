@@ -48,6 +48,8 @@ MATRIX = [
      "200/404 200/404 404/404 404/404"),
     ("placements:payment_delete", "post", "/placeringar/{placement}/ersattningar/{payment}/delete/", {},
      "302/404 302/404 404/404 404/404"),
+    ("placements:terms_set", "get", "/placeringar/{placement}/villkor/", None,
+     "200/404 200/404 404/404 404/404"),
     # --- the controller's reference data; the case roles may look it up ---
     ("placements:provider_list", "get", "/placeringar/utforare/", None, "200 200 200 404"),
     ("placements:provider_create", "get", "/placeringar/utforare/create/", None, "404 404 200 404"),
