@@ -44,6 +44,8 @@ class DetailRow:
     provider: str
     expected: Decimal
     booked: Decimal | None
+    care_days: int = 0
+    unpriced_days: int = 0  # placement days without a known price: their cost is missing from `expected`
 
 
 @dataclass
@@ -87,7 +89,8 @@ def reconcile(month: datetime.date) -> list[CentreRow]:
     facts = (MonthlyFact.objects.filter(origin_month=month)
              .values("cost_centre_id", "care_type__code", "care_type__name", "provider__name",
                      "provider__org_number")
-             .annotate(cost=Sum("cost")).order_by("care_type__code", "provider__name"))
+             .annotate(cost=Sum("cost"), days=Sum("care_days"), unpriced=Sum("unpriced_days"))
+             .order_by("care_type__code", "provider__name"))
     rows: dict = {}
     centres = CostCentre.objects.in_bulk()
 
@@ -102,7 +105,8 @@ def reconcile(month: datetime.date) -> list[CentreRow]:
         r.expected += f["cost"]
         party = _digits(f["provider__org_number"] or "")
         r.details.append(DetailRow(f["care_type__code"], f["care_type__name"], f["provider__name"] or "Egen regi",
-                                   f["cost"], booked_by_party.get((f["cost_centre_id"], party)) if party else None))
+                                   f["cost"], booked_by_party.get((f["cost_centre_id"], party)) if party else None,
+                                   f["days"] or 0, f["unpriced"] or 0))
     for cc, amount in booked.items():
         row(cc).booked += amount
     accruals = {a.cost_centre_id: a for a in Accrual.objects.filter(month=month)}

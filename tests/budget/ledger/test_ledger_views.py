@@ -81,6 +81,8 @@ def test_reconciliation_accrual_and_the_sie_voucher(controller):
     assert (row.expected, row.booked, row.proposal) == (Decimal("155000.00"), Decimal("120000.00"),
                                                          Decimal("35000.00"))
     assert row.details[0].booked == Decimal("120000.00")
+    assert (row.details[0].care_days, row.details[0].unpriced_days) == (31, 0)
+    assert "HVB_BOU" in page and "Ekbacken: 31 dygn" in page
 
     centre = CostCentre.objects.get(code="5731")
     client.post("/budget/huvudbok/avstamning/periodisering/", {"month": "2024-08", "cost_centre": centre.pk,
