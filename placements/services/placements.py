@@ -33,7 +33,7 @@ __all__ = [
     "IVO_NO_PERMIT", "IVO_PERMIT_EXPIRED", "END_REASON_REQUIRED",
     "AGREEMENT_OTHER_PROVIDER", "PARENT_NOT_FOUND", "PARENT_SAME_PERSON", "INTERVENTION_NOT_FOUND",
     "CONSTRAINT_MESSAGES", "lock_person_placements", "placement_create", "placement_end", "placement_move",
-    "price_period_set", "price_version_bump", "PRICES_CHANGED",
+    "price_period_set", "price_version_bump", "PRICES_CHANGED", "PRICE_FOLLOWS_RULE",
 ]
 
 OVERLAP = "Personen har redan en placering som överlappar: {placement}."
@@ -57,6 +57,9 @@ AGREEMENT_OTHER_PROVIDER = "Avtalet {agreement} gäller en annan utförare än d
 PARENT_NOT_FOUND = "Förälderns placering finns inte."
 PARENT_SAME_PERSON = "Förälderns placering måste gälla en annan person än barnet."
 INTERVENTION_NOT_FOUND = "Insatsen finns inte bland personens insatser."
+
+PRICE_FOLLOWS_RULE = ("Placeringen ersätts enligt SKR:s regel från {date}: ändra villkoren under "
+                      "Familjehemsersättning (SKR), t.ex. ett avtalat belopp, i stället för priset.")
 
 CONSTRAINT_MESSAGES = {
     "placement_end_after_start": END_BEFORE_START,
@@ -322,6 +325,10 @@ def price_period_set(
     price_version_bump(placement_id=current.pk, expected=expected_price_version)
     if valid_from < current.start_on:
         raise ValidationError(PRICE_BEFORE_START, code="price_before_start")
+    rule_from = current.foster_care_terms.order_by("valid_from").values_list("valid_from", flat=True).first()
+    if rule_from is not None and valid_from >= rule_from:
+        # SKR's rule writes these prices (placements.skr): a hand-set one would be overwritten at the next repricing.
+        raise ValidationError(PRICE_FOLLOWS_RULE.format(date=rule_from.isoformat()), code="price_follows_rule")
     if fee is not None and expenses is not None and monthly_amount is None:
         monthly_amount = fee + expenses
     _check_price(current.care_type, daily_price, monthly_amount)

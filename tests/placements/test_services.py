@@ -130,8 +130,9 @@ def test_price_set_closes_the_running_period_at_the_new_date(handlaggare, units,
 
 
 def test_monthly_price_from_fee_and_expenses(handlaggare, units, child):
+    # A nätverkshem: an own familjehem's prices come from SKR's rule (tests/placements/test_skr.py).
     placement = services.placement_create(
-        by=handlaggare, person=child, care_type=care_type("FH_EGET"), unit=units["own"], legal_basis="SoL",
+        by=handlaggare, person=child, care_type=care_type("FH_NATVERK"), unit=units["own"], legal_basis="SoL",
         start_on=D(2024, 1, 1),
     )
     period = services.price_period_set(by=handlaggare, placement=placement, valid_from=D(2024, 1, 1),

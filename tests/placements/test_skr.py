@@ -175,3 +175,24 @@ def test_the_handlaggare_sets_the_terms_on_the_placement_page(handlaggare, units
     assert response.status_code == 302
     assert _periods(placement)[1] == (D(2024, 6, 1), D(2024, 12, 31), Decimal("12566.00"), Decimal("8563.00"),
                                       CHILD_2024, Decimal("1250.00"))
+
+
+def test_a_hand_set_price_is_refused_where_the_rule_writes_the_prices(handlaggare, units):
+    child = _child(units, D(2016, 1, 8))
+    placement = _familjehem(handlaggare, child, units["own"], D(2024, 1, 1))
+    with pytest.raises(ValidationError) as err:
+        services.price_period_set(by=handlaggare, placement=placement, valid_from=D(2024, 5, 1),
+                                  monthly_amount=Decimal("30000"))
+    assert err.value.messages == [services.PRICE_FOLLOWS_RULE.format(date="2024-01-01")]
+
+
+def test_saving_a_year_in_the_admin_reprices_the_rules_placements(handlaggare, units, systemforvaltare):
+    from tests.conftest import login
+
+    placement = _familjehem(handlaggare, _child(units, D(2016, 1, 8)), units["own"], D(2024, 11, 1))
+    row = PriceBaseAmount.objects.get(year=2025)
+    response = login(systemforvaltare).post(f"/admin/placements/pricebaseamount/{row.pk}/change/", {
+        "year": "2025", "amount": "60000", "note": "Regeringens beslut"})
+    assert response.status_code == 302
+    assert PricePeriod.objects.get(placement=placement, valid_from=D(2025, 1, 1)).expenses == Decimal("5500.00")
+    assert PriceBaseAmount.objects.get(year=2025).to_be_checked is False
