@@ -15,9 +15,19 @@
   var timer = null;
   var dirty = false;
 
+  function csrfCookie() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
   function payload() {
     var data = new FormData(form);
     data.set("autosave", "1");
+    // A log-in in another tab rotates the CSRF secret: the cookie always holds the current one.
+    var token = csrfCookie();
+    if (token) {
+      data.set("csrfmiddlewaretoken", token);
+    }
     return data;
   }
 
