@@ -28,7 +28,7 @@ from common.date_window import in_window
 from common.errors import NotFound
 
 from . import access
-from .audit import audit_case
+from .audit import CROSS_UNIT_REASON_KEY, audit_case, audit_record
 from .models import AccessAction, Case, JournalDraft, JournalEntry, JournalKind
 
 DRAFT_MISSING = "Det finns inget utkast att signera."
@@ -57,6 +57,18 @@ def journal_entries(case: Case, *, q: str = "") -> QuerySet[JournalEntry]:
     for word in (q or "")[:SEARCH_MAX_LENGTH].split():
         qs = qs.filter(Q(text__icontains=word) | Q(with_whom__icontains=word))
     return qs
+
+
+def journal_read(*, user, case: Case, q: str = "") -> list[JournalEntry]:
+    """The entries a user reads on the journal page, logged like every case view: a search as `search` with
+    the words searched for, otherwise `view`."""
+    q = (q or "").strip()[:SEARCH_MAX_LENGTH]
+    reason = case.cross_unit_reason
+    criteria = {**({"sökord": q} if q else {}), **({CROSS_UNIT_REASON_KEY: reason} if reason else {})}
+    audit_record(user=user, action=AccessAction.SEARCH if q else AccessAction.VIEW, object_type="Journal",
+                 object_id=case.pk, persons=[case.person], object_unit_ids=[case.unit_id], criteria=criteria,
+                 outside_own_units=True if reason else None)
+    return list(journal_entries(case, q=q))
 
 
 def journal_draft_for(*, user, case: Case) -> JournalDraft | None:

@@ -11,9 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, journal
-from ..audit import audit_case
 from ..forms_journal import JournalDraftForm
-from ..models import AccessAction
 
 DRAFT_SAVED = "Utkastet är sparat."
 DRAFT_DISCARDED = "Utkastet är borttaget."
@@ -25,9 +23,7 @@ PAGE_OF_OTHER_USER = "Sidan öppnades av en annan användare. Ladda om sidan."
 def journal_page(request, pk):
     case = access.case_get_for_user(request.user, pk)
     q = request.GET.get("q", "").strip()[:journal.SEARCH_MAX_LENGTH]
-    audit_case(user=request.user, action=AccessAction.SEARCH if q else AccessAction.VIEW, case=case,
-               object_type="Journal")
-    entries = list(journal.journal_entries(case, q=q))
+    entries = journal.journal_read(user=request.user, case=case, q=q)
     can_write = access.can_change_case(request.user, case)
     form = None
     draft = None

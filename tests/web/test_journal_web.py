@@ -89,8 +89,9 @@ def test_the_journal_page_shows_entries_newest_first_and_logs_the_read_and_the_s
     found = client.get(_url("journal", own_case, "?q=första")).content.decode()
     assert "Första anteckningen." in found and "Andra anteckningen." not in found
     rows = list(AccessEvent.objects.filter(object_type="Journal").order_by("pk").values_list(
-        "action", "object_id", "person_ids"))
-    assert rows == [("view", own_case.pk, [own_case.person_id]), ("search", own_case.pk, [own_case.person_id])]
+        "action", "object_id", "person_ids", "criteria"))
+    assert rows == [("view", own_case.pk, [own_case.person_id], {}),
+                    ("search", own_case.pk, [own_case.person_id], {"sökord": "första"})]
 
 
 def test_the_case_page_shows_the_journal_and_the_users_unsigned_draft(handlaggare, own_case, entry):
