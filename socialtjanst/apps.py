@@ -10,4 +10,9 @@ class SocialtjanstConfig(AppConfig):
         # Registers this app's reports in common.reporting (deadlines, intake_statistics, the follow-up
         # tables), and the receivers that write log-in, failed log-in, lock-out and log-out rows to the access log.
         from socialtjanst import auth_events  # noqa: F401
-        from socialtjanst.followup import report_defs, report_defs_followup, report_defs_intake  # noqa: F401
+        from socialtjanst.followup import (  # noqa: F401
+            report_defs,
+            report_defs_followup,
+            report_defs_intake,
+            report_defs_workload,  # Arbetsbelastning (socialtjanst.workload)
+        )

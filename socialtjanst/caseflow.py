@@ -93,8 +93,9 @@ def intake_register(
         ).first()
         if existing:
             return existing, False
-    case = _case_at_unit(person, unit, responsible=None if e_service_client else by,
-                         cross_unit_reason=cross_unit_reason)
+    # A new case lands unassigned (Ofördelade, socialtjanst.assignment) unless the registering handläggare takes
+    # it (intake_service.intake_receive's take_case).
+    case = _case_at_unit(person, unit, responsible=None, cross_unit_reason=cross_unit_reason)
     # Two posts of the same reference at once: the unique key lets one in; the other gets the first back.
     try:
         with constraint_messages(DATE_ORDER_MESSAGES):

@@ -55,6 +55,9 @@ class IntakeForm(CrossUnitReasonMixin, forms.Form):
     concern_categories = forms.MultipleChoiceField(label="Oron gäller", choices=ConcernCategory.choices,
                                                    required=False, widget=forms.CheckboxSelectMultiple)
     concern_text = forms.CharField(label="Beskrivning", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    # Fördelning (socialtjanst.assignment): a new case lands in the unit's Ofördelade unless this is ticked.
+    take_case = forms.BooleanField(label="Jag tar ärendet", required=False,
+                                   help_text="Annars hamnar ett nytt ärende bland enhetens ofördelade.")
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

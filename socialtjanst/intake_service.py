@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import caseflow, services
+from . import assignment, caseflow, services
 from .models import EServiceClient, Intake, Person, Unit
 
 # Inkom cannot lie in the future. An e-tjänst stamps it with its own clock and a user types the minute they
@@ -77,8 +77,11 @@ def intake_receive(
     *, by, unit: Unit, person: PersonDetails, kind: str, received_at: datetime.datetime, channel: str,
     reporter_category: str, reporter_contact: str = "", concern_categories=(), concern_text: str = "",
     e_service_client: EServiceClient | None = None, external_reference: str | None = None, reason: str = "",
+    take_case: bool = False,
 ) -> Receipt:
-    """Finds or registers the person and registers the intake at the unit (caseflow.intake_register)."""
+    """Finds or registers the person and registers the intake at the unit (caseflow.intake_register). The case
+    lands unassigned (Ofördelade) unless `take_case`: the registering handläggare then becomes responsible
+    for it, if no one is yet (socialtjanst.assignment.case_take, with its history row)."""
     received_at_check(received_at)
     if not reporter_category:
         raise ValidationError(REPORTER_REQUIRED, code="reporter_required")
@@ -98,6 +101,9 @@ def intake_receive(
             )
             if not created:
                 raise _LostRace(intake)
+            if take_case and assignment.may_take(by, intake.case):
+                assignment.case_take(by=by, case_id=intake.case_id)
+                intake.case.refresh_from_db()
     except _LostRace as race:
         return Receipt(race.intake, False, race.intake.case.person, False)
     return Receipt(intake, True, found, person_created)

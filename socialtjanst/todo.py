@@ -1,5 +1,6 @@
 """'Att göra': open items with their next due date, read through the access module.
-Due dates come only from deadlines.py.
+Due dates come only from deadlines.py, here through their SQL twins (deadlines_sql.py), so the list is filtered,
+counted, sorted and paged by PostgreSQL and only the shown page's rows become objects (issue 19 point 2).
 
 An item's *Ansvarig handläggare* is the one who answers for that item: the investigation's responsible for an
 Utredning, the case's responsible for everything else. The list's filter and its column both use it."""
@@ -7,22 +8,41 @@ Utredning, the case's responsible for everything else. The list's filter and its
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.urls import reverse
 
-from common.date_window import OUT_OF_WINDOW_MARKER, in_window
+from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED, OUT_OF_WINDOW_MARKER
 
-from . import deadlines
+from . import deadlines, deadlines_sql, selectors
 from .models import (
     FAVOURABLE_DECISION_KINDS,
     Case,
     Decision,
     Intake,
+    IntakeKind,
     Intervention,
     Investigation,
     InvestigationExtension,
+    TargetGroup,
 )
-from .users import user_full_name
+from .users import UNASSIGNED, user_full_name
 
 SAFETY = "Omedelbar skyddsbedömning"
 SCREENING = "Förhandsbedömning"
@@ -62,96 +82,209 @@ class TodoItem:
         return self.due_on is not None and self.due_on < self.today
 
 
-def _item(kind: str, case, owner, url: str, today: datetime.date, dates, due) -> TodoItem:
-    """The item with its due date, or, when one of its stored dates lies outside the date window (a row
-    from before the CHECKs), with no due date and the marker, so one bad row never breaks the list."""
-    if in_window(*dates):
-        return TodoItem(kind, case, owner, due(), url, today)
-    return TodoItem(f"{kind} ({OUT_OF_WINDOW_MARKER})", case, owner, None, url, today, base_kind=kind)
+# --- the items as one statement ------------------------------------------------------------
+
+
+def _in_window(*fields: str) -> Q:
+    """common.date_window.in_window over stored columns (the same bounds as its window_check CHECKs)."""
+    q = Q()
+    for field in fields:
+        q &= Q(**{f"{field}__gte": CASE_EARLIEST, f"{field}__lte": CASE_LATEST_STORED})
+    return q
+
+
+def _full_name(prefix: str):
+    """socialtjanst.users.user_full_name in SQL, for sorting by the column: the name, else the user name."""
+    name = Trim(Concat(F(f"{prefix}__first_name"), Value(" "), F(f"{prefix}__last_name"), output_field=CharField()))
+    return Coalesce(NullIf(name, Value("")), F(f"{prefix}__username"), Value(UNASSIGNED), output_field=CharField())
+
+
+def _columns(qs: QuerySet, part: int, kind: str, responsible: str, due, valid: Q, case: str = "case") -> QuerySet:
+    """One kind of item as the list's columns; a row whose stored dates lie outside the window gets no due
+    date and the marker, so one bad row never breaks the list."""
+    ok = ExpressionWrapper(valid, output_field=BooleanField())
+    # order_by(): no model's default ordering inside the UNION (a sort per part for nothing).
+    return qs.order_by().annotate(_ok=ok).values(
+        t_part=Value(part, output_field=IntegerField()),
+        t_obj=F("pk"),
+        t_case=F(f"{case}_id"),
+        t_resp=F(f"{responsible}_id"),
+        t_due=models.Case(When(_ok=True, then=due), default=None, output_field=DateField()),
+        t_kind=models.Case(When(_ok=True, then=Value(kind)), default=Value(f"{kind} ({OUT_OF_WINDOW_MARKER})"),
+                           output_field=CharField()),
+        t_unit=F(f"{case}__unit__name"),
+        t_unit_id=F(f"{case}__unit_id"),
+        t_resp_name=_full_name(responsible),
+    )
+
+
+def _safety_applies() -> Q:
+    """deadlines.safety_assessment_applies as a filter, derived from the rule itself."""
+    q = Q(pk__in=[])
+    for kind in IntakeKind.values:
+        for group in TargetGroup.values:
+            if deadlines.safety_assessment_applies(kind, group):
+                q |= Q(kind=kind, target_group=group)
+    return q
+
+
+def _parts(cases: QuerySet[Case], responsible, kind: str) -> list[QuerySet]:
+    parts = []
+    owner = "case__responsible"
+    intakes = Intake.objects.filter(case__in=cases, screening__isnull=True)
+    if responsible is not None:
+        intakes = intakes.filter(case__responsible=responsible)
+    if kind in ("", SAFETY):
+        safety = intakes.filter(_safety_applies(), safety_assessed_on__isnull=True)
+        parts.append(_columns(safety, 0, SAFETY, owner, deadlines_sql.safety_assessment_due_expr(),
+                              _in_window("received_on")))
+    if kind in ("", SCREENING):
+        screening = intakes.filter(target_group__in=[
+            g for g in TargetGroup.values if deadlines.screening_deadline_applies(g)])
+        parts.append(_columns(screening, 1, SCREENING, owner, deadlines_sql.screening_initial_due_expr(),
+                              _in_window("received_on")))
+    if kind in ("", INVESTIGATION):
+        investigations = Investigation.objects.filter(case__in=cases, completed_on__isnull=True)
+        if responsible is not None:
+            investigations = investigations.filter(responsible=responsible)
+        bad_extension = InvestigationExtension.objects.filter(investigation=OuterRef("pk")).exclude(
+            _in_window("decided_on", "new_due_on"))
+        parts.append(_columns(investigations, 2, INVESTIGATION, "responsible", deadlines_sql.investigation_due_expr(),
+                              _in_window("started_on") & ~Exists(bad_extension)))
+    if kind in ("", ENFORCEMENT):
+        started = Intervention.objects.filter(decision=OuterRef("pk"), started_on__isnull=False)
+        waiting = Decision.objects.filter(case__in=cases, kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="").filter(
+            ~Exists(started))
+        if responsible is not None:
+            waiting = waiting.filter(case__responsible=responsible)
+        parts.append(_columns(waiting, 3, ENFORCEMENT, owner, deadlines_sql.enforcement_due_expr(),
+                              _in_window("decided_on")))
+    return parts
+
+
+# The table's sortable columns (socialtjanst.tables.TodoTable) → SQL. Strings sort by code point (COLLATE "C"),
+# as the Python sort of the list did; ties keep the list's own order, overdue first.
+# (GREATEST(t_part - 1, 0): an intake's two items together, then investigations, then decisions.)
+BASE_ORDER = "t_due ASC NULLS FIRST, t_case, GREATEST(t_part - 1, 0), t_obj, t_part"
+ORDER_COLUMNS = {
+    "due_on": "t_due", "days_left": "t_due", "kind": 't_kind COLLATE "C"', "unit": 't_unit COLLATE "C"',
+    "responsible": 't_resp_name COLLATE "C"',
+}
+
+
+def _order_sql(order: str) -> str:
+    bare = order.lstrip("-")
+    column = ORDER_COLUMNS.get(bare)
+    if column is None or bare == "due_on" and not order.startswith("-"):
+        return BASE_ORDER
+    if column == "t_due":
+        return ("t_due DESC NULLS LAST, " if order.startswith("-") else "t_due ASC NULLS FIRST, ") + BASE_ORDER
+    return f"{column} {'DESC' if order.startswith('-') else 'ASC'}, {BASE_ORDER}"
+
+
+@dataclass
+class TodoQuery:
+    """The open items of the given (already access-scoped) cases, narrowed by who answers for them, their kind
+    and their due date, as one UNION ALL statement whose rows are fetched a page at a time."""
+
+    cases: QuerySet
+    today: datetime.date
+    responsible: object = None
+    kind: str = ""
+    due: str = ""
+
+    def _from(self) -> tuple[str, list]:
+        parts = _parts(self.cases, self.responsible, self.kind)
+        if not parts:
+            return "", []
+        sqls, params = [], []
+        for qs in parts:
+            try:
+                sql, p = qs.query.sql_with_params()
+            except EmptyResultSet:  # a scope of no cases (Case.objects.none()): the part has no rows
+                continue
+            sqls.append(f"({sql})")
+            params.extend(p)
+        if not sqls:
+            return "", []
+        where, where_params = "", []
+        if self.due == OVERDUE:
+            where, where_params = " WHERE items.t_due < %s", [self.today]
+        elif self.due.isdigit():
+            days = datetime.timedelta(days=int(self.due))
+            where, where_params = " WHERE items.t_due BETWEEN %s AND %s", [self.today, self.today + days]
+        return f"FROM ({' UNION ALL '.join(sqls)}) items{where}", [*params, *where_params]
+
+    def totals(self) -> tuple[int, int]:
+        """(items, overdue items)."""
+        body, params = self._from()
+        if not body:
+            return 0, 0
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT count(*), count(*) FILTER (WHERE items.t_due < %s) {body}", [self.today, *params])
+            total, overdue = cur.fetchone()
+        return total, overdue
+
+    def rows(self, *, order: str = "due_on", offset: int = 0, limit: int | None = None) -> list[TodoItem]:
+        body, params = self._from()
+        if not body:
+            return []
+        page = ""
+        if limit is not None:
+            page, params = " LIMIT %s OFFSET %s", [*params, limit, offset]
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT t_part, t_obj, t_case, t_resp, t_due, t_kind {body} "
+                        f"ORDER BY {_order_sql(order)}{page}", params)
+            found = cur.fetchall()
+        return _items(found, self.today)
+
+
+    def counts_by_unit_and_responsible(self, *, within_days: int) -> dict[tuple[int, int | None], tuple[int, int]]:
+        """{(unit id, responsible id or None): (overdue, due within `within_days` from today)}, the same notions
+        as the list's due filter (socialtjanst.workload)."""
+        body, params = self._from()
+        if not body:
+            return {}
+        last = self.today + datetime.timedelta(days=within_days)
+        with connection.cursor() as cur:
+            cur.execute("SELECT t_unit_id, t_resp, count(*) FILTER (WHERE items.t_due < %s), "
+                        f"count(*) FILTER (WHERE items.t_due BETWEEN %s AND %s) {body} GROUP BY t_unit_id, t_resp",
+                        [self.today, self.today, last, *params])
+            return {(unit_id, resp): (overdue, soon) for unit_id, resp, overdue, soon in cur.fetchall()}
+
+
+_URLS = {0: "socialtjanst:intake_detail", 1: "socialtjanst:intake_detail", 2: "socialtjanst:investigation_detail",
+         3: "socialtjanst:case_detail"}
+
+
+def _items(found, today: datetime.date) -> list[TodoItem]:
+    """The page's rows as items: their cases and responsible users in two queries, whatever the page's length."""
+    cases = Case.objects.select_related("person", "unit", "responsible").in_bulk({r[2] for r in found})
+    users = get_user_model().objects.in_bulk({r[3] for r in found if r[3] is not None})
+    items = []
+    for part, obj_id, case_id, responsible_id, due, kind in found:
+        base_kind = KINDS[part] if kind != KINDS[part] else ""
+        url = reverse(_URLS[part], args=[case_id if part == 3 else obj_id])
+        items.append(TodoItem(kind, cases[case_id], users.get(responsible_id), due, url, today, base_kind=base_kind))
+    return items
 
 
 def todo_items(cases: QuerySet[Case], *, today: datetime.date, responsible=None) -> list[TodoItem]:
-    """Open items of the given (already access-scoped) cases, overdue first then by due date.
+    """Every open item of the given (already access-scoped) cases, overdue first then by due date.
     With `responsible`, only items that user answers for."""
-    items: list[TodoItem] = []
-    intakes = (
-        Intake.objects.filter(case__in=cases, screening__isnull=True)
-        .select_related("case__person", "case__unit", "case__responsible")
-    )
-    for intake in intakes:
-        owner = intake.case.responsible
-        url = reverse("socialtjanst:intake_detail", args=[intake.pk])
-        if deadlines.safety_assessment_applies(intake.kind, intake.target_group) and intake.safety_assessed_on is None:
-            items.append(_item(SAFETY, intake.case, owner, url, today, [intake.received_on],
-                               lambda i=intake: deadlines.safety_assessment_due(i.received_on)))
-        if deadlines.screening_deadline_applies(intake.target_group):  # no 14-day clock for adults
-            items.append(_item(SCREENING, intake.case, owner, url, today, [intake.received_on],
-                               lambda i=intake: deadlines.screening_due(i.received_on)))
-
-    investigations = (
-        Investigation.objects.filter(case__in=cases, completed_on__isnull=True)
-        .select_related("case__person", "case__unit", "responsible")
-        .prefetch_related(Prefetch("extensions", queryset=InvestigationExtension.objects.only(
-            "investigation_id", "decided_on", "new_due_on")))
-    )
-    for inv in investigations:
-        extensions = [(e.decided_on, e.new_due_on) for e in inv.extensions.all()]
-        items.append(_item(INVESTIGATION, inv.case, inv.responsible,
-                           reverse("socialtjanst:investigation_detail", args=[inv.pk]), today,
-                           [inv.started_on, *(d for pair in extensions for d in pair)],
-                           lambda s=inv.started_on, x=extensions: deadlines.investigation_due(s, x)))
-
-    started = Intervention.objects.filter(decision=OuterRef("pk"), started_on__isnull=False)
-    waiting = (
-        Decision.objects.filter(case__in=cases, kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="")
-        .filter(~Exists(started))
-        .select_related("case__person", "case__unit", "case__responsible")
-    )
-    for decision in waiting:
-        items.append(_item(ENFORCEMENT, decision.case, decision.case.responsible,
-                           reverse("socialtjanst:case_detail", args=[decision.case_id]), today, [decision.decided_on],
-                           lambda d=decision.decided_on: deadlines.enforcement_due(d)))
-
-    if responsible is not None:
-        items = [i for i in items if i.responsible == responsible]
-    # Items with the marker first: a date that needs correcting.
-    items.sort(key=lambda i: (i.due_on or datetime.date.min, i.case.pk))
-    return items
+    return TodoQuery(cases, today, responsible).rows()
 
 
-def todo_filter(items: list[TodoItem], *, kind: str = "", due: str = "", query: str = "",
-                names: dict | None = None) -> list[TodoItem]:
-    """The items of one kind, overdue (OVERDUE) or due within a number of days (one of DUE_WITHIN_DAYS, as text),
-    and matching a free-text query: the case number, or every word found in the person's name as the user may
-    see it or in the personnummer (`names`: case id -> name and personnummer as access.person_identity shows
-    them, so a protected person is never found by name). Only ever narrows the items given, which the caller
-    has already scoped to the user."""
-    if kind:
-        items = [i for i in items if i.kind_key == kind]
-    if due == OVERDUE:
-        items = [i for i in items if i.overdue]
-    elif due.isdigit():
-        days = int(due)
-        items = [i for i in items if i.days_left is not None and 0 <= i.days_left <= days]
-    words = query.lower().split()
-    if words:
-        names = names or {}
-        items = [i for i in items if _matches(words, str(i.case.pk), names.get(i.case.pk, ""))]
-    return items
-
-
-def _matches(words: list[str], case_number: str, visible: str) -> bool:
-    """Every word matches: digits are the case number, or (six or more) part of the personnummer; other words
-    part of the name. "ärende" itself is ignored, so "ärende 12" finds case 12."""
-    text = visible.lower()
-    digits = "".join(c for c in text if c.isdigit())
-    for word in words:
-        bare = word.replace("-", "")
-        if word == "ärende":
-            continue
-        if bare.isdigit():
-            if bare != case_number and not (len(bare) >= 6 and bare in digits):
-                return False
-        elif word not in text:
-            return False
-    return True
+def todo_search(cases: QuerySet[Case], query: str, *, persons: QuerySet, name_searchable: QuerySet) -> QuerySet[Case]:
+    """The cases a free-text query finds: the case number ("12", "ärende 12"), or the person as
+    selectors.person_search finds them, among `persons` (the user's, never a protected person's name or
+    number for a user without that permission: the caller passes access.person_name_filter_allowed)."""
+    words = [w for w in (query or "").split() if w.lower() != "ärende"]
+    text = " ".join(words)
+    if not text:
+        return cases
+    match = Q(person__in=selectors.person_search(persons, text, name_searchable=name_searchable).values("pk"))
+    bare = text.replace("-", "")
+    if bare.isdigit() and len(bare) <= 18:
+        match |= Q(pk=int(bare))
+    return cases.filter(match)

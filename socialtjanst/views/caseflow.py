@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.date_window import OUT_OF_WINDOW_MARKER, in_window
 
-from .. import access, caseflow, deadlines, intake_service, services
+from .. import access, assignment, caseflow, deadlines, intake_service, services
 from ..audit import audit_case, audit_persons
 from ..forms_caseflow import (
     ChildInterviewForm,
@@ -42,6 +42,8 @@ def intake_create(request):
     if not units.exists():
         raise Http404
     form = IntakeForm(request.POST or None, units=units)
+    if not assignment.may_take(request.user):
+        del form.fields["take_case"]  # only a handläggare takes a case (an enhetschef assigns on Att göra)
     earlier = []
     lookup = request.POST.get("id_number", "").strip()  # posted only: a personnummer never rides in the address
     if lookup:
@@ -68,7 +70,7 @@ def intake_create(request):
                 ),
                 channel=data["channel"], reporter_category=data["reporter_category"],
                 reporter_contact=data["reporter_contact"], concern_categories=data["concern_categories"],
-                concern_text=data["concern_text"], reason=data["reason"],
+                concern_text=data["concern_text"], reason=data["reason"], take_case=data.get("take_case", False),
             )
         except ValidationError as exc:
             form.add_error("reason_choice" if exc.code == "cross_unit_reason" else None, exc)

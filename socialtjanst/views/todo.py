@@ -3,17 +3,25 @@ filters are socialtjanst.todo's; this view only parses the address and lays the 
 
 import django_filters
 import django_filters.fields
+from django.contrib import messages
 from django.contrib.auth.models import User
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
+from django_tables2.data import TableData
 
-from .. import access
+from .. import access, assignment
 from ..audit import audit_persons
+from ..forms_assignment import AssignForm
 from ..models import AccessAction, Case, Unit
 from ..roles import Role
 from ..tables import TodoTable
-from ..todo import DUE_WITHIN_DAYS, KINDS, OVERDUE, todo_filter, todo_items
+from ..todo import DUE_WITHIN_DAYS, KINDS, OVERDUE, TodoQuery, todo_search
 from ..users import user_full_name
 
 RESPONSIBLE_LABEL = "Ansvarig handläggare"
@@ -33,7 +41,7 @@ class ResponsibleFilter(django_filters.ModelChoiceFilter):
 
 
 class TodoFilter(django_filters.FilterSet):
-    """The unit narrows the cases; the other fields narrow the items (socialtjanst.todo.todo_filter)."""
+    """The unit and the search narrow the cases; the other fields narrow the items (socialtjanst.todo.TodoQuery)."""
 
     unit = django_filters.ModelChoiceFilter(label="Enhet", queryset=Unit.objects.none())
     kind = django_filters.ChoiceFilter(label="Att göra", choices=[(k, k) for k in KINDS], method="keep",
@@ -73,6 +81,30 @@ def sort_description(table) -> str:
     return SORT_BY.format(column=column.verbose_name, direction=direction)
 
 
+class TodoData(TableData):
+    """The table's rows straight from the database: django-tables2 sorts and pages, socialtjanst.todo's
+    statement does the work, so only the shown page's items are ever built."""
+
+    def __init__(self, query: TodoQuery, total: int):
+        super().__init__([])
+        self.query, self.total, self.order = query, total, "due_on"
+
+    def __len__(self):
+        return self.total
+
+    def __iter__(self):
+        return iter(self.query.rows(order=self.order))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop = key.start or 0, self.total if key.stop is None else key.stop
+            return self.query.rows(order=self.order, offset=start, limit=max(0, stop - start))
+        return self.query.rows(order=self.order, offset=key, limit=1)[0]
+
+    def order_by(self, aliases):
+        self.order = aliases[0] if aliases else "due_on"
+
+
 def todo_list(request):
     user = request.user
     is_manager = access.has_role(user, Role.ENHETSCHEF)
@@ -82,20 +114,108 @@ def todo_list(request):
     mine_only = not is_manager or request.GET.get("mine") == "1"
     responsible = user if mine_only else data.get("responsible")
     today = timezone.localdate()
-    items = todo_items(todo_filter_set.qs, today=today, responsible=responsible)
+    scoped = todo_filter_set.qs
     query = (data.get("q") or "").strip()
-    names = {}
     if query:
-        for item in items:
-            ident = access.person_identity(user, item.case.person)
-            names[item.case.pk] = f"{ident.name} {ident.id_number}"
-    items = todo_filter(items, kind=data.get("kind") or "", due=data.get("due") or "", query=query, names=names)
-    table = TodoTable(items, request=request)
+        searchable = access.person_name_filter_allowed(user)
+        scoped = todo_search(scoped, query, persons=searchable, name_searchable=searchable)
+    todo_query = TodoQuery(scoped, today, responsible, kind=data.get("kind") or "", due=data.get("due") or "")
+    total, overdue = todo_query.totals()
+    table = TodoTable(TodoData(todo_query, total), request=request)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     shown = [row.record.case for row in table.page.object_list]
     audit_persons(user=user, action=AccessAction.LIST, persons=[c.person for c in shown],
                   criteria={k: v for k, v in request.GET.items() if v and k != "page"}, object_type="Todo")
     return render(request, "socialtjanst/todo.html", {
         "table": table, "filter": todo_filter_set, "is_manager": is_manager, "mine_only": mine_only,
-        "overdue": sum(1 for i in items if i.overdue), "total": len(items), "sort_description": sort_description(table),
+        "overdue": overdue, "total": total, "sort_description": sort_description(table),
+        **_unassigned_context(request, data.get("unit")),
     })
+
+
+UNASSIGNED_SHOWN = 50
+UNASSIGNED_OBJECT_TYPE = "Unassigned"
+
+
+def _unassigned_context(request, unit) -> dict:
+    """Ofördelade (socialtjanst.assignment): the oldest open cases with no responsible handläggare in the
+    units the user may assign in (with the fördelning form) or take cases in (with Ta ärendet)."""
+    user = request.user
+    can_assign, can_take = assignment.may_assign(user), assignment.may_take(user)
+    if not (can_assign or can_take):
+        return {}
+    queue = assignment.unassigned_cases(user)
+    if unit is not None:
+        queue = queue.filter(unit=unit)
+    total = queue.count()
+    shown = list(queue.select_related("person", "unit")[:UNASSIGNED_SHOWN]) if total else []
+    if shown:
+        audit_persons(user=user, action=AccessAction.LIST, persons=[c.person for c in shown],
+                      object_type=UNASSIGNED_OBJECT_TYPE)
+    form = None
+    if can_assign:
+        units = assignment.assign_units(user).values_list("pk", flat=True)
+        form = AssignForm(users=assignment.assignable_users(units), auto_id="id_fordela_%s")
+    return {
+        "unassigned": [(c, access.person_identity(user, c.person)) for c in shown],
+        "unassigned_total": total, "unassigned_shown": UNASSIGNED_SHOWN, "can_assign": can_assign,
+        "can_take": can_take and not can_assign, "assign_form": form,
+    }
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def case_assign(request):
+    """Fördela: the chosen cases to one handläggare from a date. A user who may not assign gets the 404 of a
+    case they cannot reach (logged as denied by the service)."""
+    user = request.user
+    units = assignment.assign_units(user).values_list("pk", flat=True)
+    form = AssignForm(request.POST, users=assignment.assignable_users(units))
+    back = _back(request, reverse("socialtjanst:todo"))
+    if not assignment.may_assign(user):
+        for pk in form.case_ids():
+            access.note_denied_if_exists(Case, pk)
+        raise Http404
+    assignment.cases_for_assignment(user, form.case_ids())  # a case out of reach: 404 whatever else was posted
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(back)
+    to_user = form.cleaned_data["to_user"]
+    try:
+        rows = assignment.cases_assign(by=user, case_ids=form.case_ids(), to_user_id=to_user.pk,
+                                       on=form.cleaned_data["on"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    name = user_full_name(to_user)
+    if len(rows) == 1:
+        messages.success(request, assignment.ASSIGNED_ONE.format(case=rows[0].case_id, name=name))
+    elif rows:
+        messages.success(request, assignment.ASSIGNED.format(count=len(rows), name=name))
+    else:
+        messages.info(request, assignment.UNCHANGED.format(name=name, case=", ".join(map(str, form.case_ids()))))
+    return redirect(back)
+
+
+@require_POST
+def case_take(request, pk):
+    """Ta ärendet: a handläggare becomes responsible for an unassigned case of their unit."""
+    try:
+        row = assignment.case_take(by=request.user, case_id=pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(_back(request, reverse("socialtjanst:todo")))
+    messages.success(request, assignment.TAKEN.format(case=row.case_id))
+    return redirect("socialtjanst:case_detail", pk=row.case_id)

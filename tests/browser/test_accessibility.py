@@ -19,6 +19,7 @@ from placements import services as placement_services
 from placements.models import Agreement, AgreementPrice, InvoiceCheck
 from socialtjanst import journal
 from socialtjanst.models import (
+    CaseAssignment,
     ControlKind,
     ControlResult,
     ControlRound,
@@ -79,6 +80,10 @@ def world(units, handlaggare, controller):
     journal.journal_draft_save(by=handlaggare, case=case, occurred_on=D(YEAR, 2, 2), kind="telefon", with_whom="",
                                text="Påbörjad anteckning")
     Intervention.objects.create(decision=decision, kind="oppenvard")
+    # Fördelning: a history row on the case page and a case waiting in Ofördelade on Att göra.
+    CaseAssignment.objects.create(case=case, to_user=handlaggare, assigned_on=D(YEAR, 1, 10), assigned_by=handlaggare)
+    CaseFactory(person=PersonFactory(first_name="Ulla", last_name="Ofördelad"), unit=units["own"],
+                opened_on=D(YEAR, 2, 1))
     indicator = Indicator.objects.create(name="Andel förhandsbedömningar inom 14 dagar",
                                          responsible_unit=units["own"], target_value=100, unit_of_measure="%")
     IndicatorValue.objects.create(indicator=indicator, year=YEAR, value=Decimal("87.5"))
@@ -127,7 +132,8 @@ def known_pages(role: str, w) -> list[str]:
     if role == "handlaggare":
         return ["/att-gora/", *case_pages, f"/placeringar/{w.familjehem.pk}/"]
     if role == "enhetschef":
-        return [*case_pages, *followup, f"/uppfoljning/kontroller/{w.round.pk}/",
+        return [*case_pages, *followup, f"/uppfoljning/kontroller/{w.round.pk}/", "/att-gora/",
+                f"/rapporter/workload/?year={YEAR}",
                 *(f"/rapporter/{name}/?year={YEAR}" for name in REPORTS[:2])]
     if role == "controller":
         return [*followup, f"/placeringar/{w.placement.pk}/", f"/placeringar/utforare/{w.provider.pk}/update/",

@@ -71,6 +71,11 @@ MATRIX = [
     ("socialtjanst:case_close", "post", "/arenden/{case}/close/", {"version": 1, "closed_on": "2025-06-01"},
      "302/404 302/404 404/404 404/404"),
     ("socialtjanst:todo", "get", "/att-gora/", None, "200 200 200 200"),
+    # Fördelning (issue 15 point 1): only an enhetschef assigns (tests/web/test_assignment_web.py posts real cases);
+    # a handläggare takes an unassigned case of her unit (the world's cases are hers already: a message, 302).
+    ("socialtjanst:case_assign", "post", "/att-gora/fordela/",
+     {"case": "999999999", "to_user": "1", "on": "2025-06-01"}, "404 404 404 404"),
+    ("socialtjanst:case_take", "post", "/arenden/{case}/ta/", {}, "302/404 404/404 404/404 404/404"),
     # The journal and the case summary (issue 15 points 2 and 3): read by who sees the case, written by who may
     # change it; a draft save without the page's draft token is an ordinary log-in redirect for the anonymous.
     ("socialtjanst:journal", "get", "/arenden/{case}/journal/?q=samtal", None, "200/404 200/404 404/404 404/404"),

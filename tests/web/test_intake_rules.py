@@ -71,7 +71,8 @@ def test_a_report_about_a_child_keeps_its_clock_and_the_childs_wording(child_wor
     client = login(child_worker)
     assert "Barnets personnummer" in client.get("/anmalningar/create/").content.decode()
     post_intake(client, units["own"], id_number=next_id_number(datetime.date(2016, 4, 2)), kind="orosanmalan",
-                reporter_category="skola", concern_categories=["vald", "skolfranvaro"])
+                reporter_category="skola", concern_categories=["vald", "skolfranvaro"],
+                take_case="on")  # "Jag tar ärendet": else the case waits unassigned (socialtjanst.assignment)
     intake = Intake.objects.get()
     page = client.get(f"/anmalningar/{intake.pk}/").content.decode()
     assert "ej gjord (senast 2026-11-02)" in page
