@@ -2,6 +2,7 @@
 voucher, the ledger reports' pages and files; everyone else gets 404 (the budget screens' convention)."""
 
 import datetime
+import html
 import io
 import json
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from budget import rollup
-from budget.ledger import reconciliation, tertial
+from budget.ledger import lines, reconciliation, tertial
 from budget.ledger.importing import import_ledger
 from budget.models import AccountMapping, Accrual, ClosingOverride, CostCentre, LedgerEntry, MonthClosing, MonthlyFact
 from socialtjanst.models import AccessEvent
@@ -161,3 +162,14 @@ def test_the_tertial_pdf_has_the_chart_and_every_table(controller):
     response = login(controller).get("/budget/huvudbok/tertialpaket/export.pdf?year=2024&period=delar")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert response["Content-Disposition"] == 'attachment; filename="tertialpaket_2024-01-08.pdf"'
+
+
+def test_the_account_screen_refuses_a_reversed_range_and_removes_a_change(controller):
+    client = login(controller)
+    body = client.post("/budget/huvudbok/konton/", {"account_from": "3899", "account_to": "3800",
+                                                    "line": "exkluderad"}).content.decode()
+    assert html.escape(lines.RANGE_INVALID) in body
+    assert not AccountMapping.objects.exists()
+    mapping = AccountMapping.objects.create(account_from=3810, account_to=3810, line="exkluderad")
+    client.post("/budget/huvudbok/konton/", {"remove": str(mapping.pk)})
+    assert not AccountMapping.objects.exists()
