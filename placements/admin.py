@@ -29,7 +29,8 @@ from .models import (
     Provider,
 )
 
-REPRICED = "Ersättningen räknades om för {count} placeringar från {year}."
+REPRICED = ("Ersättningen räknades om för {count} placeringar från {year}. Påverkade stängda månader "
+            "ändras inte: skillnaden bokas som efterregistrering i första öppna månaden.")
 
 
 @admin.register(CareType, site=admin_site)
