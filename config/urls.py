@@ -3,7 +3,7 @@ from django.urls import include, path
 from socialtjanst import health
 from socialtjanst.admin import admin_site
 from socialtjanst.forms_login import LoginForm
-from socialtjanst.views import accesslog, caseflow, cases, etjanst, followup, home, reports, sign_in
+from socialtjanst.views import accesslog, caseflow, cases, etjanst, followup, home, reactualisation, reports, sign_in
 from socialtjanst.views import case_print as case_print_views
 from socialtjanst.views import controls as control_views
 from socialtjanst.views import grants as grant_views
@@ -57,6 +57,9 @@ case_patterns = [
     path("uppfoljning/frister/<slug:kind>/", followup.deadline_misses, name="deadline_misses"),
     path("uppfoljning/frister/<slug:kind>/export.<str:fmt>", followup.deadline_misses_export,
          name="deadline_misses_export"),
+    path("uppfoljning/ateraktualisering/", reactualisation.reactualisation_report, name="reactualisation_report"),
+    path("uppfoljning/ateraktualisering/arenden/", reactualisation.reactualisation_cases,
+         name="reactualisation_cases"),
     path("uppfoljning/ivo/", followup.ivo_list, name="ivo_list"),
     path("uppfoljning/ivo/export.<str:fmt>", followup.ivo_export, name="ivo_export"),
     path("uppfoljning/kontroller/", control_views.ControlRoundListView.as_view(), name="controlround_list"),

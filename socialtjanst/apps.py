@@ -14,5 +14,6 @@ class SocialtjanstConfig(AppConfig):
             report_defs,
             report_defs_followup,
             report_defs_intake,
+            report_defs_reactualisation,  # Återaktualisering (socialtjanst.followup.reactualisation)
             report_defs_workload,  # Arbetsbelastning (socialtjanst.workload)
         )

@@ -14,8 +14,6 @@ means the whole municipality, and then no scope condition is written at all.
 import datetime
 from collections import defaultdict
 
-from django.db import connection
-
 from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED
 from socialtjanst import deadlines
 from socialtjanst import deadlines_sql as dsql
@@ -23,6 +21,7 @@ from socialtjanst.identity import age_on_sql
 from socialtjanst.models import FAVOURABLE_DECISION_KINDS
 
 from .deadline_report import CHILD_MAX_AGE, ENFORCEMENT, INVESTIGATIONS, SCREENINGS
+from .sql_session import report_cursor
 
 DAYS = "days"
 
@@ -130,7 +129,7 @@ def figures(units, start: datetime.date, end: datetime.date, today: datetime.dat
     ]
     sql = " UNION ALL ".join([*parts, _days_sql(units)])
     out: dict[int, dict] = defaultdict(dict)
-    with connection.cursor() as cursor:
+    with report_cursor() as cursor:
         cursor.execute(sql, _params(units, start, end, today))
         for kind, unit_id, first, second in cursor.fetchall():
             if kind != DAYS and not second:
@@ -158,7 +157,7 @@ class MissRows:
 
     def __len__(self) -> int:
         if self._count is None:
-            with connection.cursor() as cursor:
+            with report_cursor() as cursor:
                 cursor.execute("SELECT COUNT(*)" + self._from, self._params)
                 self._count = cursor.fetchone()[0]
         return self._count
@@ -171,7 +170,7 @@ class MissRows:
             f" x.intervention_kind{self._from} ORDER BY x.due_on DESC, x.pk DESC, x.sub"
             + (" LIMIT %(limit)s OFFSET %(offset)s" if limit is not None else "")
         )
-        with connection.cursor() as cursor:
+        with report_cursor() as cursor:
             cursor.execute(sql, {**self._params, "limit": limit, "offset": offset})
             return [dict(zip(MISS_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 

@@ -18,27 +18,28 @@ Rules (decided here, documented in the README paragraph of issue 6):
 - Share not leading to an investigation = anmälningar of the period whose förhandsbedömning ended
   in "inte inleda utredning" ÷ anmälningar of the period with a förhandsbedömning decided; reports
   still waiting for one do not lower the share. None when nothing has been decided.
-- Scope: the command (user None) and the controller see the whole municipality, aggregated only;
-  an enhetschef sees the units of socialtjanst.access.cases_for_user; anyone else sees nothing.
-  Every figure is set-based: one grouped query per table, never a loop over intakes.
+- Scope: the command (user None) and the controller see the whole municipality, aggregated only (no scope
+  condition is written at all); an enhetschef sees the units of socialtjanst.access.cases_for_user; anyone
+  else sees nothing (access.followup_scope_unit_ids).
+- Every figure is set-based (issue 19 point 2): the aktualiseringar of the period and of the same months last
+  year are read once, in one statement grouped by GROUPING SETS with COUNT(DISTINCT person) per group
+  (intake_figures); investigations and decisions are one grouped query per table and one for its total.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import ExtractMonth
 
 from common import rounding
 from common.periods import Period
 from socialtjanst import access
+from socialtjanst.followup.sql_session import report_cursor
 from socialtjanst.models import (
-    Case,
     Channel,
     ConcernCategory,
     Decision,
     Gender,
-    Intake,
     IntakeKind,
     Investigation,
     LegalBasis,
@@ -54,27 +55,123 @@ GENDER_KEYS = ("female", "male", "unknown")
 # --- scope ----------------------------------------------------------------------------
 
 
-def statistics_cases(user, unit_id: int | None = None) -> QuerySet[Case]:
-    """The cases whose intakes, investigations and decisions the statistics count."""
-    cases = access.followup_cases_for_user(user)
-    return cases.filter(unit_id=unit_id) if unit_id else cases
+def statistics_units(user, unit_id: int | None = None) -> list[int] | None:
+    """The units whose intakes, investigations and decisions the statistics count (access.followup_scope_unit_ids):
+    None for the whole municipality, where no scope condition is written at all."""
+    units = access.followup_scope_unit_ids(user)
+    if unit_id:
+        return [unit_id] if units is None or unit_id in units else []
+    return units
 
 
-def _intakes(cases, period: Period) -> QuerySet[Intake]:
-    return Intake.objects.filter(case__in=cases, received_on__range=period.bounds()).order_by()
+def _scoped(qs: QuerySet, units) -> QuerySet:
+    return qs if units is None else qs.filter(case__unit_id__in=units)
 
 
-def _reports(cases, period: Period) -> QuerySet[Intake]:
-    return _intakes(cases, period).filter(kind=IntakeKind.REPORT)
+def _investigations(units, period: Period) -> QuerySet[Investigation]:
+    return _scoped(Investigation.objects.filter(started_on__range=period.bounds()), units).order_by()
 
 
-def _investigations(cases, period: Period) -> QuerySet[Investigation]:
-    return Investigation.objects.filter(case__in=cases, started_on__range=period.bounds()).order_by()
+def _decisions(units, period: Period) -> QuerySet[Decision]:
+    return _scoped(Decision.objects.filter(decided_on__range=period.bounds(), voided_reason=""), units).order_by()
 
 
-def _decisions(cases, period: Period) -> QuerySet[Decision]:
-    return Decision.objects.filter(case__in=cases, decided_on__range=period.bounds(),
-                                   voided_reason="").order_by()
+# --- the period's intakes, read once ------------------------------------------------------------
+#
+# One statement groups this period's and last year's aktualiseringar by GROUPING SETS: by kind (every
+# aktualisering), and the anmälningar by target group, in total, by reporter, by channel, by month and by
+# concern. COUNT(DISTINCT person) is taken per group in that one pass. A report's concerns are its extra rows
+# from the lateral unnest (one per concern, 'Ej angiven' for none); every other set counts only the row whose
+# concern is NULL, so no report is counted twice outside the concern table.
+
+_SETS = {  # name → the grouping set's columns after `this` (this period or last year)
+    "kind": ("i.kind",),
+    "target_group": ("is_report", "i.target_group"),
+    "total": ("is_report",),
+    "reporter": ("is_report", "i.reporter_category"),
+    "channel": ("is_report", "i.channel"),
+    "month": ("is_report", "month"),
+    "concern": ("is_report", "cc.concern"),
+}
+_KEYS = ("i.kind", "i.target_group", "i.reporter_category", "i.channel", "month", "cc.concern")
+
+
+def _set_mask(columns) -> int:
+    # GROUPING(...) over _KEYS: a bit is 1 for a column the set does not group by (first column = high bit).
+    return sum(1 << (len(_KEYS) - 1 - n) for n, key in enumerate(_KEYS) if key not in columns)
+
+
+_MASKS = {_set_mask(columns): name for name, columns in _SETS.items()}
+_MEASURES = ("events", "individuals", "female", "male", "unknown", "not_investigated", "screened")
+
+
+def _intake_sql(units) -> str:
+    person = "i.person_id"
+    main = "cc.concern IS NULL"
+    unknown = f"COALESCE(i.gender, '') NOT IN ('{Gender.FEMALE}', '{Gender.MALE}')"
+    sets = ", ".join("(this, " + ", ".join(columns) + ")" for columns in _SETS.values())
+    return (
+        f"SELECT GROUPING({', '.join(_KEYS)}) AS mask, this, is_report, {', '.join(_KEYS)},"
+        f" COUNT(*) FILTER (WHERE {main}), COUNT(DISTINCT {person}) FILTER (WHERE {main}),"
+        f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND i.gender = '{Gender.FEMALE}'),"
+        f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND i.gender = '{Gender.MALE}'),"
+        f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND {unknown}),"
+        f" COUNT(*) FILTER (WHERE {main} AND i.outcome = '{ScreeningOutcome.NOT_OPEN}'),"
+        f" COUNT(i.screening_id) FILTER (WHERE {main}),"
+        f" COUNT(*) FILTER (WHERE NOT {main}), COUNT(DISTINCT {person}) FILTER (WHERE NOT {main})"
+        # Only the columns the groups need are carried into the sorts.
+        " FROM (SELECT i.received_on >= %(start)s AS this, i.kind = %(report)s AS is_report, i.kind, i.target_group,"
+        " i.reporter_category, i.channel, extract(month FROM i.received_on)::int AS month, c.person_id, p.gender,"
+        " s.outcome, s.id AS screening_id, i.concern_categories"
+        " FROM socialtjanst_intake i JOIN socialtjanst_case c ON c.id = i.case_id"
+        " JOIN socialtjanst_person p ON p.id = c.person_id LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id"
+        " WHERE (i.received_on BETWEEN %(start)s AND %(end)s OR i.received_on BETWEEN %(last_start)s AND %(last_end)s)"
+        + ("" if units is None else " AND c.unit_id = ANY(%(units)s)")
+        + ") i CROSS JOIN LATERAL (SELECT NULL::text AS concern UNION ALL (SELECT DISTINCT unnest(CASE WHEN i.is_report"
+        " THEN (CASE WHEN cardinality(i.concern_categories) = 0 THEN ARRAY['']::text[]"
+        " ELSE i.concern_categories::text[] END) ELSE ARRAY[]::text[] END))) cc"
+        f" GROUP BY GROUPING SETS ({sets})"
+    )
+
+
+# The grouping sets sort the period's rows once per chain; with the default work_mem they spill to disk at
+# national scale. Raised for this one statement only (followup.sql_session, which also turns JIT off: compiling
+# took about 0,7 s here, longer than the statement saves).
+SORT_MEMORY = "64MB"
+
+
+@dataclass
+class IntakeFigures:
+    """Every intake breakdown of both periods: {(set name, this period?): {key: measures}}."""
+    groups: dict
+
+    def rows(self, name: str, this: bool = True) -> dict:
+        return self.groups.get((name, this), {})
+
+    def total(self, this: bool = True) -> dict:
+        return self.rows("total", this).get(True, _zero(_MEASURES))
+
+
+def intake_figures(units, period: Period) -> IntakeFigures:
+    last = period.last_year()
+    params = {"start": period.first_day, "end": period.last_day, "last_start": last.first_day,
+              "last_end": last.last_day, "report": str(IntakeKind.REPORT), "units": list(units or ())}
+    groups: dict = {}
+    with report_cursor(work_mem=SORT_MEMORY) as cursor:
+        cursor.execute(_intake_sql(units), params)
+        for mask, this, is_report, kind, target_group, reporter, channel, month, concern, *figures in cursor.fetchall():
+            name = _MASKS[mask]
+            if name != "kind" and not is_report:
+                continue  # every set but `kind` is about anmälningar only
+            measures = dict(zip(_MEASURES, figures[:7], strict=True))
+            key = {"kind": kind, "target_group": target_group, "reporter": reporter, "channel": channel,
+                   "month": month, "concern": concern, "total": True}[name]
+            if name == "concern":
+                if concern is None:
+                    continue  # the reports' own rows under the concern set: counted elsewhere
+                measures = {"events": figures[7], "individuals": figures[8]}
+            groups.setdefault((name, this), {})[key] = measures
+    return IntakeFigures(groups)
 
 
 # --- aggregation helpers ---------------------------------------------------------------
@@ -98,17 +195,13 @@ def _people(person: str = "case__person", *, by_gender: bool = True, events_by_g
     return aggs
 
 
-def _grouped(qs: QuerySet, group_by: str, aggregates: dict) -> dict:
-    return {row.pop("group"): row for row in qs.values(group=F(group_by)).annotate(**aggregates)}
-
-
-def _zero(aggregates: dict) -> dict:
+def _zero(aggregates) -> dict:
     return dict.fromkeys(aggregates, 0)
 
 
-def _breakdown(qs, group_by: str, choices, aggregates: dict, *, blank_label: str | None = None) -> list[dict]:
+def _breakdown(found: dict, choices, aggregates, *, blank_label: str | None = None) -> list[dict]:
     """One row per choice (zeros included, in the choices' order), then anything unexpected."""
-    found = _grouped(qs, group_by, aggregates)
+    found = dict(found)
     rows = []
     for value, label in choices:
         rows.append({"key": value, "label": str(label), **found.pop(value, _zero(aggregates))})
@@ -120,76 +213,73 @@ def _breakdown(qs, group_by: str, choices, aggregates: dict, *, blank_label: str
 
 # --- the tables ---------------------------------------------------------------------------
 
-REPORT_AGGREGATES = {
-    **_people(),
-    "not_investigated": Count("pk", filter=Q(screening__outcome=ScreeningOutcome.NOT_OPEN)),
-    "screened": Count("screening"),
-}
+_COUNTS = ("events", "individuals")
 
 
-def reports_by_target_group(cases, period: Period) -> tuple[list[dict], dict]:
+def _with_share(row: dict) -> dict:
+    return {**row, "not_investigated_share": rounding.share(row["not_investigated"], row["screened"])}
+
+
+def reports_by_target_group(figures: IntakeFigures, this: bool = True) -> tuple[list[dict], dict]:
     """Anmälningar per target group and in total (individuals unique over the whole scope)."""
-    qs = _reports(cases, period)
-    rows = _breakdown(qs, "target_group", TargetGroup.choices, REPORT_AGGREGATES)
-    totals = qs.aggregate(**REPORT_AGGREGATES)
-    for row in [*rows, totals]:
-        row["not_investigated_share"] = rounding.share(row["not_investigated"], row["screened"])
-    return rows, totals
+    rows = _breakdown(figures.rows("target_group", this), TargetGroup.choices, _MEASURES)
+    return [_with_share(r) for r in rows], _with_share(figures.total(this))
 
 
-def intakes_by_kind(cases, period: Period) -> list[dict]:
+def _counts_only(found: dict) -> dict:
+    return {key: {k: v[k] for k in _COUNTS} for key, v in found.items()}
+
+
+def intakes_by_kind(figures: IntakeFigures) -> list[dict]:
     """All aktualiseringar by kind; only orosanmälningar are anmälningar."""
-    return _breakdown(_intakes(cases, period), "kind", IntakeKind.choices, _people(by_gender=False))
+    return _breakdown(_counts_only(figures.rows("kind")), IntakeKind.choices, _COUNTS)
 
 
-def reports_by_reporter(cases, period: Period) -> list[dict]:
-    return _breakdown(_reports(cases, period), "reporter_category", ReporterCategory.choices,
-                      _people(by_gender=False), blank_label=NOT_GIVEN)
+def reports_by_reporter(figures: IntakeFigures) -> list[dict]:
+    return _breakdown(_counts_only(figures.rows("reporter")), ReporterCategory.choices, _COUNTS,
+                      blank_label=NOT_GIVEN)
 
 
-def reports_by_channel(cases, period: Period) -> list[dict]:
-    return _breakdown(_reports(cases, period), "channel", Channel.choices, _people(by_gender=False))
+def reports_by_channel(figures: IntakeFigures) -> list[dict]:
+    return _breakdown(_counts_only(figures.rows("channel")), Channel.choices, _COUNTS)
 
 
-def reports_by_concern(cases, period: Period) -> list[dict]:
-    """One query with a pair of filtered counts per concern category (a report counts under each of its concerns)."""
-    buckets = [(value, str(label), Q(concern_categories__contains=[value])) for value, label in ConcernCategory.choices]
-    buckets.append(("", NOT_GIVEN, Q(concern_categories=[])))
-    aggregates = {}
-    for i, (_value, _label, condition) in enumerate(buckets):
-        aggregates[f"events_{i}"] = Count("pk", filter=condition)
-        aggregates[f"individuals_{i}"] = Count("case__person", distinct=True, filter=condition)
-    found = _reports(cases, period).aggregate(**aggregates)
-    return [{"key": value, "label": label, "events": found[f"events_{i}"], "individuals": found[f"individuals_{i}"]}
-            for i, (value, label, _condition) in enumerate(buckets)]
+def reports_by_concern(figures: IntakeFigures) -> list[dict]:
+    """A report counts once under each of its concerns ('Ej angiven' for none), so the rows do not add up."""
+    found = figures.rows("concern")
+    buckets = [*((value, str(label)) for value, label in ConcernCategory.choices), ("", NOT_GIVEN)]
+    return [{"key": value, "label": label, **found.get(value, _zero(_COUNTS))} for value, label in buckets]
 
 
-def investigations_by_target_group(cases, period: Period) -> tuple[list[dict], dict]:
-    """Inledda utredningar by target group (of the case's unit) and gender, as events and individuals."""
-    qs = _investigations(cases, period)
-    aggregates = _people(events_by_gender=True)
-    return (_breakdown(qs, "case__unit__target_group", TargetGroup.choices, aggregates), qs.aggregate(**aggregates))
-
-
-def decisions_by_law(cases, period: Period) -> tuple[list[dict], dict]:
-    """Beslut by legal basis and gender, as events and individuals."""
-    qs = _decisions(cases, period)
-    aggregates = _people(events_by_gender=True)
-    return _breakdown(qs, "legal_basis", LegalBasis.choices, aggregates), qs.aggregate(**aggregates)
-
-
-def reports_by_month(cases, period: Period) -> list[dict]:
+def reports_by_month(figures: IntakeFigures, period: Period) -> list[dict]:
     """Anmälningar and unique individuals per month (individuals unique within the month), this year and last."""
-    aggregates = {"events": Count("pk"), "individuals": Count("case__person", distinct=True)}
-    now = _grouped(_reports(cases, period).annotate(month=ExtractMonth("received_on")), "month", aggregates)
-    before = _grouped(_reports(cases, period.last_year()).annotate(month=ExtractMonth("received_on")), "month",
-                      aggregates)
+    now, before = figures.rows("month", True), figures.rows("month", False)
     rows = []
     for month in range(1, period.last_month.month + 1):
-        this, last = now.get(month, _zero(aggregates)), before.get(month, _zero(aggregates))
+        this, last = now.get(month, _zero(_COUNTS)), before.get(month, _zero(_COUNTS))
         rows.append({"month": month, "reports": this["events"], "individuals": this["individuals"],
                      "reports_last_year": last["events"], "individuals_last_year": last["individuals"]})
     return rows
+
+
+def _grouped(qs: QuerySet, group_by: str, aggregates: dict) -> dict:
+    return {row.pop("group"): row for row in qs.values(group=F(group_by)).annotate(**aggregates)}
+
+
+def investigations_by_target_group(units, period: Period) -> tuple[list[dict], dict]:
+    """Inledda utredningar by target group (of the case's unit) and gender, as events and individuals."""
+    qs = _investigations(units, period)
+    aggregates = _people(events_by_gender=True)
+    return (_breakdown(_grouped(qs, "case__unit__target_group", aggregates), TargetGroup.choices, aggregates),
+            qs.aggregate(**aggregates))
+
+
+def decisions_by_law(units, period: Period) -> tuple[list[dict], dict]:
+    """Beslut by legal basis and gender, as events and individuals."""
+    qs = _decisions(units, period)
+    aggregates = _people(events_by_gender=True)
+    return (_breakdown(_grouped(qs, "legal_basis", aggregates), LegalBasis.choices, aggregates),
+            qs.aggregate(**aggregates))
 
 
 # --- everything for the page ---------------------------------------------------------------------
@@ -213,18 +303,19 @@ class IntakeStatistics:
 
 def intake_statistics(*, user, year: int, through_month: int | None = None,
                       unit_id: int | None = None) -> IntakeStatistics:
-    """Every breakdown of §8 for the page, in the user's scope."""
+    """Every breakdown of §8 for the page, in the user's scope: the intakes of both years in one statement."""
     period = Period(year, through_month)
-    cases = statistics_cases(user, unit_id)
-    summary, summary_totals = report_rows(user=user, year=year, through_month=through_month, unit_id=unit_id)
-    investigations, investigations_total = investigations_by_target_group(cases, period)
-    decisions, decisions_total = decisions_by_law(cases, period)
+    units = statistics_units(user, unit_id)
+    figures = intake_figures(units, period)
+    summary, summary_totals = _report_rows(units, period, figures)
+    investigations, investigations_total = investigations_by_target_group(units, period)
+    decisions, decisions_total = decisions_by_law(units, period)
     return IntakeStatistics(
         period=period, summary=summary, summary_totals=summary_totals,
-        by_kind=intakes_by_kind(cases, period), by_reporter=reports_by_reporter(cases, period),
-        by_concern=reports_by_concern(cases, period), by_channel=reports_by_channel(cases, period),
+        by_kind=intakes_by_kind(figures), by_reporter=reports_by_reporter(figures),
+        by_concern=reports_by_concern(figures), by_channel=reports_by_channel(figures),
         investigations=investigations, investigations_total=investigations_total,
-        decisions=decisions, decisions_total=decisions_total, months=reports_by_month(cases, period),
+        decisions=decisions, decisions_total=decisions_total, months=reports_by_month(figures, period),
     )
 
 
@@ -232,14 +323,18 @@ def report_rows(*, user, year: int, through_month: int | None = None,
                 unit_id: int | None = None) -> tuple[list[dict], dict]:
     """The `intake_statistics` export: one row per target group, totals unique over the scope."""
     period = Period(year, through_month)
-    cases = statistics_cases(user, unit_id)
-    rows, totals = reports_by_target_group(cases, period)
-    last_rows, last_totals = reports_by_target_group(cases, period.last_year())
+    units = statistics_units(user, unit_id)
+    return _report_rows(units, period, intake_figures(units, period))
+
+
+def _report_rows(units, period: Period, figures: IntakeFigures) -> tuple[list[dict], dict]:
+    rows, totals = reports_by_target_group(figures)
+    last_rows, last_totals = reports_by_target_group(figures, this=False)
     counted = {"events": Count("pk"), "individuals": Count("case__person", distinct=True)}
-    investigations = _grouped(_investigations(cases, period), "case__unit__target_group", counted)
-    decisions = _grouped(_decisions(cases, period), "case__unit__target_group", counted)
-    inv_total = _investigations(cases, period).aggregate(**counted)
-    dec_total = _decisions(cases, period).aggregate(**counted)
+    investigations = _grouped(_investigations(units, period), "case__unit__target_group", counted)
+    decisions = _grouped(_decisions(units, period), "case__unit__target_group", counted)
+    inv_total = _investigations(units, period).aggregate(**counted)
+    dec_total = _decisions(units, period).aggregate(**counted)
     empty = {"events": 0, "individuals": 0}
 
     def shape(key, row, last, inv, dec) -> dict:
@@ -261,5 +356,5 @@ def report_rows(*, user, year: int, through_month: int | None = None,
 
 def share_reports_not_investigated(year: int) -> Decimal | None:
     """Municipality-wide share (0–1) of the year's anmälningar ending in 'inte inleda utredning'."""
-    _rows, totals = reports_by_target_group(statistics_cases(None), Period(year))
+    _rows, totals = reports_by_target_group(intake_figures(None, Period(year)))
     return totals["not_investigated_share"]
