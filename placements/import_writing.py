@@ -148,7 +148,9 @@ def write_in_sets(by, groups: dict[str, list], filename: str) -> ImportSummary:
         wanted = _wanted(p, persons[p["id"].canonical].pk, unit, provider)
         placement = existing.get(external_id)
         if placement is None:
-            placement = Placement(external_id=external_id, is_24h=p["care_type"].is_24h, **wanted)
+            # Version 2: created at 1 and raised once as its price list is written, as row by row (the version
+            # is not in the placement's history, so one write leaves the same rows).
+            placement = Placement(external_id=external_id, is_24h=p["care_type"].is_24h, price_version=2, **wanted)
             created.append(placement)
         elif any(getattr(placement, k) != val for k, val in wanted.items()):
             for k, val in wanted.items():
@@ -173,7 +175,7 @@ def write_in_sets(by, groups: dict[str, list], filename: str) -> ImportSummary:
             repriced.add(external_id)
             new_prices += [PricePeriod(placement=placement, valid_from=f, valid_to=t, daily_price=d, monthly_amount=m,
                                        fee=fe, expenses=ex) for f, t, d, m, fe, ex in prices]
-    repriced_ids = [placements[e].pk for e in repriced]
+    repriced_ids = [placements[e].pk for e in repriced if e in existing]
     for chunk in _chunks(repriced_ids):
         # services.price_version_bump for many at once: a price form opened before the import cannot save over it.
         Placement.objects.filter(pk__in=chunk).update(price_version=F("price_version") + 1)
