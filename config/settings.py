@@ -340,3 +340,7 @@ HEALTH_DIRTY_MONTH_MAX_AGE_MINUTES = int(os.environ.get("HEALTH_DIRTY_MONTH_MAX_
 SECURE_REDIRECT_EXEMPT = [r"^halsa/"]
 
 ADMIN_SITE_TITLE = "IFO-stöd"
+
+# Följa vården (issue 16): contacts a year with a placed child before the control list flags it. Socialstyrelsen
+# recommends at least four; a municipality may set its own (placements.care_followup).
+IFO_CHILD_CONTACTS_PER_YEAR = int(os.environ.get("IFO_CHILD_CONTACTS_PER_YEAR", "4"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import care as care_views
 from .views import invoices as invoice_views
 
 app_name = "placements"
@@ -17,6 +18,10 @@ urlpatterns = [
     path("<int:pk>/ersattningar/", views.payment_create, name="payment_create"),
     path("<int:pk>/villkor/", views.terms_set, name="terms_set"),
     path("<int:pk>/ersattningar/<int:payment_pk>/delete/", views.payment_delete, name="payment_delete"),
+    # Följa vården (issue 16): övervägande/omprövning, contacts with the child, and the control list.
+    path("<int:pk>/overvagande/", care_views.care_review_create, name="care_review_create"),
+    path("<int:pk>/kontakt/", care_views.child_contact_create, name="child_contact_create"),
+    path("folja-varden/", care_views.followup_list, name="followup_list"),
     # The controller's reference data.
     path("utforare/", views.ProviderListView.as_view(), name="provider_list"),
     path("utforare/create/", views.provider_create, name="provider_create"),

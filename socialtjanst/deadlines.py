@@ -139,3 +139,26 @@ def is_met(done_on: datetime.date | None, due_on: datetime.date, today: datetime
 def days_late(done_on: datetime.date | None, due_on: datetime.date, today: datetime.date) -> int:
     """How many days past the due date the work was done (or, still open, is today)."""
     return max(0, ((done_on or today) - due_on).days)
+
+
+# --- Följa vården (issue 16 point 1) --------------------------------------------------------------------------
+# A child's care is reconsidered at least every six calendar months: under SoL an övervägande from the
+# placement's start (SoL 6 kap. 8 §), under LVU 2 § an övervägande (LVU 13 § första stycket), under LVU 3 § an
+# omprövning within six months of verkställighet (LVU 13 § andra stycket). The placement's start is its
+# verkställighet. Each recorded review restarts the clock from its own date, so the three share one rule.
+CARE_REVIEW_LEGAL_BASES = ("SoL", "LVU")
+ADULT_AGE_YEARS = 18
+
+
+def care_review_applies(legal_basis: str, birth_date: datetime.date | None, start_on: datetime.date) -> bool:
+    """Only a child (under 18 on the placement's start) placed under SoL or LVU has the clock. Without a known
+    birth date nobody can say, so no clock is claimed."""
+    if legal_basis not in CARE_REVIEW_LEGAL_BASES or birth_date is None:
+        return False
+    return start_on < birth_date + relativedelta(years=ADULT_AGE_YEARS)
+
+
+def care_review_due(start_on: datetime.date, last_review_on: datetime.date | None = None) -> datetime.date:
+    """The next övervägande/omprövning: six calendar months (month-end clamped) after the last one recorded, or
+    after the placement's start while none is: verkställd 2024-08-31 → 2025-02-28."""
+    return review_due(last_review_on if last_review_on is not None else start_on)

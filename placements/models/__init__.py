@@ -1,3 +1,4 @@
+from .care_review import CareReview, CareReviewKind, CareReviewOutcome, ChildContact, ChildContactKind
 from .catalogue import (
     Agreement,
     AgreementKind,
@@ -27,4 +28,5 @@ __all__ = [
     "normalise_org_number", "AgeBand", "FosterCarePayment", "FosterCarePaymentKind", "FosterCareRate",
     "ExpensesBand", "FeeKind", "FosterCareFeeLevel", "FosterCareTerms", "PriceBaseAmount", "EndReason",
     "IvoCheckResult", "Placement", "PricePeriod", "InvoiceCheck", "InvoiceLine",
+    "CareReview", "CareReviewKind", "CareReviewOutcome", "ChildContact", "ChildContactKind",
 ]

@@ -104,7 +104,7 @@ def test_every_placements_url_needs_a_login_and_is_not_found_for_a_systemforvalt
 
     anonymous, admin_user = Client(), login(systemforvaltare)
     patterns = [p for p in urls.urlpatterns if isinstance(p, URLPattern)]
-    assert len(patterns) == 28  # with the familjehem terms (issue 20)
+    assert len(patterns) == 31  # with Följa vården's two forms and control list (issue 16)
     for pattern in patterns:
         url = reverse(f"placements:{pattern.name}", kwargs=kwargs_for(pattern))
         method = "post" if pattern.name in {"payment_delete", "invoicecheck_update", "invoiceline_create"} else "get"
