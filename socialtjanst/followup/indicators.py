@@ -13,8 +13,8 @@ Rules:
 - **Computed sources** are functions of a year returning the value in the indicator's unit
   (shares in per cent, 0–100, one decimal); `indicators_refresh` upserts them on
   (indicator, year), so a second run changes nothing. The deadline shares are counted by
-  socialtjanst.followup.deadline_report (imported lazily) for the whole municipality and calendar year; a
-  source whose module or functions are missing is simply not offered.
+  the deadline report's own statement (socialtjanst.followup.deadline_sets) for the whole municipality
+  and calendar year; a source whose module or functions are missing is simply not offered.
 - **Who**: enhetschef and controller read the whole register (figures, never case data); a
   controller keeps every indicator, an enhetschef those of their own units, each with the
   model permission.
@@ -37,12 +37,11 @@ from common.db_errors import constraint_messages
 from common.errors import NotFound
 from socialtjanst import access
 from socialtjanst.audit import audit_record
-from socialtjanst.followup import deadline_report
+from socialtjanst.followup import deadline_report, deadline_sets
 from socialtjanst.followup.intake_statistics import share_reports_not_investigated
 from socialtjanst.models import (
     AccessAction,
     Assessment,
-    Case,
     Indicator,
     IndicatorComment,
     IndicatorDirection,
@@ -106,8 +105,8 @@ def _deadline_share(kind: str) -> Callable[[int], Decimal | None]:
 
     def compute(year: int) -> Decimal | None:
         start, end = deadline_report.period_bounds(year, None)
-        items = deadline_report.items_for(kind, Case.objects.all(), start, end)
-        counts = deadline_report.count_by_unit(items, timezone.localdate()).values()
+        found = deadline_sets.figures(None, start, end, timezone.localdate()).values()  # the report's own statement
+        counts = [f[kind] for f in found if kind in f]
         return rounding.share(sum(c[0] for c in counts), sum(c[1] for c in counts))
 
     return compute

@@ -128,7 +128,9 @@ def known_pages(role: str, w) -> list[str]:
                   f"/arenden/{w.case.pk}/utskrift/"]
     followup = [f"/uppfoljning/frister/?year={YEAR}", f"/uppfoljning/frister/utredningar/?year={YEAR}",
                 f"/uppfoljning/anmalningar/?year={YEAR}", f"/indikatorer/{w.indicator.pk}/",
-                f"/uppfoljning/ivo/?year={YEAR}"]
+                f"/uppfoljning/ivo/?year={YEAR}",
+                # Återaktualisering (issue 15 point 4): the report page and its drill-down.
+                f"/uppfoljning/ateraktualisering/?year={YEAR}", f"/uppfoljning/ateraktualisering/arenden/?year={YEAR}"]
     if role == "handlaggare":
         return ["/att-gora/", *case_pages, f"/placeringar/{w.familjehem.pk}/"]
     if role == "enhetschef":
