@@ -132,7 +132,10 @@ def known_pages(role: str, w) -> list[str]:
                 # Återaktualisering (issue 15 point 4): the report page and its drill-down.
                 f"/uppfoljning/ateraktualisering/?year={YEAR}", f"/uppfoljning/ateraktualisering/arenden/?year={YEAR}"]
     if role == "handlaggare":
-        return ["/att-gora/", *case_pages, f"/placeringar/{w.familjehem.pk}/"]
+        return ["/att-gora/", *case_pages, f"/placeringar/{w.familjehem.pk}/",
+                # Följa vården (issue 16): the control list and the placement's forms shown with their errors.
+                "/placeringar/folja-varden/", f"/placeringar/{w.placement.pk}/overvagande/",
+                f"/placeringar/{w.placement.pk}/kontakt/"]
     if role == "enhetschef":
         return [*case_pages, *followup, f"/uppfoljning/kontroller/{w.round.pk}/", "/att-gora/",
                 f"/rapporter/workload/?year={YEAR}",
