@@ -80,7 +80,7 @@ def _check_date(day: datetime.date, placement: Placement, today: datetime.date) 
 
 def _write_decision_entry(*, by, case: Case, occurred_on: datetime.date, text: str) -> JournalEntry:
     # TODO(H→B): call socialtjanst.journal's function for a signed entry written by another module once it has
-    # one (/work/notes/for_B.md); until then the same row and audit as journal_draft_sign.
+    # one (/work/notes/for_B_from_H.md); until then the same row and audit as journal_draft_sign.
     now = timezone.now()
     entry = JournalEntry.objects.create(case=case, occurred_on=occurred_on, kind=JournalKind.DECISION, text=text,
                                         author=by, created_at=now, signed_at=now)
