@@ -99,9 +99,14 @@ def _full_name(prefix: str):
     return Coalesce(NullIf(name, Value("")), F(f"{prefix}__username"), Value(UNASSIGNED), output_field=CharField())
 
 
-def _columns(qs: QuerySet, part: int, kind: str, responsible: str, due, valid: Q, case: str = "case") -> QuerySet:
+def _columns(qs: QuerySet, part: int, kind: str, responsible: str, due, valid: Q, extra=(), case: str = "case"
+             ) -> QuerySet:
     """One kind of item as the list's columns; a row whose stored dates lie outside the window gets no due
-    date and the marker, so one bad row never breaks the list."""
+    date and the marker, so one bad row never breaks the list. The `extra` columns (the unit's name or id, the
+    responsible's name) only when a sort or a count needs them: each is a join over every item."""
+    more = {
+        "t_unit": F(f"{case}__unit__name"), "t_unit_id": F(f"{case}__unit_id"), "t_resp_name": _full_name(responsible),
+    }
     ok = ExpressionWrapper(valid, output_field=BooleanField())
     # order_by(): no model's default ordering inside the UNION (a sort per part for nothing).
     return qs.order_by().annotate(_ok=ok).values(
@@ -112,9 +117,7 @@ def _columns(qs: QuerySet, part: int, kind: str, responsible: str, due, valid: Q
         t_due=models.Case(When(_ok=True, then=due), default=None, output_field=DateField()),
         t_kind=models.Case(When(_ok=True, then=Value(kind)), default=Value(f"{kind} ({OUT_OF_WINDOW_MARKER})"),
                            output_field=CharField()),
-        t_unit=F(f"{case}__unit__name"),
-        t_unit_id=F(f"{case}__unit_id"),
-        t_resp_name=_full_name(responsible),
+        **{name: more[name] for name in extra},
     )
 
 
@@ -128,7 +131,7 @@ def _safety_applies() -> Q:
     return q
 
 
-def _parts(cases: QuerySet[Case], responsible, kind: str) -> list[QuerySet]:
+def _parts(cases: QuerySet[Case], responsible, kind: str, extra=()) -> list[QuerySet]:
     parts = []
     owner = "case__responsible"
     intakes = Intake.objects.filter(case__in=cases, screening__isnull=True)
@@ -137,12 +140,12 @@ def _parts(cases: QuerySet[Case], responsible, kind: str) -> list[QuerySet]:
     if kind in ("", SAFETY):
         safety = intakes.filter(_safety_applies(), safety_assessed_on__isnull=True)
         parts.append(_columns(safety, 0, SAFETY, owner, deadlines_sql.safety_assessment_due_expr(),
-                              _in_window("received_on")))
+                              _in_window("received_on"), extra))
     if kind in ("", SCREENING):
         screening = intakes.filter(target_group__in=[
             g for g in TargetGroup.values if deadlines.screening_deadline_applies(g)])
         parts.append(_columns(screening, 1, SCREENING, owner, deadlines_sql.screening_initial_due_expr(),
-                              _in_window("received_on")))
+                              _in_window("received_on"), extra))
     if kind in ("", INVESTIGATION):
         investigations = Investigation.objects.filter(case__in=cases, completed_on__isnull=True)
         if responsible is not None:
@@ -150,7 +153,7 @@ def _parts(cases: QuerySet[Case], responsible, kind: str) -> list[QuerySet]:
         bad_extension = InvestigationExtension.objects.filter(investigation=OuterRef("pk")).exclude(
             _in_window("decided_on", "new_due_on"))
         parts.append(_columns(investigations, 2, INVESTIGATION, "responsible", deadlines_sql.investigation_due_expr(),
-                              _in_window("started_on") & ~Exists(bad_extension)))
+                              _in_window("started_on") & ~Exists(bad_extension), extra))
     if kind in ("", ENFORCEMENT):
         started = Intervention.objects.filter(decision=OuterRef("pk"), started_on__isnull=False)
         waiting = Decision.objects.filter(case__in=cases, kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="").filter(
@@ -158,7 +161,7 @@ def _parts(cases: QuerySet[Case], responsible, kind: str) -> list[QuerySet]:
         if responsible is not None:
             waiting = waiting.filter(case__responsible=responsible)
         parts.append(_columns(waiting, 3, ENFORCEMENT, owner, deadlines_sql.enforcement_due_expr(),
-                              _in_window("decided_on")))
+                              _in_window("decided_on"), extra))
     return parts
 
 
@@ -193,8 +196,8 @@ class TodoQuery:
     kind: str = ""
     due: str = ""
 
-    def _from(self) -> tuple[str, list]:
-        parts = _parts(self.cases, self.responsible, self.kind)
+    def _from(self, extra=()) -> tuple[str, list]:
+        parts = _parts(self.cases, self.responsible, self.kind, extra)
         if not parts:
             return "", []
         sqls, params = [], []
@@ -226,7 +229,8 @@ class TodoQuery:
         return total, overdue
 
     def rows(self, *, order: str = "due_on", offset: int = 0, limit: int | None = None) -> list[TodoItem]:
-        body, params = self._from()
+        sort_column = {"unit": "t_unit", "responsible": "t_resp_name"}.get(order.lstrip("-"))
+        body, params = self._from(extra=(sort_column,) if sort_column else ())
         if not body:
             return []
         page = ""
@@ -242,7 +246,7 @@ class TodoQuery:
     def counts_by_unit_and_responsible(self, *, within_days: int) -> dict[tuple[int, int | None], tuple[int, int]]:
         """{(unit id, responsible id or None): (overdue, due within `within_days` from today)}, the same notions
         as the list's due filter (socialtjanst.workload)."""
-        body, params = self._from()
+        body, params = self._from(extra=("t_unit_id",))
         if not body:
             return {}
         last = self.today + datetime.timedelta(days=within_days)
