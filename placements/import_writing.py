@@ -110,6 +110,20 @@ def _chunks(items: list, size: int = 5000):
 
 
 def write_in_sets(by, groups: dict[str, list], filename: str) -> ImportSummary:
+    """Call inside a savepoint: its rollback also undoes the constraint mode set here."""
+    # Foreign keys checked per statement, not queued to the commit: every history row (pghistory's trigger)
+    # opens and aborts a subtransaction, and each abort walks the whole queue of deferred checks, so the
+    # import grew with the square of the file again (2,2 ms per price period at 15 000 rows, 0,07 ms now).
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    summary = _write_in_sets(by, groups, filename)
+    with connection.cursor() as cur:
+        # Back to every deferrable constraint's initial mode: all of them (Django's foreign keys) are deferred.
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    return summary
+
+
+def _write_in_sets(by, groups: dict[str, list], filename: str) -> ImportSummary:
     summary = ImportSummary()
     units = {u.code: u for u in Unit.objects.all()}
     providers_by_org = {p.org_number: p for p in Provider.objects.all()}
