@@ -50,6 +50,13 @@ MATRIX = [
      "302/404 302/404 404/404 404/404"),
     ("placements:terms_set", "get", "/placeringar/{placement}/villkor/", None,
      "200/404 200/404 404/404 404/404"),
+    # Följa vården (issue 16): the forms for whoever may change the placement; the list for all three, the
+    # controller's with counts only.
+    ("placements:care_review_create", "get", "/placeringar/{placement}/overvagande/", None,
+     "200/404 200/404 404/404 404/404"),
+    ("placements:child_contact_create", "get", "/placeringar/{placement}/kontakt/", None,
+     "200/404 200/404 404/404 404/404"),
+    ("placements:followup_list", "get", "/placeringar/folja-varden/", None, "200 200 200 404"),
     # --- the controller's reference data; the case roles may look it up ---
     ("placements:provider_list", "get", "/placeringar/utforare/", None, "200 200 200 404"),
     ("placements:provider_create", "get", "/placeringar/utforare/create/", None, "404 404 200 404"),
