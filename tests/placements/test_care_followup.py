@@ -205,3 +205,26 @@ def test_a_handlaggare_outside_the_unit_gets_404_on_the_forms_and_an_empty_list(
         "contact-contacted_on": "2025-03-03", "contact-kind": "besok"}).status_code == 404
     assert CareReview.objects.filter(placement=placement).count() == 0
     assert '<dd id="count-children">0</dd>' in client.get(reverse("placements:followup_list")).content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_controller_sees_the_due_date_on_the_placement_but_not_the_contacts(handlaggare, controller,
+                                                                                lvu_placement):
+    care_followup.child_contact_record(by=handlaggare, placement=lvu_placement, contacted_on=D(2025, 3, 1),
+                                       kind="besok", spoken_alone=True, note="Pratade om skolan.")
+    page = login(controller).get(reverse("placements:placement_detail", args=[lvu_placement.pk])).content.decode()
+    assert '<strong id="review-due" class="overdue">2025-02-28 (försenad)</strong>' in page
+    assert "Pratade om skolan." not in page and 'id="contact-form"' not in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_placement_without_a_case_cannot_journal_its_decision(handlaggare, units):
+    person = PersonFactory(birth_date=D(2012, 1, 1))
+    placement = services.placement_create(
+        by=handlaggare, person=CaseFactory(unit=units["own"], person=person).person, care_type=care_type("FH_JOUR"),
+        unit=units["own"], legal_basis="SoL", start_on=D(2024, 9, 1), monthly_amount=Decimal("42000"))
+    person.cases.all().delete()
+    with pytest.raises(ValidationError) as exc:
+        care_followup.care_review_record(by=handlaggare, placement=placement, kind="overvagande",
+                                         decided_on=D(2025, 2, 20), outcome="fortsatt_vard")
+    assert exc.value.messages == [care_followup.NO_CASE]
