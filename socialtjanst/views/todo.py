@@ -88,6 +88,7 @@ class TodoData(TableData):
     def __init__(self, query: TodoQuery, total: int):
         super().__init__([])
         self.query, self.total, self.order = query, total, "due_on"
+        self._fetched: dict[tuple, list] = {}
 
     def __len__(self):
         return self.total
@@ -98,8 +99,15 @@ class TodoData(TableData):
     def __getitem__(self, key):
         if isinstance(key, slice):
             start, stop = key.start or 0, self.total if key.stop is None else key.stop
-            return self.query.rows(order=self.order, offset=start, limit=max(0, stop - start))
-        return self.query.rows(order=self.order, offset=key, limit=1)[0]
+            return self._rows(start, max(0, stop - start))
+        return self._rows(key, 1)[0]
+
+    def _rows(self, offset: int, limit: int) -> list:
+        # django-tables2 slices the page more than once while it renders: one statement per page, not two.
+        key = (self.order, offset, limit)
+        if key not in self._fetched:
+            self._fetched[key] = self.query.rows(order=self.order, offset=offset, limit=limit)
+        return self._fetched[key]
 
     def order_by(self, aliases):
         self.order = aliases[0] if aliases else "due_on"
