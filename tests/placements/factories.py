@@ -32,6 +32,18 @@ def ensure_care_types() -> None:
         from django.apps import apps
 
         importlib.import_module("placements.migrations.0002_care_type_catalogue").load(apps, None)
+    ensure_skr_levels()
+
+
+def ensure_skr_levels() -> None:
+    """The SKR reference data of migration 0011 (prisbasbelopp, grundarvode, omkostnad bands), reloaded the
+    same way after a flush."""
+    from placements.models import ExpensesBand
+
+    if not ExpensesBand.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("placements.migrations.0011_skr_payments").load(apps, None)
 
 
 def care_type(code: str) -> CareType:

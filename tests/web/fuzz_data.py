@@ -13,7 +13,17 @@ from django.contrib.contenttypes.models import ContentType
 
 from budget.models import Budget, CostCentre, MonthClosing
 from common import reporting
-from placements.models import Agreement, AgreementPrice, FosterCarePayment, FosterCareRate, InvoiceCheck, InvoiceLine
+from placements.models import (
+    Agreement,
+    AgreementPrice,
+    ExpensesBand,
+    FosterCareFeeLevel,
+    FosterCarePayment,
+    FosterCareRate,
+    InvoiceCheck,
+    InvoiceLine,
+    PriceBaseAmount,
+)
 from socialtjanst.followup import deadline_report
 from socialtjanst.models import (
     ChildInterview,
@@ -53,6 +63,8 @@ ROUTE_OBJECTS = {
     "admin/socialtjanst/unit/": "unit", "admin/auth/user/": "user", "admin/auth/group/": "group",
     "admin/placements/caretype/": "care_type", "admin/placements/fostercarerate/": "foster_care_rate",
     "admin/placements/provider/": "provider", "admin/placements/agreement/": "agreement",
+    "admin/placements/pricebaseamount/": "price_base_amount", "admin/placements/fostercarefeelevel/": "fee_level",
+    "admin/placements/expensesband/": "expenses_band",
     "admin/r/": "unit_content_type",
 }
 
@@ -139,6 +151,9 @@ def build_world(*, units, handlaggare, enhetschef, controller, systemforvaltare)
         "unit": Unit.objects.order_by("pk").first().pk, "user": handlaggare.pk,
         "group": Group.objects.order_by("pk").first().pk, "care_type": care_type("HVB_BOU").pk,
         "foster_care_rate": FosterCareRate.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "price_base_amount": PriceBaseAmount.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "fee_level": FosterCareFeeLevel.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
+        "expenses_band": ExpensesBand.objects.order_by("pk").values_list("pk", flat=True).first() or 1,
         "unit_content_type": ContentType.objects.get_for_model(Unit).pk,
         "systemforvaltare": User.objects.get(pk=systemforvaltare.pk).pk,
     }
