@@ -96,22 +96,36 @@ _SETS = {  # name → the grouping set's columns after `this` (this period or la
 _KEYS = ("i.kind", "i.target_group", "i.reporter_category", "i.channel", "month", "cc.concern")
 
 
-def _set_mask(columns) -> int:
-    # GROUPING(...) over _KEYS: a bit is 1 for a column the set does not group by (first column = high bit).
-    return sum(1 << (len(_KEYS) - 1 - n) for n, key in enumerate(_KEYS) if key not in columns)
+LAST_YEAR_SETS = ("target_group", "total", "month")  # all that is shown of last year
 
 
-_MASKS = {_set_mask(columns): name for name, columns in _SETS.items()}
+def _keys(names) -> list[str]:
+    """The grouping columns of these sets (GROUPING() may only name columns some set groups by)."""
+    return [key for key in _KEYS if any(key in _SETS[name] for name in names)]
+
+
+def _set_mask(columns, keys) -> int:
+    # GROUPING(keys): a bit is 1 for a column the set does not group by (first column = high bit).
+    return sum(1 << (len(keys) - 1 - n) for n, key in enumerate(keys) if key not in columns)
+
+
+_MASKS = {this: {_set_mask(_SETS[name], _keys(names)): name for name in names}
+          for this, names in ((True, tuple(_SETS)), (False, LAST_YEAR_SETS))}
 _MEASURES = ("events", "individuals", "female", "male", "unknown", "not_investigated", "screened")
 
 
-def _intake_sql(units) -> str:
+def _intake_part(units, this: bool, names) -> str:
+    """One period's aktualiseringar (this period, or the same months last year with only the sets shown of
+    it), grouped by the named sets in one pass."""
     person = "i.person_id"
     main = "cc.concern IS NULL"
     unknown = f"COALESCE(i.gender, '') NOT IN ('{Gender.FEMALE}', '{Gender.MALE}')"
-    sets = ", ".join("(this, " + ", ".join(columns) + ")" for columns in _SETS.values())
+    sets = ", ".join("(" + ", ".join(_SETS[name]) + ")" for name in names)
+    start, end = ("%(start)s", "%(end)s") if this else ("%(last_start)s", "%(last_end)s")
+    keys = _keys(names)
+    columns = ", ".join(key if key in keys else "NULL" for key in _KEYS)
     return (
-        f"SELECT GROUPING({', '.join(_KEYS)}) AS mask, this, is_report, {', '.join(_KEYS)},"
+        f"SELECT GROUPING({', '.join(keys)}) AS mask, {str(this).lower()} AS this, is_report, {columns},"
         f" COUNT(*) FILTER (WHERE {main}), COUNT(DISTINCT {person}) FILTER (WHERE {main}),"
         f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND i.gender = '{Gender.FEMALE}'),"
         f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND i.gender = '{Gender.MALE}'),"
@@ -120,18 +134,24 @@ def _intake_sql(units) -> str:
         f" COUNT(i.screening_id) FILTER (WHERE {main}),"
         f" COUNT(*) FILTER (WHERE NOT {main}), COUNT(DISTINCT {person}) FILTER (WHERE NOT {main})"
         # Only the columns the groups need are carried into the sorts.
-        " FROM (SELECT i.received_on >= %(start)s AS this, i.kind = %(report)s AS is_report, i.kind, i.target_group,"
+        " FROM (SELECT i.kind = %(report)s AS is_report, i.kind, i.target_group,"
         " i.reporter_category, i.channel, extract(month FROM i.received_on)::int AS month, c.person_id, p.gender,"
         " s.outcome, s.id AS screening_id, i.concern_categories"
         " FROM socialtjanst_intake i JOIN socialtjanst_case c ON c.id = i.case_id"
         " JOIN socialtjanst_person p ON p.id = c.person_id LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id"
-        " WHERE (i.received_on BETWEEN %(start)s AND %(end)s OR i.received_on BETWEEN %(last_start)s AND %(last_end)s)"
+        f" WHERE i.received_on BETWEEN {start} AND {end}"
         + ("" if units is None else " AND c.unit_id = ANY(%(units)s)")
         + ") i CROSS JOIN LATERAL (SELECT NULL::text AS concern UNION ALL (SELECT DISTINCT unnest(CASE WHEN i.is_report"
         " THEN (CASE WHEN cardinality(i.concern_categories) = 0 THEN ARRAY['']::text[]"
         " ELSE i.concern_categories::text[] END) ELSE ARRAY[]::text[] END))) cc"
         f" GROUP BY GROUPING SETS ({sets})"
     )
+
+
+def _intake_sql(units) -> str:
+    """The period's intakes read once for every set, and last year's once for the sets shown of it: one
+    statement (UNION ALL), each half reading its own year by the received_on index."""
+    return f"({_intake_part(units, True, _SETS)}) UNION ALL ({_intake_part(units, False, LAST_YEAR_SETS)})"
 
 
 # The grouping sets sort the period's rows once per chain; with the default work_mem they spill to disk at
@@ -160,7 +180,7 @@ def intake_figures(units, period: Period) -> IntakeFigures:
     with report_cursor(work_mem=SORT_MEMORY) as cursor:
         cursor.execute(_intake_sql(units), params)
         for mask, this, is_report, kind, target_group, reporter, channel, month, concern, *figures in cursor.fetchall():
-            name = _MASKS[mask]
+            name = _MASKS[this][mask]
             if name != "kind" and not is_report:
                 continue  # every set but `kind` is about anmälningar only
             measures = dict(zip(_MEASURES, figures[:7], strict=True))

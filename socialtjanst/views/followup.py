@@ -182,7 +182,10 @@ def _misses(request, kind):
     cases = access.followup_cases_for_user(request.user)
     miss_filter = DeadlineMissFilter(request.GET, queryset=cases, request=request)
     units = access.followup_scope_unit_ids(request.user)
-    unit = miss_filter.form.cleaned_data.get("unit") if miss_filter.is_bound and miss_filter.form.is_valid() else None
+    unit = None
+    if miss_filter.is_bound:
+        miss_filter.form.is_valid()  # as django-filter does: a valid unit applies even beside an invalid field
+        unit = miss_filter.form.cleaned_data.get("unit")
     if unit is not None:  # the filter's choices are already the user's units
         units = [unit.pk] if units is None or unit.pk in units else []
     start, end = dr.period_bounds(year, month)

@@ -169,6 +169,8 @@ MATRIX = [
      "404 200 200 404"),
     ("socialtjanst:deadline_misses_export", "get", "/uppfoljning/frister/utredningar/export.pdf", None,
      "404 404 404 404"),
+    ("socialtjanst:reactualisation_report", "get", "/uppfoljning/ateraktualisering/", None, "404 200 200 404"),
+    ("socialtjanst:reactualisation_cases", "get", "/uppfoljning/ateraktualisering/arenden/", None, "404 200 200 404"),
     ("socialtjanst:ivo_list", "get", "/uppfoljning/ivo/", None, "404 200 200 404"),
     ("socialtjanst:ivo_export", "get", "/uppfoljning/ivo/export.csv", None, "404 200 200 404"),
     ("socialtjanst:ivo_export", "get", "/uppfoljning/ivo/export.xlsx", None, "404 200 200 404"),
