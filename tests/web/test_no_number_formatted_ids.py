@@ -41,7 +41,8 @@ from tests.placements.factories import care_type, ensure_care_types
 pytestmark = pytest.mark.django_db(transaction=False)
 
 GROUPED = re.compile(r"\d[\xa0\u202f ]\d{3}(?!\d)")
-GROUPED_NUMBER = re.compile(r"(?<![\d,])\d{1,3}(?:[\xa0\u202f ]\d{3})+(?![\d,])")
+# A whole grouped number: never the head of a longer one ("2 086" of "2 086 115,60" is no year).
+GROUPED_NUMBER = re.compile(r"(?<![\d,])\d{1,3}(?:[\xa0\u202f ]\d{3})+(?![\d,]|[\xa0\u202f ]\d)")
 ATTRIBUTE = re.compile(r'\s(href|action|value|src|data-[\w-]+)="([^"]*)"')
 HEADING = re.compile(r"<(h[1-6]|title|th|caption|legend|label|option)\b[^>]*>(.*?)</\1>", re.S)
 LABELLED_NUMBER = re.compile(r"(?i)\b(frö|ärende|år)[ \xa0]\d{1,3}[\xa0\u202f ]\d{3}(?!\d)")
