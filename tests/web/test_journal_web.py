@@ -103,6 +103,16 @@ def test_the_case_page_shows_the_journal_and_the_users_unsigned_draft(handlaggar
     assert "Du har ett utkast som inte är signerat" in body
 
 
+def test_a_closed_case_and_a_reader_who_may_not_change_still_see_the_journal(handlaggare, enhetschef, own_case,
+                                                                               entry):
+    from socialtjanst.models import Case
+
+    Case.objects.filter(pk=own_case.pk).update(status="avslutat", closed_on=own_case.opened_on)
+    for user in (handlaggare, enhetschef):
+        body = login(user).get(own_case.get_absolute_url()).content.decode()
+        assert "Hembesök, rörigt hemma." in body, user.username
+
+
 def test_a_protected_persons_journal_masks_the_identity(handlaggare, units):
     case = CaseFactory(unit=units["own"], person=PersonFactory(first_name="Hemlig", last_name="Skyddsson",
                                                                protected_identity=True))
