@@ -99,6 +99,18 @@ MATRIX = [
     ("budget:costcentre_update", "get", "/budget/verksamheter/{costcentre}/update/", None, "404 404 200 404"),
     ("budget:costcentre_mapping", "get", "/budget/verksamheter/koppling/", None, "404 404 200 404"),
     ("budget:followup", "get", "/budget/uppfoljning/", None, "404 404 200 404"),
+    # --- the general ledger (issue 17): the controller's, like the budgets ---
+    ("budget:ledger_import", "get", "/budget/huvudbok/", None, "404 404 200 404"),
+    ("budget:ledger_settings", "post", "/budget/huvudbok/installningar/", {}, "404 404 302 404"),
+    ("budget:ledger_accounts", "get", "/budget/huvudbok/konton/", None, "404 404 200 404"),
+    ("budget:ledger_reconciliation", "get", "/budget/huvudbok/avstamning/?month=2025-02", None, "404 404 200 404"),
+    ("budget:ledger_accrual", "post", "/budget/huvudbok/avstamning/periodisering/", {"month": "2025-02"},
+     "404 404 302 404"),
+    ("budget:ledger_accrual_export", "get", "/budget/huvudbok/avstamning/export.csv?month=2025-02", None,
+     "404 404 200 404"),
+    ("budget:ledger_tertial", "get", "/budget/huvudbok/tertialpaket/export.xlsx?year=2025", None, "404 404 200 404"),
+    ("budget:ledger_tertial_format", "get", "/budget/huvudbok/tertialpaket/export.pdf?year=2025", None,
+     "404 404 200 404"),
 ]
 
 
