@@ -160,6 +160,9 @@ class MissTableData(TableListData):
         super().__init__(misses)
         self.user, self.fetched = user, []
 
+    def order_by(self, aliases):
+        pass  # the order is the statement's (every column is orderable=False); ?sort= changes nothing
+
     def __getitem__(self, key):
         raw = self.data[key]
         if isinstance(key, slice):

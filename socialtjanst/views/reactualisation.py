@@ -93,6 +93,9 @@ class CohortTableData(TableListData):
         super().__init__(cohort)
         self.user, self.fetched = user, []
 
+    def order_by(self, aliases):
+        pass  # the order is the statement's (every column is orderable=False); ?sort= changes nothing
+
     def __getitem__(self, key):
         raw = self.data[key]
         if isinstance(key, slice):
