@@ -241,4 +241,5 @@ def test_the_followup_charts_fit_their_cards_with_intermediate_y_labels(page, wo
             return [box.left >= card.left, box.right <= card.right, labels >= 3];
         });
     })""")
-    assert boxes == [[[True, True, True]] * 3], boxes  # one care type, three charts
+    # Every care type of the world (HVB and the own familjehem) has three charts, each inside its card.
+    assert len(boxes) >= 1 and all(section == [[True, True, True]] * 3 for section in boxes), boxes

@@ -21,6 +21,8 @@ def test_handlaggare_registers_a_report_screens_it_and_finds_the_investigation_o
     page.select_option("#id_reporter_category", "skola")
     page.check("input[value=vald]")
     page.fill("#id_concern_text", "Barnet berättar om våld hemma.")
+    # A new case lands among Ofördelade unless the one registering takes it (issue 15 point 1).
+    page.check("#id_take_case")
     page.click("button:has-text('Spara anmälan')")
     page.get_by_text("Anmälan är registrerad").wait_for()
     assert page.inner_text("#screening-due") == (today + datetime.timedelta(days=14)).isoformat()
