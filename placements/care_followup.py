@@ -22,8 +22,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import NotFound
-from socialtjanst import deadlines
-from socialtjanst.audit import audit_case, audit_record
+from socialtjanst import deadlines, journal
+from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction, Case, JournalEntry, JournalKind
 
 from . import selectors
@@ -79,13 +79,8 @@ def _check_date(day: datetime.date, placement: Placement, today: datetime.date) 
 
 
 def _write_decision_entry(*, by, case: Case, occurred_on: datetime.date, text: str) -> JournalEntry:
-    # TODO(H→B): call socialtjanst.journal's function for a signed entry written by another module once it has
-    # one (/work/notes/for_B_from_H.md); until then the same row and audit as journal_draft_sign.
-    now = timezone.now()
-    entry = JournalEntry.objects.create(case=case, occurred_on=occurred_on, kind=JournalKind.DECISION, text=text,
-                                        author=by, created_at=now, signed_at=now)
-    audit_case(user=by, action=AccessAction.CREATE, case=case, object_type="JournalEntry", object_id=entry.pk)
-    return entry
+    return journal.journal_entry_record(by=by, case=case, occurred_on=occurred_on, kind=JournalKind.DECISION,
+                                        text=text)
 
 
 @transaction.atomic

@@ -177,12 +177,25 @@ def journal_draft_sign(*, by, case: Case) -> JournalEntry:
     errors = _sign_errors(draft, case, timezone.localdate())
     if errors:
         raise ValidationError(errors, code="incomplete")
-    now = timezone.now()
-    entry = JournalEntry.objects.create(
-        case=case, occurred_on=draft.occurred_on, kind=draft.kind, with_whom=draft.with_whom.strip(),
-        text=draft.text.strip(), author=by, created_at=min(draft.created_at, now), signed_at=now,
-        corrects_id=draft.corrects_id, correction_reason=draft.correction_reason.strip() if draft.corrects_id else "",
+    entry = journal_entry_record(
+        by=by, case=case, occurred_on=draft.occurred_on, kind=draft.kind, with_whom=draft.with_whom,
+        text=draft.text, written_at=draft.created_at, corrects_id=draft.corrects_id,
+        correction_reason=draft.correction_reason,
     )
     draft.delete()
+    return entry
+
+
+def journal_entry_record(*, by, case: Case, occurred_on: datetime.date, kind: str, text: str, with_whom: str = "",
+                         written_at: datetime.datetime | None = None, corrects_id: int | None = None,
+                         correction_reason: str = "") -> JournalEntry:
+    """The one way a signed entry is written, with its access-log row: by signing a draft, or by a decision
+    recorded elsewhere (placements' Följa vården). The caller has checked that `by` may change the case."""
+    now = timezone.now()
+    entry = JournalEntry.objects.create(
+        case=case, occurred_on=occurred_on, kind=kind, with_whom=with_whom.strip(), text=text.strip(), author=by,
+        created_at=min(written_at, now) if written_at else now, signed_at=now, corrects_id=corrects_id,
+        correction_reason=correction_reason.strip() if corrects_id else "",
+    )
     audit_case(user=by, action=AccessAction.CREATE, case=case, object_type="JournalEntry", object_id=entry.pk)
     return entry
