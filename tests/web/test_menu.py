@@ -9,12 +9,13 @@ from tests.conftest import login
 pytestmark = pytest.mark.django_db
 
 MENUS = {
-    "handlaggare": ["Att göra", "Registrera anmälan", "Ärenden", "Personer", "Placeringar"],
-    "enhetschef": ["Att göra", "Registrera anmälan", "Ärenden", "Personer", "Åtkomstlogg", "Placeringar", "Frister",
-                   "Kontroller", "Rapporter", "Statistik", "Indikatorer", "Gallring"],
-    # README: the controller sees frister for the whole municipality (figures and case numbers only).
-    "controller": ["Placeringar", "Utförare och avtal", "Budget", "Uppföljning", "Frister", "Rapporter", "Statistik",
-                   "Indikatorer"],
+    "handlaggare": ["Att göra", "Registrera anmälan", "Ärenden", "Personer", "Placeringar", "Följa vården"],
+    "enhetschef": ["Att göra", "Registrera anmälan", "Ärenden", "Personer", "Åtkomstlogg", "Placeringar",
+                   "Följa vården", "Frister", "Kontroller", "Rapporter", "Statistik", "Indikatorer", "Gallring"],
+    # README: the controller sees frister for the whole municipality (figures and case numbers only), and
+    # Följa vården as counts.
+    "controller": ["Placeringar", "Följa vården", "Utförare och avtal", "Budget", "Uppföljning", "Frister",
+                   "Rapporter", "Statistik", "Indikatorer"],
     "systemforvaltare": ["Gallring", "Administration"],
 }
 
