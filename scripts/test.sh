@@ -34,4 +34,7 @@ if [ "${IFO_GATES:-1}" = 1 ]; then
   uv run --frozen python manage.py makemigrations --check --dry-run >/dev/null
 fi
 log "pytest"
-exec uv run --frozen pytest -p no:cacheprovider "$@"
+# A whole run (the gates on) lists its slowest tests, so the suite's time can be kept in check.
+DURATIONS=()
+if [ "${IFO_GATES:-1}" = 1 ]; then DURATIONS=(--durations=25); fi
+exec uv run --frozen pytest -p no:cacheprovider "${DURATIONS[@]}" "$@"
