@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from .identity import age_on
 from .models.caseflow import IntakeKind
 from .models.org import TargetGroup
 
@@ -155,7 +156,7 @@ def care_review_applies(legal_basis: str, birth_date: datetime.date | None, star
     birth date nobody can say, so no clock is claimed."""
     if legal_basis not in CARE_REVIEW_LEGAL_BASES or birth_date is None:
         return False
-    return start_on < birth_date + relativedelta(years=ADULT_AGE_YEARS)
+    return age_on(birth_date, start_on) < ADULT_AGE_YEARS  # identity's age rule, 29 February included
 
 
 def care_review_due(start_on: datetime.date, last_review_on: datetime.date | None = None) -> datetime.date:

@@ -84,3 +84,9 @@ def test_investigation_due_is_never_more_than_four_months_and_never_earlier_than
     # a start on a month end in a leap year's February lands on the 29th four months before
     if start.month == 10 and start.day == 31 and calendar.isleap(start.year + 1):
         assert due == D(start.year + 1, 2, 29)
+
+
+def test_a_child_born_on_29_february_is_still_a_child_on_28_february_of_the_year_it_turns_18():
+    # identity.age_on: a person born 29 February turns a year older on 1 March.
+    assert deadlines.care_review_applies("SoL", datetime.date(2008, 2, 29), datetime.date(2026, 2, 28))
+    assert not deadlines.care_review_applies("SoL", datetime.date(2008, 2, 29), datetime.date(2026, 3, 1))
