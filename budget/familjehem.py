@@ -19,7 +19,6 @@ from common.rounding import round_half_away
 from placements import skr
 from placements.days import add_months, care_days, days_in_month, month_bounds
 from placements.models import (
-    ExpensesBand,
     FosterCareFeeLevel,
     FosterCarePayment,
     FosterCarePaymentKind,
@@ -58,7 +57,7 @@ def levels(*, user, year: int, through_month: int | None = None, **_params) -> R
         fee_year = max((r for r in fee_rows if r <= y), default=None)
         flagged = (pb_year is not None and price_base_rows[pb_year].to_be_checked) or (
             fee_year is not None and fee_rows[fee_year].to_be_checked)
-        for band in ExpensesBand.objects.order_by("from_age"):
+        for band in data.bands:
             rows.append({
                 "year": str(y), "price_base_amount": price_base,
                 "price_base_year": "" if pb_year is None else str(pb_year),
