@@ -15,9 +15,10 @@ says so through the registry below (placements: a child's placement in familjehe
 home, SoL 12 kap. 2 §, and any placement, since placements feed closed months' facts). socialtjanst never
 imports placements: apps register their reasons in a `retention` module, found like admin modules.
 
-The deletion itself is the database function socialtjanst_gallra_personakt (migration 0013), SECURITY
-DEFINER, since the app role may not delete history rows; it re-checks the rule, so a wrong call removes
-nothing that is not due.
+The deletion itself is the database function socialtjanst_gallra_personakt (migrations 0013 and 0019),
+SECURITY DEFINER, since the app role may not delete history rows; it re-checks the rule, so a wrong call removes
+nothing that is not due. It removes the case's journal (through the journal trigger's one guarded exception),
+drafts and fördelningar with the case.
 """
 
 import datetime
