@@ -91,6 +91,15 @@ def enforcement_due_sql(decided_on: str) -> str:  # deadlines.enforcement_due
     return add_calendar_months_sql(decided_on, deadlines.ENFORCEMENT_MONTHS)
 
 
+# deadlines.care_review_due: six calendar months from the last övervägande/omprövning, else from the start.
+CARE_REVIEW_DUE_SQL = ADD_CALENDAR_MONTHS_SQL.format(day="COALESCE({last_review_on}, {start_on})",
+                                                     months=deadlines.REVIEW_MONTHS)
+
+
+def care_review_due_sql(start_on: str, last_review_on: str = "NULL::date") -> str:
+    return CARE_REVIEW_DUE_SQL.format(start_on=start_on, last_review_on=last_review_on)
+
+
 def judged_sql(done: str, due: str, today: str) -> str:
     return JUDGED_SQL.format(done=done, due=due, today=today)
 
@@ -137,3 +146,11 @@ def investigation_due_expr(started_on: str = "started_on", investigation: str = 
                       .order_by("-decided_on", "-new_due_on").values("new_due_on")[:1])
     return Coalesce(Subquery(last_extension, output_field=DateField()),
                     _expr(investigation_initial_due_sql("%(expressions)s"), started_on), output_field=DateField())
+
+
+def care_review_due_expr(start_on: str = "start_on", last_review_on=None) -> Func:
+    """deadlines.care_review_due over a start column and an expression of the last review's date (a Subquery,
+    NULL while none is recorded)."""
+    day = F(start_on) if last_review_on is None else Coalesce(last_review_on, F(start_on), output_field=DateField())
+    return Func(day, template=add_calendar_months_sql("%(expressions)s", deadlines.REVIEW_MONTHS),
+                output_field=DateField())

@@ -22,6 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -30,7 +31,7 @@ from django.urls import reverse
 
 from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED, OUT_OF_WINDOW_MARKER
 
-from . import deadlines, deadlines_sql, selectors
+from . import deadlines, deadlines_sql, selectors, todo_sources
 from .models import (
     FAVOURABLE_DECISION_KINDS,
     Case,
@@ -49,6 +50,12 @@ SCREENING = "Förhandsbedömning"
 INVESTIGATION = "Utredning"
 ENFORCEMENT = "Verkställighet"
 KINDS = (SAFETY, SCREENING, INVESTIGATION, ENFORCEMENT)
+REGISTERED_PART_BASE = 100  # t_part of the first registered part (socialtjanst.todo_sources), in key order
+
+
+def kinds() -> tuple[str, ...]:
+    """The kind filter's choices: the case flow's own, then every registered app's (todo_sources)."""
+    return (*KINDS, *(p.kind for p in todo_sources.todo_parts()))
 
 # The due filter: overdue, or due within so many days from today (today included, the overdue not).
 OVERDUE = "forsenade"
@@ -99,6 +106,12 @@ def _full_name(prefix: str):
     return Coalesce(NullIf(name, Value("")), F(f"{prefix}__username"), Value(UNASSIGNED), output_field=CharField())
 
 
+def _full_name_of_user():
+    """_full_name over the user model itself (a registered part reaches its responsible by id)."""
+    name = Trim(Concat(F("first_name"), Value(" "), F("last_name"), output_field=CharField()))
+    return Coalesce(NullIf(name, Value("")), F("username"), Value(UNASSIGNED), output_field=CharField())
+
+
 def _columns(qs: QuerySet, part: int, kind: str, responsible: str, due, valid: Q, extra=(), case: str = "case"
              ) -> QuerySet:
     """One kind of item as the list's columns; a row whose stored dates lie outside the window gets no due
@@ -131,7 +144,7 @@ def _safety_applies() -> Q:
     return q
 
 
-def _parts(cases: QuerySet[Case], responsible, kind: str, extra=()) -> list[QuerySet]:
+def _parts(cases: QuerySet[Case], responsible, kind: str, extra=(), today=None) -> list[QuerySet]:
     parts = []
     owner = "case__responsible"
     intakes = Intake.objects.filter(case__in=cases, screening__isnull=True)
@@ -162,6 +175,47 @@ def _parts(cases: QuerySet[Case], responsible, kind: str, extra=()) -> list[Quer
             waiting = waiting.filter(case__responsible=responsible)
         parts.append(_columns(waiting, 3, ENFORCEMENT, owner, deadlines_sql.enforcement_due_expr(),
                               _in_window("decided_on"), extra))
+    return parts + _registered_parts(cases, responsible, kind, extra, today)
+
+
+def _as_expr(value):
+    return F(value) if isinstance(value, str) else value
+
+
+def _registered_parts(cases: QuerySet[Case], responsible, kind: str, extra, today) -> list[QuerySet]:
+    """Other apps' items (socialtjanst.todo_sources), narrowed here to the scoped cases and the responsible, so
+    no registration can forget the scope. The case, unit and responsible's name are read by case id."""
+    parts = []
+    for n, source in enumerate(todo_sources.todo_parts()):
+        if kind not in ("", source.kind):
+            continue
+        spec = source.rows(cases, today)
+        case_row = Case.objects.filter(pk=OuterRef("_t_case"))
+        qs = spec.queryset.order_by().annotate(_t_case=_as_expr(spec.case)).filter(
+            _t_case__in=cases.order_by().values("pk"))
+        resp = (_as_expr(spec.responsible) if spec.responsible is not None
+                else Subquery(case_row.values("responsible_id")[:1]))
+        qs = qs.annotate(_t_resp=resp)
+        if responsible is not None:
+            qs = qs.filter(_t_resp=responsible.pk)
+        user_row = get_user_model().objects.filter(pk=OuterRef("_t_resp")).annotate(
+            _n=_full_name_of_user()).values("_n")[:1]
+        more = {
+            "t_unit": Subquery(case_row.values("unit__name")[:1]),
+            "t_unit_id": Subquery(case_row.values("unit_id")[:1]),
+            "t_resp_name": Coalesce(Subquery(user_row), Value(UNASSIGNED), output_field=CharField()),
+        }
+        ok = ExpressionWrapper(spec.valid if spec.valid is not None else Q(pk__isnull=False),
+                               output_field=BooleanField())
+        label = source.kind
+        parts.append(qs.annotate(_ok=ok).values(
+            t_part=Value(REGISTERED_PART_BASE + n, output_field=IntegerField()),
+            t_obj=F("pk"), t_case=F("_t_case"), t_resp=F("_t_resp"),
+            t_due=models.Case(When(_ok=True, then=spec.due), default=None, output_field=DateField()),
+            t_kind=models.Case(When(_ok=True, then=Value(label)),
+                               default=Value(f"{label} ({OUT_OF_WINDOW_MARKER})"), output_field=CharField()),
+            **{name: more[name] for name in extra},
+        ))
     return parts
 
 
@@ -197,7 +251,7 @@ class TodoQuery:
     due: str = ""
 
     def _from(self, extra=()) -> tuple[str, list]:
-        parts = _parts(self.cases, self.responsible, self.kind, extra)
+        parts = _parts(self.cases, self.responsible, self.kind, extra, self.today)
         if not parts:
             return "", []
         sqls, params = [], []
@@ -265,10 +319,16 @@ def _items(found, today: datetime.date) -> list[TodoItem]:
     """The page's rows as items: their cases and responsible users in two queries, whatever the page's length."""
     cases = Case.objects.select_related("person", "unit", "responsible").in_bulk({r[2] for r in found})
     users = get_user_model().objects.in_bulk({r[3] for r in found if r[3] is not None})
+    registered = todo_sources.todo_parts() if any(r[0] >= REGISTERED_PART_BASE for r in found) else []
     items = []
     for part, obj_id, case_id, responsible_id, due, kind in found:
-        base_kind = KINDS[part] if kind != KINDS[part] else ""
-        url = reverse(_URLS[part], args=[case_id if part == 3 else obj_id])
+        if part >= REGISTERED_PART_BASE:
+            source = registered[part - REGISTERED_PART_BASE]
+            base_kind = source.kind if kind != source.kind else ""
+            url = source.url(obj_id)
+        else:
+            base_kind = KINDS[part] if kind != KINDS[part] else ""
+            url = reverse(_URLS[part], args=[case_id if part == 3 else obj_id])
         items.append(TodoItem(kind, cases[case_id], users.get(responsible_id), due, url, today, base_kind=base_kind))
     return items
 

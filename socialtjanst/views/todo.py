@@ -21,7 +21,7 @@ from ..forms_assignment import AssignForm
 from ..models import AccessAction, Case, Unit
 from ..roles import Role
 from ..tables import TodoTable
-from ..todo import DUE_WITHIN_DAYS, KINDS, OVERDUE, TodoQuery, todo_search
+from ..todo import DUE_WITHIN_DAYS, OVERDUE, TodoQuery, kinds, todo_search
 from ..users import user_full_name
 
 RESPONSIBLE_LABEL = "Ansvarig handläggare"
@@ -44,7 +44,7 @@ class TodoFilter(django_filters.FilterSet):
     """The unit and the search narrow the cases; the other fields narrow the items (socialtjanst.todo.TodoQuery)."""
 
     unit = django_filters.ModelChoiceFilter(label="Enhet", queryset=Unit.objects.none())
-    kind = django_filters.ChoiceFilter(label="Att göra", choices=[(k, k) for k in KINDS], method="keep",
+    kind = django_filters.ChoiceFilter(label="Att göra", choices=lambda: [(k, k) for k in kinds()], method="keep",
                                        empty_label="Alla")
     due = django_filters.ChoiceFilter(label="Senast", choices=DUE_CHOICES, method="keep", empty_label="Alla")
     q = django_filters.CharFilter(label="Sök ärende eller person", method="keep",
