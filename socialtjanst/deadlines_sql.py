@@ -11,7 +11,9 @@ dateutil's relativedelta does (2024-10-31 + 4 months = 2025-02-28), so the calen
 Placeholders take column SQL or `%(name)s` parameters, never user text.
 """
 
-from django.db.models import DateField, F, Func, OuterRef, Subquery
+import re
+
+from django.db.models import DateField, Expression, F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from . import deadlines
@@ -154,3 +156,32 @@ def care_review_due_expr(start_on: str = "start_on", last_review_on=None) -> Fun
     day = F(start_on) if last_review_on is None else Coalesce(last_review_on, F(start_on), output_field=DateField())
     return Func(day, template=add_calendar_months_sql("%(expressions)s", deadlines.REVIEW_MONTHS),
                 output_field=DateField())
+
+
+class SqlTemplate(Expression):
+    """A template of this module over several expressions: `{name}` placeholders filled with the compiled SQL of
+    `parts[name]` (a field path or an expression such as a Subquery), parameters kept in the order they appear,
+    so a placeholder may be used more than once. For twins of rules with more than one input."""
+
+    _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+    def __init__(self, template: str, output_field=None, **parts):
+        super().__init__(output_field=output_field or DateField())
+        self.template, self.names = template, list(parts)
+        self.parts = [F(p) if isinstance(p, str) else p for p in parts.values()]
+
+    def get_source_expressions(self):
+        return self.parts
+
+    def set_source_expressions(self, exprs):
+        self.parts = list(exprs)
+
+    def as_sql(self, compiler, connection, **extra):
+        compiled = {name: compiler.compile(part) for name, part in zip(self.names, self.parts, strict=True)}
+        params: list = []
+
+        def fill(match):
+            sql, p = compiled[match.group(1)]
+            params.extend(p)
+            return f"({sql})"
+        return self._PLACEHOLDER.sub(fill, self.template), params
