@@ -25,7 +25,7 @@ from placements.models import (
     Placement,
     PriceBaseAmount,
 )
-from placements.pricing import payment_cost
+from placements.pricing import payment_cost, price_period_days
 
 TO_BE_CHECKED = "kontrollera"
 NO_LEVEL = "saknas"
@@ -79,16 +79,6 @@ def _ore(value: Fraction) -> Decimal:
     return round_half_away(value, 2)
 
 
-def _counted_days(placement: Placement, pp_from: datetime.date, pp_to: datetime.date | None,
-                  first: datetime.date, next_first: datetime.date) -> int:
-    """Days of the placement inside the price period [pp_from, pp_to) and the month (placements.days)."""
-    placement_days = care_days(placement.start_on, placement.end_on, first, next_first)
-    if not placement_days:
-        return 0
-    return care_days(placement.start_on, placement.end_on, max(first, pp_from),
-                     next_first if pp_to is None else min(next_first, pp_to))
-
-
 def payments(*, user, year: int, through_month: int | None = None, **_params) -> ReportResult:
     """Own familjehem (the rule's care types) per month of `year` through `through_month`: placements with
     days, care days, arvode, omkostnad, avdrag barnbidrag/studiebidrag (the rule's and registered ones),
@@ -127,15 +117,14 @@ def payments(*, user, year: int, through_month: int | None = None, **_params) ->
 
 
 def _split(placement: Placement, first: datetime.date, next_first: datetime.date) -> dict:
-    length = days_in_month(first.year, first.month)
+    """The month's part of each monthly amount (placements.pricing decides which days each price period pays
+    for), split into arvode, omkostnad and avdrag where the rule wrote them, exact until rounded once."""
+    share_of_month = Fraction(1, days_in_month(first.year, first.month))
     sums = defaultdict(Fraction)
-    for pp in placement.price_periods.all():
+    for pp, n in price_period_days(placement, placement.price_periods.all(), first, next_first):
         if pp.monthly_amount is None:
             continue
-        n = _counted_days(placement, pp.valid_from, pp.valid_to, first, next_first)
-        if not n:
-            continue
-        share = Fraction(n, length)
+        share = n * share_of_month
         sums["total"] += Fraction(pp.monthly_amount) * share
         if pp.fee is None or pp.expenses is None:
             sums["unsplit"] += Fraction(pp.monthly_amount) * share

@@ -10,7 +10,8 @@ deduction of barnbidrag/studiebidrag subtracts. That sign rule is payment_cost, 
 one SQL twin PAYMENT_COST_SQL (for the monthly roll-up); nothing else decides it.
 """
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,22 +86,29 @@ def month_cost(
     days = care_days(placement.start_on, placement.end_on, first, next_first)
     if days == 0:
         return MonthCost(0, paid, 0, paid)
-    periods = list(placement.price_periods.all() if price_periods is None else price_periods)
-    placement_end = care_end(placement.start_on, placement.end_on)
+    periods = placement.price_periods.all() if price_periods is None else price_periods
     month_length = days_in_month(year, month)
     cost = Decimal(0)
     priced_days = 0
-    for pp in periods:
-        covered = intersect(placement.start_on, placement_end, pp.valid_from, pp.valid_to)
-        if covered is None:
-            continue
-        # covered is a non-empty half-open range (a same-day placement was widened by care_end).
-        n = care_days(covered[0], covered[1], first, next_first)
-        if n == 0:
-            continue
+    for pp, n in price_period_days(placement, periods, first, next_first):
         priced_days += n
         if pp.monthly_amount is not None:
             cost += pp.monthly_amount * n / month_length
         else:
             cost += pp.daily_price * n
     return MonthCost(days=days, cost=cost + paid, unpriced_days=days - priced_days, payments=paid)
+
+
+def price_period_days(placement: Placement, price_periods: Iterable[PricePeriod], first: datetime.date,
+                      next_first: datetime.date) -> Iterator[tuple[PricePeriod, int]]:
+    """Each price period with the placement's care days it prices in [first, next_first), skipping those with
+    none: the one place that decides which days a price period pays for (month_cost, the familjehem split)."""
+    placement_end = care_end(placement.start_on, placement.end_on)
+    for pp in price_periods:
+        covered = intersect(placement.start_on, placement_end, pp.valid_from, pp.valid_to)
+        if covered is None:
+            continue
+        # covered is a non-empty half-open range (a same-day placement was widened by care_end).
+        n = care_days(covered[0], covered[1], first, next_first)
+        if n:
+            yield pp, n
