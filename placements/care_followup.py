@@ -2,9 +2,9 @@
 control list of children whose follow-up is behind.
 
 - The clock is socialtjanst.deadlines.care_review_due; it applies to a child (under 18 on the placement's start)
-  in heldygnsvård under SoL or LVU. The placement does not store whether LVU care is under 2 § (övervägande)
-  or 3 § (omprövning); both run on the same six-month rule, so the handläggare names the kind when recording,
-  and a SoL placement only has överväganden.
+  in heldygnsvård under SoL or LVU. The kind follows the placement's LVU ground (Placement.lvu_ground): an
+  omprövning under LVU 3 §, an övervägande under LVU 2 § and SoL. Only for LVU care whose ground was never
+  stated (placements registered before it was asked) does the handläggare name the kind when recording.
 - A recorded review is a decision on the placement's case: a signed journal entry of kind "beslut" is written
   in the same transaction.
 - The contact target is Socialstyrelsen's recommendation of at least four contacts a year, configurable as
@@ -28,10 +28,13 @@ from socialtjanst.models import AccessAction, Case, JournalEntry, JournalKind
 
 from . import selectors
 from .models import CareReview, CareReviewKind, ChildContact, ChildContactKind, Placement
+from .models.placement import LvuGround
 
 NOT_FOUND = "Placeringen finns inte."
 NO_CLOCK = "Placeringen gäller inte ett barn i heldygnsvård enligt SoL eller LVU."
 RECONSIDERATION_ONLY_LVU = "Omprövning gäller bara vård enligt LVU (3 §); enligt SoL görs övervägande."
+KIND_FOLLOWS_GROUND = "Vård enligt {ground} ska {kind_lower}: välj inte ett annat slag."
+KIND_REQUIRED = "Ange om beslutet är ett övervägande eller en omprövning (LVU-grunden är inte angiven)."
 DATE_IN_FUTURE = "Datumet får inte ligga efter dagens datum."
 DATE_BEFORE_START = "Datumet får inte ligga före placeringens start."
 NO_CASE = "Placeringen saknar ärende att journalföra beslutet i. Koppla placeringen till en insats först."
@@ -48,6 +51,29 @@ def contacts_per_year() -> int:
 def clock_applies(placement: Placement) -> bool:
     return placement.is_24h and deadlines.care_review_applies(
         placement.legal_basis, placement.person.birth_date, placement.start_on)
+
+
+def review_kind(placement: Placement) -> str | None:
+    """The review LVU 13 § / SoL 6 kap. 8 § asks for: None only for LVU care whose ground is unknown."""
+    if placement.legal_basis == "LVU":
+        return {LvuGround.BEHAVIOUR: CareReviewKind.RECONSIDERATION,
+                LvuGround.ENVIRONMENT: CareReviewKind.CONSIDERATION}.get(placement.lvu_ground)
+    return CareReviewKind.CONSIDERATION
+
+
+def _resolved_kind(placement: Placement, kind: str) -> str:
+    expected = review_kind(placement)
+    if expected is None:
+        if not kind:
+            raise ValidationError(KIND_REQUIRED, code="kind")
+        return kind
+    if kind and kind != expected:
+        if placement.legal_basis != "LVU":
+            raise ValidationError(RECONSIDERATION_ONLY_LVU, code="kind")
+        raise ValidationError(KIND_FOLLOWS_GROUND.format(
+            ground=f"LVU {placement.get_lvu_ground_display()}",
+            kind_lower="omprövas" if expected == CareReviewKind.RECONSIDERATION else "övervägas"), code="kind")
+    return expected
 
 
 def next_review_due(placement: Placement) -> datetime.date | None:
@@ -84,14 +110,14 @@ def _write_decision_entry(*, by, case: Case, occurred_on: datetime.date, text: s
 
 
 @transaction.atomic
-def care_review_record(*, by, placement: Placement, kind: str, decided_on: datetime.date, outcome: str,
+def care_review_record(*, by, placement: Placement, decided_on: datetime.date, outcome: str, kind: str = "",
                        text: str = "") -> tuple[CareReview, datetime.date]:
-    """Record an övervägande/omprövning with its journal entry; returns it and the placement's next due date."""
+    """Record an övervägande/omprövning with its journal entry; returns it and the placement's next due date.
+    The kind follows the placement's ground (review_kind); `kind` is asked only where that is unknown."""
     _changeable(by, placement)
     if not clock_applies(placement):
         raise ValidationError(NO_CLOCK, code="no_clock")
-    if kind == CareReviewKind.RECONSIDERATION and placement.legal_basis != "LVU":
-        raise ValidationError(RECONSIDERATION_ONLY_LVU, code="kind")
+    kind = _resolved_kind(placement, kind)
     _check_date(decided_on, placement, timezone.localdate())
     case = placement_case(placement)
     if case is None:

@@ -20,6 +20,7 @@ from .models import (
     Provider,
     normalise_org_number,
 )
+from .models.placement import LvuGround
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The date window (common.date_window) of every date field below.
@@ -65,6 +66,8 @@ class PlacementCreateForm(PriceFields):
                                               required=False, help_text="Endast för barn placerade enligt LSB.")
     unit = forms.ModelChoiceField(label="Ansvarig enhet", queryset=Unit.objects.none())
     legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
+    lvu_ground = forms.ChoiceField(label="LVU-grund", required=False, choices=[("", "–"), *LvuGround.choices],
+                                   help_text="Vård enligt LVU: 2 § ger övervägande, 3 § omprövning var sjätte månad.")
     start_on = forms.DateField(label="Startdatum", widget=DATE, validators=ROLLUP_DATE)
     end_on = forms.DateField(label="Slutdatum", required=False, widget=DATE, help_text="Tomt = pågående",
                              validators=ROLLUP_DATE)
@@ -73,8 +76,8 @@ class PlacementCreateForm(PriceFields):
     ivo_check_result = forms.ChoiceField(label="Resultat av IVO-kontrollen", required=False,
                                          choices=[("", "–"), *IvoCheckResult.choices])
     field_order = ["id_number", "intervention", "care_type", "provider", "agreement", "unit", "legal_basis",
-                   "parent_placement", "start_on", "end_on", "daily_price", "monthly_amount", "ivo_checked_on",
-                   "ivo_check_result"]
+                   "lvu_ground", "parent_placement", "start_on", "end_on", "daily_price", "monthly_amount",
+                   "ivo_checked_on", "ivo_check_result"]
 
     def __init__(self, *args, units, user, person=None, **kwargs):
         """`person` (when known) limits the insatser to that person's; the service checks the link anyway."""

@@ -27,6 +27,14 @@ class EndReason(models.TextChoices):
     OTHER = "annat", _("Annat")
 
 
+class LvuGround(models.TextChoices):
+    """Whether LVU care is given on the home environment's grounds (2 §) or the young person's own behaviour
+    (3 §): under 3 § the care is reconsidered (omprövning), under 2 § considered (övervägande), LVU 13 §."""
+
+    ENVIRONMENT = "2", _("2 § (hemmiljön)")
+    BEHAVIOUR = "3", _("3 § (eget beteende)")
+
+
 class IvoCheckResult(models.TextChoices):
     NO_REMARKS = "utan_anmarkning", _("Utan anmärkning")
     REMARKS = "med_anmarkning", _("Med anmärkning")
@@ -58,6 +66,8 @@ class Placement(models.Model):
                              verbose_name=_("ansvarig enhet"))
     cost_centre = models.CharField(_("verksamhet"), max_length=20, blank=True)
     legal_basis = models.CharField(_("lagrum"), max_length=5, choices=LegalBasis.choices)
+    lvu_ground = models.CharField(_("LVU-grund"), max_length=1, choices=LvuGround.choices, blank=True, default="",
+                                  db_default="", help_text=_("Vård enligt LVU: 2 § eller 3 §. Tomt om okänt."))
     start_on = models.DateField(_("startdatum"), db_index=True)
     end_on = models.DateField(_("slutdatum"), null=True, blank=True,
                               help_text=_("Den dag personen flyttade ut."))
@@ -93,6 +103,9 @@ class Placement(models.Model):
                                    name="placement_ivo_check_date_and_result_together"),
             models.CheckConstraint(condition=Q(parent_placement__isnull=True) | Q(legal_basis="LSB"),
                                    name="placement_parent_only_for_lsb"),
+            # The LVU ground says which of LVU 13 §'s reviews applies; outside LVU there is none to state.
+            models.CheckConstraint(condition=Q(lvu_ground="") | Q(legal_basis="LVU", lvu_ground__in=["2", "3"]),
+                                   name="placement_lvu_ground_only_for_lvu"),
             ExclusionConstraint(
                 name="placement_no_overlapping_24h",
                 expressions=[(F("person"), RangeOperators.EQUAL), (F("period"), RangeOperators.OVERLAPS)],

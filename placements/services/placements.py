@@ -40,6 +40,7 @@ OVERLAP = "Personen har redan en placering som överlappar: {placement}."
 OVERLAP_UNKNOWN = "Personen har redan en placering som överlappar samma period."
 PRICE_OVERLAP = "Prisperioden överlappar en annan prisperiod för placeringen."
 END_BEFORE_START = "Slutdatum kan inte vara före startdatum."
+LVU_GROUND_ONLY_LVU = "LVU-grund (2 § eller 3 §) anges bara för vård enligt LVU."
 PROVIDER_REQUIRED = "Vårdformen är köpt: ange utförare."
 UNIT_NOT_ALLOWED = "Du kan bara registrera placeringar i dina egna enheter."
 PERSON_NOT_VISIBLE = "Personen finns inte."
@@ -159,10 +160,12 @@ def _create(
     end_on: datetime.date | None, provider: Provider | None, agreement: Agreement | None,
     intervention: Intervention | None, parent_placement: Placement | None, cost_centre: str,
     ivo_checked_on: datetime.date | None, ivo_check_result: str, daily_price: Decimal | None,
-    monthly_amount: Decimal | None, external_id: str | None = None,
+    monthly_amount: Decimal | None, external_id: str | None = None, lvu_ground: str = "",
 ) -> Placement:
     if end_on is not None and end_on < start_on:
         raise ValidationError(END_BEFORE_START, code="end_before_start")
+    if lvu_ground and legal_basis != LegalBasis.LVU:  # as the CHECK placement_lvu_ground_only_for_lvu
+        raise ValidationError(LVU_GROUND_ONLY_LVU, code="lvu_ground")
     if agreement is not None:
         provider = provider or agreement.provider
         if agreement.provider_id != provider.pk:
@@ -177,6 +180,7 @@ def _create(
         provider=provider, agreement=agreement, intervention=intervention, parent_placement=parent_placement,
         cost_centre=cost_centre or care_type.activity_code, ivo_checked_on=ivo_checked_on,
         ivo_check_result=ivo_check_result, is_24h=care_type.is_24h, external_id=external_id,
+        lvu_ground=lvu_ground,
     )
     _save(placement)
     if daily_price is not None or monthly_amount is not None:
@@ -209,6 +213,7 @@ def placement_create(
     ivo_check_result: str = "",
     daily_price: Decimal | None = None,
     monthly_amount: Decimal | None = None,
+    lvu_ground: str = "",
 ) -> Placement:
     """Registers a placement (and its first price) for a person the user may see, in one of the user's units.
 
@@ -222,6 +227,7 @@ def placement_create(
         end_on=end_on, provider=provider, agreement=agreement, intervention=intervention,
         parent_placement=parent_placement, cost_centre=cost_centre, ivo_checked_on=ivo_checked_on,
         ivo_check_result=ivo_check_result, daily_price=daily_price, monthly_amount=monthly_amount,
+        lvu_ground=lvu_ground,
     )
     _audit(by, AccessAction.CREATE, placement)
     return placement
@@ -292,7 +298,8 @@ def placement_move(
         end_on=old_end if old_end and old_end > move_on else None, provider=provider, agreement=agreement,
         intervention=current.intervention, parent_placement=current.parent_placement, cost_centre=cost_centre,
         ivo_checked_on=ivo_checked_on, ivo_check_result=ivo_check_result, daily_price=daily_price,
-        monthly_amount=monthly_amount,
+        monthly_amount=monthly_amount, lvu_ground=current.lvu_ground if legal_basis in (None, current.legal_basis)
+        else "",
     )
     _audit(by, AccessAction.CHANGE, current)
     _audit(by, AccessAction.CREATE, following)

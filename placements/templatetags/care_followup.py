@@ -9,6 +9,7 @@ from socialtjanst import access
 
 from .. import care_followup, selectors
 from ..care_forms import CareReviewForm, ChildContactForm
+from ..models import CareReviewKind
 
 register = template.Library()
 
@@ -17,6 +18,7 @@ register = template.Library()
 def placement_care_followup(context, placement, review_form=None, contact_form=None):
     user = context["request"].user
     due = care_followup.next_review_due(placement)
+    kind = care_followup.review_kind(placement)
     return {
         "placement": placement, "applies": due is not None, "due": due,
         "overdue": due is not None and due < timezone.localdate(),
@@ -26,7 +28,8 @@ def placement_care_followup(context, placement, review_form=None, contact_form=N
         "show_history": access.works_with_cases(user),
         "contacts_per_year": care_followup.contacts_per_year(),
         "can_change": selectors.can_change_placement(user, placement) and placement.end_on is None,
-        "review_form": review_form or CareReviewForm(prefix="review"),
+        "review_kind": CareReviewKind(kind).label if kind else "",
+        "review_form": review_form or CareReviewForm(prefix="review", ask_kind=kind is None),
         "contact_form": contact_form or ChildContactForm(prefix="contact"),
         "csrf_token": context.get("csrf_token"),
     }

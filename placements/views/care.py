@@ -25,10 +25,11 @@ def _changeable(request, pk):
     return placement
 
 
-def _post(request, pk, form_class, prefix, call):
+def _post(request, pk, form_class, prefix, call, **form_kwargs):
     placement = _changeable(request, pk)
+    form_kwargs = {k: v(placement) for k, v in form_kwargs.items()}
     if request.method == "POST":
-        form = form_class(request.POST, prefix=prefix)
+        form = form_class(request.POST, prefix=prefix, **form_kwargs)
         if form.is_valid():
             try:
                 message = call(placement, form.cleaned_data)
@@ -38,7 +39,7 @@ def _post(request, pk, form_class, prefix, call):
                 messages.success(request, message)
                 return redirect(f"{placement.get_absolute_url()}#folja-varden")
     else:
-        form = form_class(prefix=prefix)
+        form = form_class(prefix=prefix, **form_kwargs)
     _audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
     return render(request, "placements/care_followup_form.html",
                   {"placement": placement, f"{prefix}_form": form})
@@ -47,10 +48,11 @@ def _post(request, pk, form_class, prefix, call):
 @require_http_methods(["GET", "POST"])
 def care_review_create(request, pk):
     def record(placement, d):
-        _, due = care_followup.care_review_record(by=request.user, placement=placement, kind=d["kind"],
+        _, due = care_followup.care_review_record(by=request.user, placement=placement, kind=d.get("kind", ""),
                                                   decided_on=d["decided_on"], outcome=d["outcome"], text=d["text"])
         return REVIEW_SAVED.format(due=due.isoformat())
-    return _post(request, pk, CareReviewForm, "review", record)
+    return _post(request, pk, CareReviewForm, "review", record,
+                 ask_kind=lambda placement: care_followup.review_kind(placement) is None)
 
 
 @require_http_methods(["GET", "POST"])

@@ -151,7 +151,7 @@ def placement_create(request):
                         provider=data["provider"], agreement=data["agreement"], intervention=data["intervention"],
                         parent_placement=data["parent_placement"], daily_price=data["daily_price"],
                         monthly_amount=data["monthly_amount"], ivo_checked_on=data["ivo_checked_on"],
-                        ivo_check_result=data["ivo_check_result"],
+                        ivo_check_result=data["ivo_check_result"], lvu_ground=data["lvu_ground"],
                     )
                 except ValidationError as exc:
                     form.add_error(None, exc)

@@ -6,9 +6,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from placements import care_followup, services
+from placements.models import CareReview, Placement
+from placements.services.placements import LVU_GROUND_ONLY_LVU
 from socialtjanst import todo_sources
 from socialtjanst.models import AccessEvent, Case
 from socialtjanst.todo import TodoQuery
@@ -84,3 +88,77 @@ def test_a_handlaggare_of_another_unit_sees_none_of_them(units, followed):
     outsider = UserFactory(username="olle", role="Handläggare", units=[units["adult"]])
     page = login(outsider).get("/att-gora/", {"kind": KIND}).content.decode()
     assert "Barnsson" not in page
+
+
+# --- the LVU ground decides the kind (point 1: omprövning under 3 §, övervägande under 2 § and SoL) -------------
+
+def _lvu(handlaggare, child, units, ground):
+    return services.placement_create(by=handlaggare, person=child, care_type=care_type("FH_JOUR"),
+                                     unit=units["own"], legal_basis="LVU", lvu_ground=ground, start_on=D(2024, 8, 31),
+                                     monthly_amount=Decimal("42000"))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_under_lvu_3_the_review_is_an_omprovning_without_asking(handlaggare, child, units):
+    placement = _lvu(handlaggare, child, units, "3")
+    assert care_followup.review_kind(placement) == "omprovning"
+    review, due = care_followup.care_review_record(by=handlaggare, placement=placement, decided_on=D(2025, 2, 28),
+                                                   outcome="fortsatt_vard")
+    assert (review.kind, due) == ("omprovning", D(2025, 8, 28))
+    assert review.journal_entry.text == "Omprövning av vården (LVU): Fortsatt vård."
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_under_lvu_2_an_omprovning_is_refused_in_swedish(handlaggare, child, units):
+    placement = _lvu(handlaggare, child, units, "2")
+    with pytest.raises(ValidationError) as exc:
+        care_followup.care_review_record(by=handlaggare, placement=placement, kind="omprovning",
+                                         decided_on=D(2025, 2, 20), outcome="fortsatt_vard")
+    assert exc.value.messages == ["Vård enligt LVU 2 § (hemmiljön) ska övervägas: välj inte ett annat slag."]
+    assert not CareReview.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_lvu_with_unknown_ground_still_asks_for_the_kind(handlaggare, child, units):
+    placement = _lvu(handlaggare, child, units, "")
+    assert care_followup.review_kind(placement) is None
+    with pytest.raises(ValidationError) as exc:
+        care_followup.care_review_record(by=handlaggare, placement=placement, decided_on=D(2025, 2, 20),
+                                         outcome="fortsatt_vard")
+    assert exc.value.messages == [care_followup.KIND_REQUIRED]
+    page = login(handlaggare).get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+    assert 'name="review-kind"' in page and "LVU (grund ej angiven)" in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_placement_page_names_the_kind_and_the_form_records_it(handlaggare, child, units):
+    placement = _lvu(handlaggare, child, units, "3")
+    client = login(handlaggare)
+    page = client.get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+    assert '<p id="review-kind">Slag: Omprövning (LVU 3 § (eget beteende))</p>' in page
+    assert 'name="review-kind"' not in page
+    response = client.post(reverse("placements:care_review_create", args=[placement.pk]), {
+        "review-decided_on": "2025-03-03", "review-outcome": "fortsatt_vard"})
+    assert response.status_code == 302
+    assert CareReview.objects.get().kind == "omprovning"
+
+
+def test_a_ground_outside_lvu_is_refused_by_the_service_and_the_database(handlaggare, child, units):
+    with pytest.raises(ValidationError) as exc:
+        services.placement_create(by=handlaggare, person=child, care_type=care_type("FH_JOUR"), unit=units["own"],
+                                  legal_basis="SoL", lvu_ground="3", start_on=D(2024, 8, 31),
+                                  monthly_amount=Decimal("42000"))
+    assert exc.value.messages == [LVU_GROUND_ONLY_LVU]
+    placement = _lvu(handlaggare, child, units, "3")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Placement.objects.filter(pk=placement.pk).update(legal_basis="SoL")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_create_form_stores_the_ground(handlaggare, child, units):
+    response = login(handlaggare).post(reverse("placements:placement_create"), {
+        "id_number": child.id_number, "care_type": care_type("FH_JOUR").pk, "unit": units["own"].pk,
+        "legal_basis": "LVU", "lvu_ground": "3", "start_on": "2024-08-31", "monthly_amount": "42000"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    placement = Placement.objects.get()
+    assert placement.lvu_ground == "3"
