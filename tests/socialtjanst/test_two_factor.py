@@ -45,6 +45,8 @@ def test_a_password_log_in_without_a_device_is_sent_to_enrolment_and_nothing_els
     assert (response.status_code, response["Location"]) == (302, "/logga-in/tvafaktor/?next=/arenden/")
     page = client.get(response["Location"]).content.decode()
     assert "<svg" in page and "Aktivera tvåstegsverifiering" in page
+    # No menu whose links would only lead back here; logging out still works from the page.
+    assert "<nav>" not in page and 'href="/att-gora/"' not in page and "Logga ut" in page
     # the admin too is closed until the second factor is given
     assert client.get("/admin/")["Location"] == "/logga-in/tvafaktor/?next=/admin/"
 
@@ -86,6 +88,7 @@ def test_an_enrolled_account_gives_its_app_code_after_the_password(units, requir
     device = enrolled(user)
     client = password_log_in("hanna")
     assert client.get("/arenden/")["Location"] == "/logga-in/kod/?next=/arenden/"
+    assert "<nav>" not in client.get("/logga-in/kod/?next=/arenden/").content.decode()
 
     response = client.post("/logga-in/kod/", {"token": "12345", "next": "/arenden/"})
     assert two_factor.WRONG_CODE in response.content.decode()
@@ -95,7 +98,9 @@ def test_an_enrolled_account_gives_its_app_code_after_the_password(units, requir
     with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
         response = client.post("/logga-in/kod/", {"token": code_for(device), "next": "/arenden/"})
     assert (response.status_code, response["Location"]) == (302, "/arenden/")
-    assert client.get("/arenden/").status_code == 200
+    page = client.get("/arenden/")
+    assert page.status_code == 200
+    assert 'href="/att-gora/"' in page.content.decode()  # the menu is back once the code is given
 
 
 @pytest.mark.django_db
