@@ -200,8 +200,13 @@ def _year_row(indicator: Indicator, year: int, row: IndicatorValue | None, previ
 
 
 def indicator_overview(user, year: int) -> list[IndicatorYear]:
-    """Every indicator with the year's value, assessment and trend: two queries."""
-    indicators = list(indicators_for_user(user).filter(active=True))
+    """Every indicator the user may see with the year's value, assessment and trend: two queries."""
+    return indicators_year(indicators_for_user(user).filter(active=True), year)
+
+
+def indicators_year(indicators: QuerySet[Indicator], year: int) -> list[IndicatorYear]:
+    """The given indicators' rows for the year (the list page's and the export's one row rule)."""
+    indicators = list(indicators)
     values = {(v.indicator_id, v.year): v for v in IndicatorValue.objects.filter(
         indicator__in=indicators, year__in=(year, year - 1))}
     return [_year_row(i, year, values.get((i.pk, year)), values.get((i.pk, year - 1))) for i in indicators]

@@ -12,7 +12,7 @@ from common.periods import Period
 from common.reporting import DATE, DECIMAL, INT, TEXT, Column, Report, ReportResult, register
 from socialtjanst import access
 from socialtjanst.followup import controls, indicators, intake_statistics
-from socialtjanst.models import ControlRound, Indicator, IndicatorValue
+from socialtjanst.models import ControlRound, Indicator
 
 # --- the intake statistics' breakdowns -------------------------------------------------------------------
 
@@ -120,12 +120,8 @@ def _indicators_build(*, user, year: int, through_month: int | None, **_params) 
     if user is not None:
         items = indicators.indicator_overview(user, year)
     else:
-        found = list(Indicator.objects.filter(active=True).select_related("responsible_unit"))
-        values = {(v.indicator_id, v.year): v for v in IndicatorValue.objects.filter(
-            indicator__in=found, year__in=(year, year - 1))}
-        # The page's own row rule (indicators._year_row), for the whole municipality.
-        items = [indicators._year_row(i, year, values.get((i.pk, year)), values.get((i.pk, year - 1)))
-                 for i in found]
+        items = indicators.indicators_year(
+            Indicator.objects.filter(active=True).select_related("responsible_unit"), year)
     rows = [{
         "indicator": item.indicator.name, "unit": item.indicator.responsible_unit.code if
         item.indicator.responsible_unit else "", "unit_name": item.indicator.responsible_unit.name if
