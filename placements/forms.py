@@ -18,6 +18,7 @@ from .models import (
     FosterCarePaymentKind,
     IvoCheckResult,
     Provider,
+    RemovalBanOutcome,
     normalise_org_number,
 )
 from .models.placement import LvuGround
@@ -107,6 +108,13 @@ class PlacementMoveForm(PriceFields):
                                      validators=CASE_DATE)
     ivo_check_result = forms.ChoiceField(label="Resultat av IVO-kontrollen", required=False,
                                          choices=[("", "–"), *IvoCheckResult.choices])
+    # The child's participation (placements.lilla_hjartat decides when it is required and what is enough).
+    informed = forms.BooleanField(label="Barnet har fått information om flytten", required=False)
+    heard = forms.BooleanField(label="Barnet har fått framföra sina åsikter", required=False)
+    child_view = forms.CharField(label="Barnets inställning till flytten", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    reason_not = forms.CharField(label="Skäl om barnet inte informerats eller hörts", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["move_on", "care_type", "provider", "agreement", "daily_price", "monthly_amount"]
 
     def __init__(self, *args, **kwargs):
@@ -119,6 +127,14 @@ class PlacementEndForm(forms.Form):
                              validators=ROLLUP_DATE)
     # No reason preselected: the user says why the placement ended (issue 14).
     end_reason = forms.ChoiceField(label="Avslutsorsak", choices=[("", "– välj –"), *EndReason.choices])
+    # Lex lilla hjärtat: required by placements.lilla_hjartat when a child's familjehem placement ends.
+    removal_ban_considered_on = forms.DateField(
+        label="Flyttningsförbud övervägt den", required=False, widget=DATE, validators=CASE_DATE,
+        help_text="Krävs när ett barns placering i familjehem avslutas.")
+    removal_ban_outcome = forms.ChoiceField(label="Ställningstagande om flyttningsförbud", required=False,
+                                            choices=[("", "– välj –"), *RemovalBanOutcome.choices])
+    removal_ban_motivation = forms.CharField(label="Motivering (journalförs)", required=False,
+                                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PricePeriodForm(PriceFields):

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .views import care as care_views
 from .views import invoices as invoice_views
+from .views import lilla_hjartat as lilla_hjartat_views
 
 app_name = "placements"
 urlpatterns = [
@@ -22,6 +23,10 @@ urlpatterns = [
     path("<int:pk>/overvagande/", care_views.care_review_create, name="care_review_create"),
     path("<int:pk>/kontakt/", care_views.child_contact_create, name="child_contact_create"),
     path("folja-varden/", care_views.followup_list, name="followup_list"),
+    # Lex lilla hjärtat (issue 16 point 4): vårdnadsöverflyttning and the follow-up after LVU care.
+    path("<int:pk>/vardnadsoverflyttning/", lilla_hjartat_views.custody_consideration_create,
+         name="custody_consideration_create"),
+    path("<int:pk>/uppfoljning-lvu/", lilla_hjartat_views.lvu_followup_finish, name="lvu_followup_finish"),
     # The controller's reference data.
     path("utforare/", views.ProviderListView.as_view(), name="provider_list"),
     path("utforare/create/", views.provider_create, name="provider_create"),

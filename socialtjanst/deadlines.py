@@ -163,3 +163,40 @@ def care_review_due(start_on: datetime.date, last_review_on: datetime.date | Non
     """The next övervägande/omprövning: six calendar months (month-end clamped) after the last one recorded, or
     after the placement's start while none is: verkställd 2024-08-31 → 2025-02-28."""
     return review_due(last_review_on if last_review_on is not None else start_on)
+
+
+# --- Lex lilla hjärtat (issue 16 point 4) ----------------------------------------------------------------------
+# SoL 6 kap. 8 § (from 2022-07-01): when a child has been placed in the same familjehem for two years after the
+# placement was verkställd, the nämnd considers whether to apply for vårdnadsöverflyttning, and then at least
+# once every twelve months. When care under LVU has ended, the nämnd follows up the child's situation, and the
+# follow-up ends at the latest six months after the care ended (SoL 6 kap. 7 c §). Calendar months, month-end
+# clamped like every clock here.
+CUSTODY_TRANSFER_FIRST_MONTHS = 24
+CUSTODY_TRANSFER_REPEAT_MONTHS = 12
+LVU_FOLLOWUP_MONTHS = 6
+
+
+def custody_transfer_consideration_due(start_on: datetime.date,
+                                       last_considered_on: datetime.date | None = None) -> datetime.date:
+    """The next consideration of vårdnadsöverflyttning: two years after the familjehem placement started
+    (started 2024-02-29 → 2026-02-28), then twelve calendar months after the last consideration recorded."""
+    if last_considered_on is None:
+        return add_calendar_months(start_on, CUSTODY_TRANSFER_FIRST_MONTHS)
+    return add_calendar_months(last_considered_on, CUSTODY_TRANSFER_REPEAT_MONTHS)
+
+
+def custody_transfer_applies(birth_date: datetime.date | None, due_on: datetime.date) -> bool:
+    """Only a child has a vårdnadshavare to transfer: under 18 on the due date (identity's age rule). Without a
+    known birth date nobody can say, so no clock is claimed."""
+    return birth_date is not None and age_on(birth_date, due_on) < ADULT_AGE_YEARS
+
+
+def lvu_followup_due(care_ended_on: datetime.date) -> datetime.date:
+    """The follow-up after LVU care: finished within six calendar months of the day the care ended
+    (ended 2024-08-31 → 2025-02-28)."""
+    return add_calendar_months(care_ended_on, LVU_FOLLOWUP_MONTHS)
+
+
+def is_child_on(birth_date: datetime.date | None, day: datetime.date) -> bool | None:
+    """Under 18 on `day`; None when the birth date is unknown."""
+    return None if birth_date is None else age_on(birth_date, day) < ADULT_AGE_YEARS

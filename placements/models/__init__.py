@@ -10,6 +10,14 @@ from .catalogue import (
     normalise_org_number,
 )
 from .invoices import InvoiceCheck, InvoiceLine
+from .lilla_hjartat import (
+    CustodyTransferConsideration,
+    CustodyTransferOutcome,
+    LvuFollowUp,
+    MoveParticipation,
+    RemovalBanConsideration,
+    RemovalBanOutcome,
+)
 from .payments import (
     AgeBand,
     ExpensesBand,
@@ -29,4 +37,6 @@ __all__ = [
     "ExpensesBand", "FeeKind", "FosterCareFeeLevel", "FosterCareTerms", "PriceBaseAmount", "EndReason",
     "IvoCheckResult", "Placement", "PricePeriod", "InvoiceCheck", "InvoiceLine",
     "CareReview", "CareReviewKind", "CareReviewOutcome", "ChildContact", "ChildContactKind",
+    "CustodyTransferConsideration", "CustodyTransferOutcome", "LvuFollowUp", "MoveParticipation",
+    "RemovalBanConsideration", "RemovalBanOutcome",
 ]

@@ -21,7 +21,7 @@ from socialtjanst import access
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, Unit
 
-from .. import selectors
+from .. import lilla_hjartat, selectors
 from ..ivo import IVO_CHECK_AFTER_START, IVO_CHECK_REQUIRED, IVO_NO_PERMIT, IVO_PERMIT_EXPIRED, placement_ivo_check
 from ..models import Agreement, CareType, EndReason, FosterCareTerms, Placement, PricePeriod, Provider, Regime
 from .prices import RATE_CARE_TYPE_CODES, initial_price_periods
@@ -251,8 +251,11 @@ def _locked(placement_id: int, person_id: int) -> Placement:
 
 
 @transaction.atomic
-def placement_end(*, by, placement: Placement, end_on: datetime.date, end_reason: str) -> Placement:
-    """Ends an ongoing placement on the day the person left, for a reason the user chose (never a default)."""
+def placement_end(*, by, placement: Placement, end_on: datetime.date, end_reason: str,
+                  removal_ban: lilla_hjartat.RemovalBan | None = None) -> Placement:
+    """Ends an ongoing placement on the day the person left, for a reason the user chose (never a default).
+    A child's familjehem placement needs the consideration of flyttningsförbud (`removal_ban`); ending LVU care
+    opens its follow-up (placements.lilla_hjartat)."""
     if end_reason not in EndReason.values:
         raise ValidationError(END_REASON_REQUIRED, code="end_reason_required")
     _check_may_place(by, placement.person, placement.unit)
@@ -263,6 +266,7 @@ def placement_end(*, by, placement: Placement, end_on: datetime.date, end_reason
         raise ValidationError(END_BEFORE_START, code="end_before_start")
     current.end_on, current.end_reason = end_on, end_reason
     _save(current, update_fields=["end_on", "end_reason"])
+    lilla_hjartat.placement_ended(by=by, placement=current, removal_ban=removal_ban)
     _audit(by, AccessAction.CHANGE, current)
     return current
 
@@ -282,9 +286,11 @@ def placement_move(
     ivo_check_result: str = "",
     daily_price: Decimal | None = None,
     monthly_amount: Decimal | None = None,
+    participation: lilla_hjartat.ChildParticipation | None = None,
 ) -> Placement:
     """'Flytta': ends the current placement on `move_on` and starts the next one on the same date,
-    in one transaction; the same person, unit, insats and legal basis unless given."""
+    in one transaction; the same person, unit, insats and legal basis unless given. Moving a child needs the
+    child's `participation`, stored with the move (placements.lilla_hjartat)."""
     _check_may_place(by, placement.person, placement.unit)
     current = _locked(placement.pk, placement.person_id)
     if move_on <= current.start_on or (current.end_on is not None and move_on > current.end_on):
@@ -301,6 +307,7 @@ def placement_move(
         monthly_amount=monthly_amount, lvu_ground=current.lvu_ground if legal_basis in (None, current.legal_basis)
         else "",
     )
+    lilla_hjartat.placement_moved(by=by, moved_from=current, moved_to=following, participation=participation)
     _audit(by, AccessAction.CHANGE, current)
     _audit(by, AccessAction.CREATE, following)
     return following

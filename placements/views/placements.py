@@ -16,7 +16,7 @@ from socialtjanst import access
 from socialtjanst.audit import audit_person, audit_record
 from socialtjanst.models import AccessAction, Unit
 
-from .. import selectors, services
+from .. import lilla_hjartat, selectors, services
 from ..filters import PlacementFilter
 from ..forms import (
     FosterCarePaymentForm,
@@ -245,13 +245,18 @@ def placement_move(request, pk):
         by=request.user, placement=p, move_on=d["move_on"], care_type=d["care_type"], provider=d["provider"],
         agreement=d["agreement"], daily_price=d["daily_price"], monthly_amount=d["monthly_amount"],
         ivo_checked_on=d["ivo_checked_on"],
-        ivo_check_result=d["ivo_check_result"]), "Flytten är registrerad.")
+        ivo_check_result=d["ivo_check_result"], participation=lilla_hjartat.ChildParticipation(
+            informed=d["informed"], heard=d["heard"], child_view=d["child_view"], reason_not=d["reason_not"])),
+        "Flytten är registrerad.")
 
 
 @require_http_methods(["GET", "POST"])
 def placement_end(request, pk):
     return _post_action(request, pk, PlacementEndForm, "end", lambda p, d: services.placement_end(
-        by=request.user, placement=p, end_on=d["end_on"], end_reason=d["end_reason"]),
+        by=request.user, placement=p, end_on=d["end_on"], end_reason=d["end_reason"],
+        removal_ban=lilla_hjartat.RemovalBan(considered_on=d["removal_ban_considered_on"],
+                                             outcome=d["removal_ban_outcome"],
+                                             motivation=d["removal_ban_motivation"])),
         "Placeringen är avslutad.")
 
 

@@ -24,6 +24,9 @@ def test_move_a_child_from_jourhem_to_own_familjehem_then_an_overlap_is_refused(
     page.fill("#id_move-move_on", "2024-03-01")
     page.select_option("#id_move-care_type", label="Familjehem, eget")
     page.fill("#id_move-monthly_amount", "30000")
+    page.check("#id_move-informed")
+    page.check("#id_move-heard")
+    page.fill("#id_move-child_view", "Vill bo kvar i samma skola.")
     page.click("button:has-text('Flytta')")
     page.get_by_text("Flytten är registrerad.").wait_for()
     assert page.inner_text("#care-type") == "Familjehem, eget"

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from placements import services
+from placements.lilla_hjartat import ChildParticipation
 from placements.models import AgeBand, AgreementPrice, FosterCareRate, IvoCheckResult, PricePeriod
 from placements.pricing import month_cost
 from tests.factories import CaseFactory, PersonFactory
@@ -151,5 +152,6 @@ def test_a_move_with_an_agreement_copies_its_prices_too(handlaggare, units, chil
                                      monthly_amount=Decimal("42000"))
     moved = services.placement_move(by=handlaggare, placement=jour, move_on=D(2024, 12, 1),
                                     care_type=care_type("STODBOENDE_BOU"), agreement=agreement,
-                                    ivo_checked_on=D(2024, 11, 28), ivo_check_result=IvoCheckResult.NO_REMARKS)
+                                    ivo_checked_on=D(2024, 11, 28), ivo_check_result=IvoCheckResult.NO_REMARKS,
+                                    participation=ChildParticipation(reason_not="Akut flytt; barnet hörs efteråt."))
     assert _periods(moved) == [(D(2024, 12, 1), None, Decimal("2500.00"), None, None, None)]

@@ -8,6 +8,7 @@ from django.db import connection
 
 from common.errors import NotFound
 from placements import services
+from placements.lilla_hjartat import ChildParticipation
 from placements.models import IvoCheckResult, Placement, PricePeriod
 from socialtjanst.models import AccessEvent
 from tests.factories import CaseFactory, PersonFactory
@@ -76,6 +77,7 @@ def test_move_ends_the_current_and_starts_the_next_on_the_same_date(handlaggare,
     family = services.placement_move(
         by=handlaggare, placement=jour, move_on=D(2024, 3, 1), care_type=care_type("FH_EGET"),
         monthly_amount=Decimal("30000"),
+        participation=ChildParticipation(informed=True, heard=True, child_view="Vill flytta."),
     )
     jour.refresh_from_db()
     assert (jour.end_on, jour.end_reason) == (D(2024, 3, 1), "flytt")

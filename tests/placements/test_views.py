@@ -68,6 +68,7 @@ def test_move_via_the_detail_page(handlaggare, units, child):
     client = login(handlaggare)
     response = client.post(reverse("placements:placement_move", args=[jour.pk]), {
         "move-move_on": "2024-03-01", "move-care_type": care_type("FH_EGET").pk, "move-monthly_amount": "30000",
+        "move-informed": "on", "move-heard": "on", "move-child_view": "Vill bo i familjehemmet.",
     })
     new = Placement.objects.get(person=child, start_on=D(2024, 3, 1))
     assert response["Location"] == reverse("placements:placement_detail", args=[new.pk])

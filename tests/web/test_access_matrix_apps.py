@@ -41,7 +41,9 @@ MATRIX = [
     ("placements:placement_end", "get", "/placeringar/{placement}/avsluta/", None,
      "200/404 200/404 404/404 404/404"),
     ("placements:placement_end", "post", "/placeringar/{placement}/avsluta/",
-     {"end-end_on": "2025-06-30", "end-end_reason": "enligt_plan"}, "302/404 302/404 404/404 404/404"),
+     {"end-end_on": "2025-06-30", "end-end_reason": "enligt_plan", "end-removal_ban_considered_on": "2025-06-30",
+      "end-removal_ban_outcome": "ej_skal", "end-removal_ban_motivation": "Flyttar hem enligt plan."},
+     "302/404 302/404 404/404 404/404"),
     ("placements:price_period_create", "get", "/placeringar/{placement}/pris/", None,
      "200/404 200/404 404/404 404/404"),
     ("placements:payment_create", "get", "/placeringar/{placement}/ersattningar/", None,
@@ -57,6 +59,11 @@ MATRIX = [
     ("placements:child_contact_create", "get", "/placeringar/{placement}/kontakt/", None,
      "200/404 200/404 404/404 404/404"),
     ("placements:followup_list", "get", "/placeringar/folja-varden/", None, "200 200 200 404"),
+    # Lex lilla hjärtat (issue 16 point 4): the forms for whoever may change the placement.
+    ("placements:custody_consideration_create", "get", "/placeringar/{placement}/vardnadsoverflyttning/", None,
+     "200/404 200/404 404/404 404/404"),
+    ("placements:lvu_followup_finish", "get", "/placeringar/{placement}/uppfoljning-lvu/", None,
+     "200/404 200/404 404/404 404/404"),
     # --- the controller's reference data; the case roles may look it up ---
     ("placements:provider_list", "get", "/placeringar/utforare/", None, "200 200 200 404"),
     ("placements:provider_create", "get", "/placeringar/utforare/create/", None, "404 404 200 404"),
