@@ -344,3 +344,10 @@ ADMIN_SITE_TITLE = "IFO-stöd"
 # Följa vården (issue 16): contacts a year with a placed child before the control list flags it. Socialstyrelsen
 # recommends at least four; a municipality may set its own (placements.care_followup).
 IFO_CHILD_CONTACTS_PER_YEAR = int(os.environ.get("IFO_CHILD_CONTACTS_PER_YEAR", "4"))
+# Vårdplan, genomförandeplan and the notifications when a child's placement starts or ends (issue 16 points 2
+# and 6): days after the start (or the end) by which each is due. Municipal rules, not law
+# (socialtjanst.deadlines): vårdplan at or before the start, genomförandeplan within six weeks, notifications
+# within a week.
+IFO_CARE_PLAN_DAYS = int(os.environ.get("IFO_CARE_PLAN_DAYS", "0"))
+IFO_IMPLEMENTATION_PLAN_DAYS = int(os.environ.get("IFO_IMPLEMENTATION_PLAN_DAYS", "42"))
+IFO_PLACEMENT_NOTIFICATION_DAYS = int(os.environ.get("IFO_PLACEMENT_NOTIFICATION_DAYS", "7"))

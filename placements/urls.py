@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import care as care_views
+from .views import care_plans as care_plan_views
 from .views import invoices as invoice_views
 from .views import lilla_hjartat as lilla_hjartat_views
 
@@ -23,6 +24,10 @@ urlpatterns = [
     path("<int:pk>/overvagande/", care_views.care_review_create, name="care_review_create"),
     path("<int:pk>/kontakt/", care_views.child_contact_create, name="child_contact_create"),
     path("folja-varden/", care_views.followup_list, name="followup_list"),
+    # Vårdplan, genomförandeplan and the notification checklist (issue 16 points 2 and 6).
+    path("<int:pk>/planer/", care_plan_views.care_plan_record, name="care_plan_record"),
+    path("<int:pk>/underrattelser/", care_plan_views.notification_record, name="notification_record"),
+    path("planer-och-underrattelser/", care_plan_views.plan_control_list, name="plan_control_list"),
     # Lex lilla hjärtat (issue 16 point 4): vårdnadsöverflyttning and the follow-up after LVU care.
     path("<int:pk>/vardnadsoverflyttning/", lilla_hjartat_views.custody_consideration_create,
          name="custody_consideration_create"),

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 
 from .identity import age_on
 from .models.caseflow import IntakeKind
@@ -200,3 +201,47 @@ def lvu_followup_due(care_ended_on: datetime.date) -> datetime.date:
 def is_child_on(birth_date: datetime.date | None, day: datetime.date) -> bool | None:
     """Under 18 on `day`; None when the birth date is unknown."""
     return None if birth_date is None else age_on(birth_date, day) < ADULT_AGE_YEARS
+
+
+# --- Följa vården: vårdplan, genomförandeplan and notifications (issue 16 points 2 and 6) --------------------
+# Municipal rules, not law: socialtjänstlagen requires a vårdplan and a genomförandeplan for a child placed in
+# care but sets no number of days for either, and the notifications are the municipality's routine. Each
+# municipality sets its own days in settings (shared/domain.md §11); the defaults are the vårdplan at or before
+# the placement's start (0 days), the genomförandeplan within six weeks (42 days) and each notification within
+# a week of the start or the end (7 days).
+DEFAULT_CARE_PLAN_DAYS = 0
+DEFAULT_IMPLEMENTATION_PLAN_DAYS = 42
+DEFAULT_PLACEMENT_NOTIFICATION_DAYS = 7
+
+
+def _municipal_days(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def care_plan_days() -> int:
+    return _municipal_days("IFO_CARE_PLAN_DAYS", DEFAULT_CARE_PLAN_DAYS)
+
+
+def implementation_plan_days() -> int:
+    return _municipal_days("IFO_IMPLEMENTATION_PLAN_DAYS", DEFAULT_IMPLEMENTATION_PLAN_DAYS)
+
+
+def placement_notification_days() -> int:
+    return _municipal_days("IFO_PLACEMENT_NOTIFICATION_DAYS", DEFAULT_PLACEMENT_NOTIFICATION_DAYS)
+
+
+def care_plan_due(start_on: datetime.date) -> datetime.date:
+    """Vårdplan: IFO_CARE_PLAN_DAYS days after the placement's start (default 0: at or before the start)."""
+    return start_on + datetime.timedelta(days=care_plan_days())
+
+
+def implementation_plan_due(start_on: datetime.date) -> datetime.date:
+    """Genomförandeplan: IFO_IMPLEMENTATION_PLAN_DAYS days after the start (default 42, six weeks):
+    started 2024-01-31 → 2024-03-13."""
+    return start_on + datetime.timedelta(days=implementation_plan_days())
+
+
+def placement_notification_due(event_on: datetime.date) -> datetime.date:
+    """A notification when a child's placement starts or ends: IFO_PLACEMENT_NOTIFICATION_DAYS days after the
+    start or the end (default 7)."""
+    return event_on + datetime.timedelta(days=placement_notification_days())

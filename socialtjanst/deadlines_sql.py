@@ -185,3 +185,20 @@ class SqlTemplate(Expression):
             params.extend(p)
             return f"({sql})"
         return self._PLACEHOLDER.sub(fill, self.template), params
+
+
+# --- vårdplan and genomförandeplan (issue 16 point 2): the start plus the municipality's days -----------------
+
+def _days_after_expr(start_on: str, days: int) -> Func:
+    # date + integer is a date in PostgreSQL; the days are a whole number from settings, never user input.
+    return Func(F(start_on), template=f"(%(expressions)s + {int(days)})", output_field=DateField())
+
+
+def care_plan_due_expr(start_on: str = "start_on") -> Func:
+    """deadlines.care_plan_due over a start column."""
+    return _days_after_expr(start_on, deadlines.care_plan_days())
+
+
+def implementation_plan_due_expr(start_on: str = "start_on") -> Func:
+    """deadlines.implementation_plan_due over a start column."""
+    return _days_after_expr(start_on, deadlines.implementation_plan_days())

@@ -1,3 +1,4 @@
+from .care_plans import CarePlan, CarePlanKind, NotificationEvent, NotificationRecipient, PlacementNotification
 from .care_review import CareReview, CareReviewKind, CareReviewOutcome, ChildContact, ChildContactKind
 from .catalogue import (
     Agreement,
@@ -37,6 +38,7 @@ __all__ = [
     "ExpensesBand", "FeeKind", "FosterCareFeeLevel", "FosterCareTerms", "PriceBaseAmount", "EndReason",
     "IvoCheckResult", "Placement", "PricePeriod", "InvoiceCheck", "InvoiceLine",
     "CareReview", "CareReviewKind", "CareReviewOutcome", "ChildContact", "ChildContactKind",
+    "CarePlan", "CarePlanKind", "NotificationEvent", "NotificationRecipient", "PlacementNotification",
     "CustodyTransferConsideration", "CustodyTransferOutcome", "LvuFollowUp", "MoveParticipation",
     "RemovalBanConsideration", "RemovalBanOutcome",
 ]

@@ -24,6 +24,7 @@ from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, 
 from .. import lilla_hjartat, selectors
 from ..ivo import IVO_CHECK_AFTER_START, IVO_CHECK_REQUIRED, IVO_NO_PERMIT, IVO_PERMIT_EXPIRED, placement_ivo_check
 from ..models import Agreement, CareType, EndReason, FosterCareTerms, Placement, PricePeriod, Provider, Regime
+from ..notifications import notifications_create
 from .prices import RATE_CARE_TYPE_CODES, initial_price_periods
 
 __all__ = [
@@ -183,6 +184,7 @@ def _create(
         lvu_ground=lvu_ground,
     )
     _save(placement)
+    notifications_create(placement=placement)  # a child's checklist: agencies to tell of the start
     if daily_price is not None or monthly_amount is not None:
         PricePeriod.objects.create(
             placement=placement, valid_from=start_on, daily_price=daily_price, monthly_amount=monthly_amount
@@ -267,6 +269,7 @@ def placement_end(*, by, placement: Placement, end_on: datetime.date, end_reason
     current.end_on, current.end_reason = end_on, end_reason
     _save(current, update_fields=["end_on", "end_reason"])
     lilla_hjartat.placement_ended(by=by, placement=current, removal_ban=removal_ban)
+    notifications_create(placement=current)  # a child's checklist: agencies to tell of the end
     _audit(by, AccessAction.CHANGE, current)
     return current
 

@@ -135,7 +135,11 @@ def known_pages(role: str, w) -> list[str]:
         return ["/att-gora/", *case_pages, f"/placeringar/{w.familjehem.pk}/",
                 # Följa vården (issue 16): the control list and the placement's forms shown with their errors.
                 "/placeringar/folja-varden/", f"/placeringar/{w.placement.pk}/overvagande/",
-                f"/placeringar/{w.placement.pk}/kontakt/"]
+                f"/placeringar/{w.placement.pk}/kontakt/",
+                # Vårdplan, genomförandeplan and underrättelser (issue 16 points 2 and 6): the control list and the
+                # forms' own pages (the placement page above shows the child's checklist).
+                "/placeringar/planer-och-underrattelser/", f"/placeringar/{w.familjehem.pk}/planer/",
+                f"/placeringar/{w.familjehem.pk}/underrattelser/"]
     if role == "enhetschef":
         return [*case_pages, *followup, f"/uppfoljning/kontroller/{w.round.pk}/", "/att-gora/",
                 f"/rapporter/workload/?year={YEAR}",

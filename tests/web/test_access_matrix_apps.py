@@ -59,6 +59,15 @@ MATRIX = [
     ("placements:child_contact_create", "get", "/placeringar/{placement}/kontakt/", None,
      "200/404 200/404 404/404 404/404"),
     ("placements:followup_list", "get", "/placeringar/folja-varden/", None, "200 200 200 404"),
+    # Vårdplan, genomförandeplan and the notification checklist (issue 16 points 2 and 6): the forms for whoever
+    # may change the placement; the control list for all three, the controller's with counts only.
+    ("placements:care_plan_record", "get", "/placeringar/{placement}/planer/", None,
+     "200/404 200/404 404/404 404/404"),
+    ("placements:notification_record", "get", "/placeringar/{placement}/underrattelser/", None,
+     "200/404 200/404 404/404 404/404"),
+    ("placements:notification_record", "post", "/placeringar/{placement}/underrattelser/", {"item": "1"},
+     "404/404 404/404 404/404 404/404"),
+    ("placements:plan_control_list", "get", "/placeringar/planer-och-underrattelser/", None, "200 200 200 404"),
     # Lex lilla hjärtat (issue 16 point 4): the forms for whoever may change the placement.
     ("placements:custody_consideration_create", "get", "/placeringar/{placement}/vardnadsoverflyttning/", None,
      "200/404 200/404 404/404 404/404"),
