@@ -5,6 +5,7 @@ from .views import care as care_views
 from .views import care_plans as care_plan_views
 from .views import invoices as invoice_views
 from .views import lilla_hjartat as lilla_hjartat_views
+from .views import stability as stability_views
 
 app_name = "placements"
 urlpatterns = [
@@ -32,6 +33,9 @@ urlpatterns = [
     path("<int:pk>/vardnadsoverflyttning/", lilla_hjartat_views.custody_consideration_create,
          name="custody_consideration_create"),
     path("<int:pk>/uppfoljning-lvu/", lilla_hjartat_views.lvu_followup_finish, name="lvu_followup_finish"),
+    # Stabilitet i vården (issue 16 point 5): moves and sammanbrott per unit, with the placements behind them.
+    path("stabilitet/", stability_views.stability_report, name="stability_report"),
+    path("stabilitet/placeringar/", stability_views.stability_placements, name="stability_placements"),
     # The controller's reference data.
     path("utforare/", views.ProviderListView.as_view(), name="provider_list"),
     path("utforare/create/", views.provider_create, name="provider_create"),

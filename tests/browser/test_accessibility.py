@@ -130,11 +130,16 @@ def known_pages(role: str, w) -> list[str]:
                 f"/uppfoljning/anmalningar/?year={YEAR}", f"/indikatorer/{w.indicator.pk}/",
                 f"/uppfoljning/ivo/?year={YEAR}",
                 # Återaktualisering (issue 15 point 4): the report page and its drill-down.
-                f"/uppfoljning/ateraktualisering/?year={YEAR}", f"/uppfoljning/ateraktualisering/arenden/?year={YEAR}"]
+                f"/uppfoljning/ateraktualisering/?year={YEAR}", f"/uppfoljning/ateraktualisering/arenden/?year={YEAR}",
+                # Stabilitet i vården (issue 16 point 5): the report page; the drill-down is the enhetschef's.
+                f"/placeringar/stabilitet/?year={YEAR}"]
     if role == "handlaggare":
         return ["/att-gora/", *case_pages, f"/placeringar/{w.familjehem.pk}/",
                 # Följa vården (issue 16): the control list and the placement's forms shown with their errors.
                 "/placeringar/folja-varden/", f"/placeringar/{w.placement.pk}/overvagande/",
+                # Lex lilla hjärtat (issue 16 point 4): the forms' own pages.
+                f"/placeringar/{w.familjehem.pk}/vardnadsoverflyttning/",
+                f"/placeringar/{w.placement.pk}/uppfoljning-lvu/",
                 f"/placeringar/{w.placement.pk}/kontakt/",
                 # Vårdplan, genomförandeplan and underrättelser (issue 16 points 2 and 6): the control list and the
                 # forms' own pages (the placement page above shows the child's checklist).
@@ -142,6 +147,7 @@ def known_pages(role: str, w) -> list[str]:
                 f"/placeringar/{w.familjehem.pk}/underrattelser/"]
     if role == "enhetschef":
         return [*case_pages, *followup, f"/uppfoljning/kontroller/{w.round.pk}/", "/att-gora/",
+                f"/placeringar/stabilitet/placeringar/?year={YEAR}",
                 f"/rapporter/workload/?year={YEAR}",
                 *(f"/rapporter/{name}/?year={YEAR}" for name in REPORTS[:2])]
     if role == "controller":

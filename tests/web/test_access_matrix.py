@@ -141,6 +141,7 @@ MATRIX = [
     ("report_page", "get", "/rapporter/volume_followup/", None, "404 404 200 404"),
     ("report_page", "get", "/rapporter/cost_centres/", None, "404 404 200 404"),
     ("report_page", "get", "/rapporter/purchases/", None, "404 404 200 404"),
+    ("report_page", "get", "/rapporter/placement_stability/", None, "404 200 200 404"),
     ("report_page", "get", "/rapporter/finns-inte/", None, "404 404 404 404"),
     ("report_export", "get", "/rapporter/deadlines/export.json", None, "404 200 200 404"),
     ("report_export", "get", "/rapporter/intake_statistics/export.csv", None, "404 200 200 404"),

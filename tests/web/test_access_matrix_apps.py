@@ -73,6 +73,9 @@ MATRIX = [
      "200/404 200/404 404/404 404/404"),
     ("placements:lvu_followup_finish", "get", "/placeringar/{placement}/uppfoljning-lvu/", None,
      "200/404 200/404 404/404 404/404"),
+    # Stabilitet i vården (issue 16 point 5): the follow-up roles; the drill-down is the enhetschef's.
+    ("placements:stability_report", "get", "/placeringar/stabilitet/", None, "404 200 200 404"),
+    ("placements:stability_placements", "get", "/placeringar/stabilitet/placeringar/", None, "404 200 404 404"),
     # --- the controller's reference data; the case roles may look it up ---
     ("placements:provider_list", "get", "/placeringar/utforare/", None, "200 200 200 404"),
     ("placements:provider_create", "get", "/placeringar/utforare/create/", None, "404 404 200 404"),
