@@ -53,7 +53,9 @@ def _open_items():
 def _notification_rows(cases, today: datetime.date) -> TodoRows:
     """One item per placement with open checklist items (ongoing or ended), due at the earliest of them."""
     earliest = Subquery(_open_items().order_by("due_on").values("due_on")[:1], output_field=DateField())
-    return TodoRows(queryset=Placement.objects.filter(Exists(_open_items()), voided_reason=""),
+    # From the open items (the partial index placementnotif_open_due), not a scan of every placement.
+    open_placements = PlacementNotification.objects.filter(OPEN_NOTIFICATION).values("placement_id")
+    return TodoRows(queryset=Placement.objects.filter(pk__in=open_placements, voided_reason=""),
                     case=placement_case_id(), due=earliest, valid=IN_WINDOW)
 
 

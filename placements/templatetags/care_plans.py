@@ -29,8 +29,10 @@ def placement_care_plans(context, placement, plan_form=None, notification_form=N
         "placement": placement, "applies": applies,
         "plans": care_plans.plan_statuses(placement, today) if applies else [],
         "notifications": rows, "today": today,
-        # The notes are case content: for those who work with cases, not the controller.
-        "show_notes": access.works_with_cases(user),
+        # The answers and notes are case content (a "ja" for Pensionsmyndigheten says a parent has died): for those
+        # who work with cases; the controller sees how many items are open.
+        "show_checklist": access.works_with_cases(user),
+        "open_count": sum(item.is_open for item in items),
         "can_change_plans": may_change and placement.end_on is None,
         "can_change_notifications": may_change,
         "plan_form": plan_form or CarePlanForm(prefix="plan"),

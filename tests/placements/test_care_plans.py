@@ -159,6 +159,15 @@ def test_outside_the_unit_the_item_is_not_found_and_unchanged(handlaggare, units
     assert item.relevant is True and item.answered_by is None
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_the_controller_sees_how_many_items_are_open_but_not_the_answers(handlaggare, controller, units):
+    placement = _place(handlaggare, units["own"])
+    _answer(handlaggare, placement, "pensionsmyndigheten", True, D(2025, 2, 3))
+    page = login(controller).get(reverse("placements:placement_detail", args=[placement.pk])).content.decode()
+    assert '<p id="notifications-open">Öppna underrättelser: 3</p>' in page
+    assert 'id="notifications"' not in page and "notification-" not in page
+
+
 # --- the plans ------------------------------------------------------------------------------------------------
 
 @time_machine.travel(TODAY, tick=False)
