@@ -1,9 +1,12 @@
 """Factories for test data. Every personnummer is from Skatteverket's test series."""
 
 import datetime
+import functools
 import itertools
 
 import factory
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 
 from socialtjanst.demo import ensure_roles
@@ -29,6 +32,17 @@ class UnitFactory(factory.django.DjangoModelFactory):
     target_group = TargetGroup.CHILDREN
 
 
+@functools.cache
+def _hashed(raw: str, hashers: tuple[str, ...]) -> str:
+    return make_password(raw)
+
+
+def hash_once(raw: str) -> str:
+    """make_password, once per password and hasher setting: PBKDF2 costs 0,3 s of CPU, and the factory hashed
+    for every user it built or only looked up. The users share a salt."""
+    return _hashed(raw, tuple(settings.PASSWORD_HASHERS))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -38,7 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Användare{n}")
-    password = factory.django.Password("test-losen-123")
+    password = factory.django.Password("test-losen-123", transform=hash_once)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
