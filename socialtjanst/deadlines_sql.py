@@ -202,3 +202,23 @@ def care_plan_due_expr(start_on: str = "start_on") -> Func:
 def implementation_plan_due_expr(start_on: str = "start_on") -> Func:
     """deadlines.implementation_plan_due over a start column."""
     return _days_after_expr(start_on, deadlines.implementation_plan_days())
+
+
+# --- Lex lilla hjärtat (issue 16 point 4) ------------------------------------------------------------------------
+
+# deadlines.custody_transfer_consideration_due: 24 calendar months from the familjehem placement's start while no
+# consideration is recorded, else 12 from the last one.
+CUSTODY_TRANSFER_DUE_SQL = (
+    "(CASE WHEN {last_considered_on} IS NULL THEN "
+    + ADD_CALENDAR_MONTHS_SQL.format(day="{start_on}", months=deadlines.CUSTODY_TRANSFER_FIRST_MONTHS)
+    + " ELSE " + ADD_CALENDAR_MONTHS_SQL.format(day="{last_considered_on}::date",  # typed: it may be a bare NULL
+                                                months=deadlines.CUSTODY_TRANSFER_REPEAT_MONTHS) + " END)")
+
+
+def custody_transfer_due_expr(start_on: str = "start_on", last_considered_on=None) -> SqlTemplate:
+    """deadlines.custody_transfer_consideration_due over a start column and the last consideration's date (a
+    Subquery, NULL while none is recorded)."""
+    from django.db.models import Value  # kept inside: this section is an addition at the end of the module
+
+    last = last_considered_on if last_considered_on is not None else Value(None, output_field=DateField())
+    return SqlTemplate(CUSTODY_TRANSFER_DUE_SQL, start_on=F(start_on), last_considered_on=last)
