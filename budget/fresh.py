@@ -49,7 +49,7 @@ def _part_cost(days: str, month_end: str, month: str) -> str:
 # of the other spans are clipped to the span and split the same way, and their partial months are summed per
 # placement and month before rounding. Persons are distinct per key: a person with two placements under one key
 # in a month is counted once.
-FRESH_SQL = f"""
+_FRESH_TEMPLATE = f"""
 WITH months AS (
   SELECT m AS month_start, (m + interval '1 month')::date AS month_end FROM unnest(%(months)s::date[]) AS m
 ),
@@ -62,7 +62,7 @@ spans AS MATERIALIZED (
   FROM (SELECT p.id, p.person_id, p.care_type_id, COALESCE(p.provider_id, 0) AS provider_key, p.legal_basis,
                p.cost_centre, p.start_on, p.end_on, p.period, {_SPAN_LO} AS x, {_SPAN_HI} AS y
         FROM placements_placement p
-        WHERE p.voided_reason = '' AND p.period && daterange(%(lo)s::date, %(hi)s::date, '[)')) s
+        WHERE p.voided_reason = '' AND p.period && daterange(%(lo)s::date, %(hi)s::date, '[)') /*slice*/) s
   LEFT JOIN (SELECT * FROM placements_priceperiod
              WHERE valid_from < %(hi)s::date AND (valid_to IS NULL OR valid_to > %(lo)s::date)) pp
          ON pp.placement_id = s.id AND pp.valid_from <= s.x AND (pp.valid_to IS NULL OR pp.valid_to >= s.y)
@@ -127,7 +127,7 @@ endings AS (
   SELECT p.care_type_id, COALESCE(p.provider_id, 0) AS provider_key, p.legal_basis, p.cost_centre,
          {_END_MONTH} AS month_start
   FROM placements_placement p
-  WHERE p.voided_reason = '' AND p.end_on >= %(lo)s::date AND p.end_on < %(hi)s::date
+  WHERE p.voided_reason = '' AND p.end_on >= %(lo)s::date AND p.end_on < %(hi)s::date /*slice*/
 ),
 price_parts AS (
   SELECT id, {ATTRS}, {_PART["head_month"]} AS month_start, {_PART["head_days"]} AS days, daily_price,
@@ -161,7 +161,7 @@ payments AS (
   SELECT p.care_type_id, COALESCE(p.provider_id, 0), p.legal_basis, p.cost_centre, fp.month,
          SUM({PAYMENT_COST_SQL.format(t="fp")})
   FROM placements_fostercarepayment fp JOIN placements_placement p ON p.id = fp.placement_id
-  WHERE fp.month >= %(lo)s::date AND fp.month < %(hi)s::date AND p.voided_reason = ''
+  WHERE fp.month >= %(lo)s::date AND fp.month < %(hi)s::date AND p.voided_reason = '' /*slice*/
     AND p.id = ANY(ARRAY(SELECT f.placement_id FROM placements_fostercarepayment f
                          WHERE f.month >= %(lo)s::date AND f.month < %(hi)s::date
                            AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.id = f.placement_id)))
@@ -228,6 +228,16 @@ WHERE k.present
 """
 
 
+# The same statement for some slices of one month only (budget/0012): the placements of the given care types,
+# providers (0 = none) and legal bases, read through placements/0018's index. Every measure of a fact row comes
+# from the placements of its own slice (the cost centre is resolved within it), so a slice's rows equal those
+# rows of the whole month (tests/budget/test_slices.py).
+SLICE_FILTER = """AND (p.care_type_id, COALESCE(p.provider_id, 0), p.legal_basis) IN (
+      SELECT * FROM unnest(%(slice_care_types)s::bigint[], %(slice_providers)s::bigint[], %(slice_bases)s::text[]))"""
+SLICE_FRESH_SQL = _FRESH_TEMPLATE.replace("/*slice*/", SLICE_FILTER)
+FRESH_SQL = _FRESH_TEMPLATE.replace("/*slice*/", "")
+
+
 def month_blocks(months: list[datetime.date]) -> list[list[datetime.date]]:
     """The months (first days) as runs of consecutive months: FRESH_SQL works on one run at a time."""
     blocks: list[list[datetime.date]] = []
@@ -242,3 +252,9 @@ def month_blocks(months: list[datetime.date]) -> list[list[datetime.date]]:
 def fresh_params(block: list[datetime.date]) -> dict:
     """FRESH_SQL's parameters for one run of consecutive months (from month_blocks)."""
     return {"months": block, "lo": block[0], "hi": add_months(block[-1], 1)}
+
+
+def slice_params(month: datetime.date, slices: list[tuple[int, int, str]]) -> dict:
+    """SLICE_FRESH_SQL's parameters: one month and its slices (care type, provider or 0, legal basis)."""
+    return {**fresh_params([month]), "slice_care_types": [s[0] for s in slices],
+            "slice_providers": [s[1] for s in slices], "slice_bases": [s[2] for s in slices]}

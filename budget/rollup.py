@@ -25,10 +25,13 @@ from django.db import connection, transaction
 
 from placements.days import add_months, month_start
 
-from .fresh import FRESH_SQL, fresh_params, month_blocks
+from .fresh import FRESH_SQL, SLICE_FRESH_SQL, fresh_params, month_blocks, slice_params
 
 # pg_advisory_xact_lock key shared by the roll-up and month closing: one at a time.
 ROLLUP_LOCK = 7_301_2024
+
+# A month with more dirty slices than this is recomputed whole: past it, reading slice by slice saves little.
+SLICE_LIMIT = 40
 
 MEASURES = ("care_days", "cost", "persons", "started", "ended", "unpriced_days")
 KEY = ("cost_centre_id", "care_type_id", "provider_id", "legal_basis")
@@ -39,6 +42,12 @@ class RollupResult:
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
+
+    def absorb(self, other: "RollupResult") -> None:
+        self.months = sorted(self.months + other.months)
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.deleted += other.deleted
 
     def describe(self) -> str:
         months = ", ".join(m.strftime("%Y-%m") for m in self.months) or "inga"
@@ -60,8 +69,20 @@ def _lock(cur) -> None:
     cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
 
 
-def _sync(cur, months: list[datetime.date], closed: set[datetime.date]) -> RollupResult:
-    """Makes the stored facts of `months` (as origins) equal to a fresh computation."""
+Slice = tuple[int, int, str]  # care type, provider (0 = none), legal basis: budget/0012
+
+# A fact row {t} of a slice in rollup_scope (the slices being recomputed).
+_IN_SCOPE = """EXISTS (SELECT 1 FROM rollup_scope s
+          WHERE s.month = {t}.origin_month AND s.care_type_id = {t}.care_type_id
+            AND s.provider_key = COALESCE({t}.provider_id, 0) AND s.legal_basis = {t}.legal_basis)"""
+
+
+def _sync(cur, months: list[datetime.date], closed: set[datetime.date],
+          slices: dict[datetime.date, list[Slice]] | None = None) -> RollupResult:
+    """Makes the stored facts of `months` (as origins) equal to a fresh computation; with `slices`, only the
+    facts of those slices of its months (`months` is then ignored)."""
+    if slices is not None:
+        months = sorted(slices)
     result = RollupResult(months=sorted(months))
     if not months:
         return result
@@ -70,20 +91,32 @@ def _sync(cur, months: list[datetime.date], closed: set[datetime.date]) -> Rollu
     # LOCAL: only for this transaction.
     cur.execute("SET LOCAL work_mem = '32MB'")
     cur.execute("DROP TABLE IF EXISTS rollup_fresh")
-    for i, block in enumerate(month_blocks(months)):
+    statements = ([(FRESH_SQL, fresh_params(block)) for block in month_blocks(months)] if slices is None
+                  else [(SLICE_FRESH_SQL, slice_params(m, slices[m])) for m in months])
+    for i, (sql, params) in enumerate(statements):
         into = "INSERT INTO rollup_fresh" if i else "CREATE TEMP TABLE rollup_fresh ON COMMIT DROP AS"
-        cur.execute(f"{into} {FRESH_SQL}", fresh_params(block))
+        cur.execute(f"{into} {sql}", params)
+    in_scope = {"mf": "true", "f": "true"}
+    cur.execute("DROP TABLE IF EXISTS rollup_scope")
+    if slices is not None:
+        cur.execute("""
+            CREATE TEMP TABLE rollup_scope ON COMMIT DROP AS
+            SELECT * FROM unnest(%s::date[], %s::bigint[], %s::bigint[], %s::text[])
+                       AS s(month, care_type_id, provider_key, legal_basis)
+        """, [[m for m in months for _ in slices[m]], *([sl[i] for m in months for sl in slices[m]] for i in range(3))])
+        in_scope = {t: _IN_SCOPE.format(t=t) for t in in_scope}
     # The target rows: fresh figures for open origins; for closed origins, fresh minus what the
     # closed months already hold, booked in the first open month.
-    cur.execute("""
+    cur.execute(f"""
         CREATE TEMP TABLE rollup_target ON COMMIT DROP AS
         WITH closed_rows AS (
           SELECT origin_month, cost_centre_id, care_type_id, provider_id, legal_basis,
                  min(regime) AS regime, min(target_group) AS target_group,
                  SUM(care_days) AS care_days, SUM(cost) AS cost, SUM(persons) AS persons,
                  SUM(started) AS started, SUM(ended) AS ended, SUM(unpriced_days) AS unpriced_days
-          FROM budget_monthlyfact
+          FROM budget_monthlyfact mf
           WHERE origin_month = ANY(%(closed_origins)s::date[]) AND booking_month = ANY(%(closed)s::date[])
+            AND {in_scope["mf"]}
           GROUP BY origin_month, cost_centre_id, care_type_id, provider_id, legal_basis
         ),
         delta AS (
@@ -120,9 +153,10 @@ def _sync(cur, months: list[datetime.date], closed: set[datetime.date]) -> Rollu
         "first_open": first_open,
     })
     # Rows of these origins booked in open months that are not in the target go (stale corrections too).
-    cur.execute("""
+    cur.execute(f"""
         DELETE FROM budget_monthlyfact f
         WHERE f.origin_month = ANY(%(months)s::date[]) AND NOT (f.booking_month = ANY(%(closed)s::date[]))
+          AND {in_scope["f"]}
           AND NOT EXISTS (
             SELECT 1 FROM rollup_target t
             WHERE t.booking_month = f.booking_month AND t.origin_month = f.origin_month
@@ -151,7 +185,7 @@ def _sync(cur, months: list[datetime.date], closed: set[datetime.date]) -> Rollu
     flags = [r[0] for r in cur.fetchall()]
     result.inserted = sum(flags)
     result.updated = len(flags) - result.inserted
-    cur.execute("DROP TABLE rollup_fresh; DROP TABLE rollup_target")
+    cur.execute("DROP TABLE rollup_fresh; DROP TABLE rollup_target; DROP TABLE IF EXISTS rollup_scope")
     return result
 
 
@@ -171,15 +205,48 @@ def rollup_months(months: list[datetime.date]) -> RollupResult:
         cur.execute("SELECT month, seq FROM budget_dirtymonth WHERE month = ANY(%s::date[]) FOR UPDATE",
                     [wanted])
         seen = cur.fetchall()
+        seen_slices = _slice_marks(cur, wanted)
         result = _sync(cur, wanted, closed_months(cur))
-        _clear_marks(cur, seen)
+        _clear_marks(cur, seen, seen_slices)
     return result
 
 
-def _clear_marks(cur, seen) -> None:
+def _slice_marks(cur, months: list[datetime.date]) -> list[tuple]:
+    """The slice marks of `months`, read once the months' marks are locked: a change writes the month's mark
+    before its slices (budget/0012), so none of these can change until this transaction ends."""
+    cur.execute("SELECT month, care_type_id, provider_key, legal_basis, seq FROM budget_dirtyslice "
+                "WHERE month = ANY(%s::date[])", [list(months)])
+    return cur.fetchall()
+
+
+def _clear_marks(cur, seen, seen_slices=()) -> None:
     # Only marks we saw: a change committed meanwhile set a new seq and stays for the next run.
     for month, seq in seen:
         cur.execute("DELETE FROM budget_dirtymonth WHERE month = %s AND seq = %s", [month, seq])
+    if seen_slices:
+        cur.execute("""
+            DELETE FROM budget_dirtyslice d
+            USING unnest(%s::date[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[])
+                  AS s(month, care_type_id, provider_key, legal_basis, seq)
+            WHERE d.month = s.month AND d.care_type_id = s.care_type_id AND d.provider_key = s.provider_key
+              AND d.legal_basis = s.legal_basis AND d.seq = s.seq
+        """, [[r[i] for r in seen_slices] for i in range(5)])
+
+
+def _plan(marks: list[tuple], seen_slices: list[tuple]) -> tuple[list[datetime.date], dict]:
+    """Which dirty months to recompute whole and which slice by slice: a month is recomputed by slices when
+    every change since its last computation marked slices (not `whole`) and they are at most SLICE_LIMIT."""
+    by_month: dict[datetime.date, set[Slice]] = {}
+    for month, care_type_id, provider_key, legal_basis, _seq in seen_slices:
+        by_month.setdefault(month, set()).add((care_type_id, provider_key, legal_basis))
+    whole, sliced = [], {}
+    for month, _seq, is_whole in marks:
+        slices = by_month.get(month)
+        if is_whole or not slices or len(slices) > SLICE_LIMIT:
+            whole.append(month)
+        else:
+            sliced[month] = sorted(slices)
+    return whole, sliced
 
 
 def rollup_through_locked(month: datetime.date) -> RollupResult:
@@ -188,21 +255,29 @@ def rollup_through_locked(month: datetime.date) -> RollupResult:
     with connection.cursor() as cur:
         cur.execute("SELECT month, seq FROM budget_dirtymonth WHERE month <= %s FOR UPDATE", [month])
         seen = cur.fetchall()
-        result = _sync(cur, sorted({m for m, _ in seen} | {month}), closed_months(cur))
-        _clear_marks(cur, seen)
+        months = sorted({m for m, _ in seen} | {month})
+        seen_slices = _slice_marks(cur, months)
+        result = _sync(cur, months, closed_months(cur))
+        _clear_marks(cur, seen, seen_slices)
     return result
 
 
 def rollup_dirty(limit: int = 120) -> RollupResult:
-    """Recomputes every month PostgreSQL marks as dirty (at most `limit` per run)."""
+    """Recomputes every month PostgreSQL marks as dirty (at most `limit` per run): whole, or only the slices
+    the changes marked (budget/0012)."""
     cap = _current_month_cap()
     with transaction.atomic(), connection.cursor() as cur:
         _lock(cur)
         cur.execute("DELETE FROM budget_dirtymonth WHERE month > %s", [cap])
-        cur.execute("SELECT month, seq FROM budget_dirtymonth ORDER BY month LIMIT %s FOR UPDATE", [limit])
-        seen = cur.fetchall()
-        result = _sync(cur, [m for m, _ in seen], closed_months(cur))
-        _clear_marks(cur, seen)
+        cur.execute("DELETE FROM budget_dirtyslice WHERE month > %s", [cap])
+        cur.execute("SELECT month, seq, whole FROM budget_dirtymonth ORDER BY month LIMIT %s FOR UPDATE", [limit])
+        marks = cur.fetchall()
+        seen_slices = _slice_marks(cur, [m for m, _, _ in marks])
+        whole, sliced = _plan(marks, seen_slices)
+        closed = closed_months(cur)
+        result = _sync(cur, whole, closed)
+        result.absorb(_sync(cur, [], closed, slices=sliced))
+        _clear_marks(cur, [(m, seq) for m, seq, _ in marks], seen_slices)
     return result
 
 

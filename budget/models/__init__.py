@@ -1,6 +1,6 @@
 from .budgets import Budget, BudgetMonthShare, VolumeUnit
 from .costcentres import CostCentre, CostCentreMapping
-from .facts import DirtyMonth, MonthClosing, MonthlyFact
+from .facts import DirtyMonth, DirtySlice, MonthClosing, MonthlyFact
 from .forecasts import ForecastAdjustment, ForecastLine
 from .ledger import (
     AccountMapping,
@@ -17,6 +17,6 @@ from .tasks import TaskDelivery, TaskFailure
 __all__ = [
     "AccountMapping", "Accrual", "ClosingOverride", "LedgerBudget", "LedgerEntry", "LedgerImport", "LedgerLine",
     "LedgerSettings",
-    "Budget", "BudgetMonthShare", "CostCentre", "CostCentreMapping", "DirtyMonth", "ForecastAdjustment",
+    "Budget", "BudgetMonthShare", "CostCentre", "CostCentreMapping", "DirtyMonth", "DirtySlice", "ForecastAdjustment",
     "ForecastLine", "MonthClosing", "MonthlyFact", "TaskDelivery", "TaskFailure", "VolumeUnit",
 ]

@@ -67,11 +67,15 @@ class MonthlyFact(models.Model):
 class DirtyMonth(models.Model):
     """A month whose facts must be recomputed. Written by triggers (migration 0002) in the same
     transaction as every change of a placement, price period, payment or cost-centre mapping;
-    `seq` rises on every mark, so a roll-up only clears the marks it has seen."""
+    `seq` rises on every mark, so a roll-up only clears the marks it has seen.
+
+    `whole` is false while every change of the month since it was last computed touched only a few
+    slices of it (DirtySlice, migration 0012): the roll-up then recomputes just those slices."""
 
     month = models.DateField(primary_key=True)
     seq = models.BigIntegerField()
     marked_at = models.DateTimeField()
+    whole = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         verbose_name = _("månad att räkna om")
@@ -79,6 +83,31 @@ class DirtyMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+class DirtySlice(models.Model):
+    """One slice of a dirty month: the placements of one care type, provider (0 = none) and legal basis,
+    which together with the month decide every fact row they feed (the cost centre is resolved within the
+    slice). Written by the triggers of migration 0012 with the month's mark, which is written first: a roll-up
+    locks the month before it reads the slices. `seq` as for DirtyMonth; `xact` is the writing transaction,
+    so a slice touched again in the same transaction is not rewritten (budget/0011's reason)."""
+
+    month = models.DateField()
+    care_type_id = models.BigIntegerField()
+    provider_key = models.BigIntegerField()
+    legal_basis = models.CharField(max_length=5)
+    seq = models.BigIntegerField()
+    xact = models.BigIntegerField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("del av månad att räkna om")
+        verbose_name_plural = _("delar av månader att räkna om")
+        constraints = [models.UniqueConstraint(fields=["month", "care_type_id", "provider_key", "legal_basis"],
+                                               name="dirtyslice_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.care_type_id}/{self.provider_key}/{self.legal_basis}"
 
 
 class MonthClosingQuerySet(models.QuerySet):
