@@ -7,4 +7,6 @@ class PlacementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import report_defs_stability  # noqa: F401  (registers the stability report, issue 16 point 5)
+        # Lex lilla hjärtat's Att göra parts (socialtjanst.todo_sources) and the stability report (issue 16): imported
+        # here, not from placements/clocks.py, which they import (a circle otherwise).
+        from . import lilla_hjartat_clocks, report_defs_stability  # noqa: F401

@@ -70,7 +70,4 @@ def _placement_followup_url(pk: int) -> str:
 
 
 register_todo_part(key="care_review", kind=CARE_REVIEW_KIND, rows=_care_review_rows, url=_placement_followup_url)
-from . import (  # noqa: E402
-    care_plans_clocks,  # noqa: F401  (B: vårdplan, genomförandeplan, underrättelser)
-    lilla_hjartat_clocks,  # noqa: F401  (C: vårdnadsöverflyttning, LVU-uppföljning)
-)
+from . import care_plans_clocks  # noqa: E402,F401  (B: vårdplan, genomförandeplan, underrättelser)

@@ -1,5 +1,5 @@
-"""Lex lilla hjärtat on Att göra (issue 16 point 4), registered through socialtjanst.todo_sources (imported at the
-bottom of placements/clocks.py):
+"""Lex lilla hjärtat on Att göra (issue 16 point 4), registered through socialtjanst.todo_sources (imported by
+placements.apps.PlacementsConfig.ready):
 
 - "Vårdnadsöverflyttning": an ongoing familjehem placement of a child whose consideration of vårdnadsöverflyttning
   falls due within CUSTODY_TODO_LEAD_MONTHS (or is past due); the date is socialtjanst.deadlines_sql's twin of
