@@ -5,6 +5,7 @@ from socialtjanst.admin import admin_site
 from socialtjanst.forms_login import LoginForm
 from socialtjanst.views import accesslog, caseflow, cases, etjanst, followup, home, reactualisation, reports, sign_in
 from socialtjanst.views import case_print as case_print_views
+from socialtjanst.views import control_lists as control_list_views
 from socialtjanst.views import controls as control_views
 from socialtjanst.views import grants as grant_views
 from socialtjanst.views import indicators as indicator_views
@@ -76,6 +77,9 @@ case_patterns = [
     path("uppfoljning/kontroller/stickprov/", control_views.control_sample, name="control_sample"),
     path("uppfoljning/kontroller/stickprov/export.<str:fmt>", control_views.control_sample_export,
          name="control_sample_export"),
+    path("uppfoljning/kontroller/listor/<slug:key>/", control_list_views.control_list, name="control_list"),
+    path("uppfoljning/kontroller/listor/<slug:key>/export.<str:fmt>", control_list_views.control_list_export,
+         name="control_list_export"),
     path("uppfoljning/anmalningar/", statistics_views.intake_statistics_page, name="intake_statistics"),
     path("indikatorer/", indicator_views.indicator_list, name="indicator_list"),
     path("indikatorer/create/", indicator_views.indicator_create, name="indicator_create"),

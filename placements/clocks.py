@@ -2,58 +2,23 @@
 socialtjanst.todo_sources, which finds this module by autodiscovery; socialtjanst never imports placements.
 
 Engineers adding a clock of their own: register it in your own module and import that module at the bottom of
-this one, one line each.
+this one, one line each; shared queries (placement_case_id, care_clock_placements) come from
+placements/clock_queries.py, never from this module (that would be an import circle).
 """
 
-from django.db.models import DateField, F, Func, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 
 from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED
-from socialtjanst import deadlines, deadlines_sql
-from socialtjanst.identity import AGE_ON_SQL
-from socialtjanst.models import Case
-from socialtjanst.todo_sources import TodoRows, register_todo_part
+from socialtjanst import deadlines_sql
+from socialtjanst.todo_sources import TodoRows, register_control_list, register_deadline_kind, register_todo_part
 
-from .models import CareReview, Placement
+from . import care_review_sets
+
+# AgeOn is re-exported for modules written before clock_queries existed; import it from there.
+from .clock_queries import AgeOn, care_clock_placements, last_review_on, placement_case_id  # noqa: F401
 
 CARE_REVIEW_KIND = "Övervägande/omprövning"
-
-
-def placement_case_id():
-    """care_followup.placement_case as an expression: the insats' case, else the person's latest case in the
-    placement's unit (the case the review is journalled in)."""
-    latest = (Case.objects.filter(person_id=OuterRef("person_id"), unit_id=OuterRef("unit_id"))
-              .order_by("-opened_on", "-pk").values("pk")[:1])
-    return Coalesce(F("intervention__decision__case_id"), Subquery(latest))
-
-
-def last_review_on():
-    return Subquery(CareReview.objects.filter(placement=OuterRef("pk")).order_by("-decided_on")
-                    .values("decided_on")[:1], output_field=DateField())
-
-
-class AgeOn(Func):
-    """socialtjanst.identity.age_on over two date columns, through its SQL twin (AGE_ON_SQL)."""
-
-    output_field = IntegerField()
-
-    def as_sql(self, compiler, connection, **extra):
-        (birth, birth_params), (day, day_params) = (compiler.compile(e) for e in self.source_expressions)
-        if birth_params or day_params:
-            raise ValueError("AgeOn takes columns, not parameters")
-        return AGE_ON_SQL.format(birth=birth, day=day), []
-
-
-def care_clock_placements(today):
-    """Ongoing placements with the review clock (care_followup.clock_applies, in SQL): heldygnsvård of a child
-    under 18 at the start, under SoL or LVU, not voided, started by `today`."""
-    age = AgeOn(F("person__birth_date"), F("start_on"))
-    return (Placement.objects.filter(Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today,
-                                     is_24h=True, voided_reason="",
-                                     legal_basis__in=deadlines.CARE_REVIEW_LEGAL_BASES,
-                                     person__birth_date__isnull=False)
-            .alias(start_age=age).filter(start_age__lt=deadlines.ADULT_AGE_YEARS))
 
 
 def _care_review_rows(cases, today) -> TodoRows:
@@ -70,4 +35,13 @@ def _placement_followup_url(pk: int) -> str:
 
 
 register_todo_part(key="care_review", kind=CARE_REVIEW_KIND, rows=_care_review_rows, url=_placement_followup_url)
+register_deadline_kind(
+    key="overvaganden", prefix="care_reviews", label="Övervägande/omprövning",
+    title="Överväganden och omprövningar inom sex månader", items_sql=care_review_sets.care_review_items_sql,
+    row_url=lambda row: _placement_followup_url(row["pk"]), detail=care_review_sets.review_kind_label)
+register_control_list(
+    key="overvaganden", title="Övervägande/omprövning försenad",
+    description="Placerade barn (heldygnsvård enligt SoL eller LVU) vars övervägande eller omprövning skulle ha "
+                "gjorts före i dag.",
+    build=care_review_sets.past_due_control)
 from . import care_plans_clocks  # noqa: E402,F401  (B: vårdplan, genomförandeplan, underrättelser)

@@ -42,7 +42,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from common.date_window import in_window
 from common.periods import Period
-from socialtjanst import deadlines
+from socialtjanst import deadlines, todo_sources
 from socialtjanst.identity import age_on
 from socialtjanst.models import (
     FAVOURABLE_DECISION_KINDS,
@@ -63,6 +63,12 @@ KINDS = {
     INVESTIGATIONS: "Utredningar inom fyra månader",
     ENFORCEMENT: "Insatser verkställda inom tre månader",
 }
+
+
+def all_kinds() -> dict[str, str]:
+    """slug → title of every kind in the report: the case flow's, then other apps' (socialtjanst.todo_sources,
+    e.g. placements' övervägande/omprövning), counted by socialtjanst.followup.deadline_sets alike."""
+    return {**KINDS, **{k.key: k.title for k in todo_sources.deadline_kinds()}}
 
 
 # --- scope ---------------------------------------------------------------------------

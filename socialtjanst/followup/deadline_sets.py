@@ -15,7 +15,7 @@ import datetime
 from collections import defaultdict
 
 from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED
-from socialtjanst import deadlines
+from socialtjanst import deadlines, todo_sources
 from socialtjanst import deadlines_sql as dsql
 from socialtjanst.identity import age_on_sql
 from socialtjanst.models import FAVOURABLE_DECISION_KINDS
@@ -93,6 +93,12 @@ def _enforcement_sql(units) -> str:
 ITEMS_SQL = {SCREENINGS: _screenings_sql, INVESTIGATIONS: _investigations_sql, ENFORCEMENT: _enforcement_sql}
 
 
+def items_sql() -> dict:
+    """Every kind's items: the case flow's own, then those other apps register (socialtjanst.todo_sources), whose
+    SELECTs yield the same columns from the same parameters."""
+    return {**ITEMS_SQL, **{k.key: k.items_sql for k in todo_sources.deadline_kinds()}}
+
+
 def _days_sql(units) -> str:
     age = age_on_sql("p.birth_date", "v.started_on")
     return (
@@ -124,8 +130,8 @@ def figures(units, start: datetime.date, end: datetime.date, today: datetime.dat
     met = dsql.met_sql("done_on", "due_on")
     parts = [
         f"SELECT '{kind}' AS kind, unit_id, COUNT(*) FILTER (WHERE {judged} AND {met}),"
-        f" COUNT(*) FILTER (WHERE {judged}) FROM ({build(units)}) {kind} GROUP BY unit_id"
-        for kind, build in ITEMS_SQL.items()
+        f' COUNT(*) FILTER (WHERE {judged}) FROM ({build(units)}) "{kind}" GROUP BY unit_id'
+        for kind, build in items_sql().items()
     ]
     sql = " UNION ALL ".join([*parts, _days_sql(units)])
     out: dict[int, dict] = defaultdict(dict)
@@ -150,7 +156,7 @@ class MissRows:
 
     def __init__(self, kind: str, units, start: datetime.date, end: datetime.date, today: datetime.date):
         self.kind = kind
-        self._from = (f" FROM ({ITEMS_SQL[kind](units)}) x JOIN socialtjanst_unit u ON u.id = x.unit_id"
+        self._from = (f" FROM ({items_sql()[kind](units)}) x JOIN socialtjanst_unit u ON u.id = x.unit_id"
                       f" WHERE {dsql.missed_sql('x.done_on', 'x.due_on', '%(today)s')}")
         self._params = _params(units, start, end, today)
         self._count = None

@@ -11,15 +11,19 @@ from django.utils import timezone
 
 from common import rounding
 from common.reporting import DECIMAL, INT, PERCENT, TEXT, Column, Report, ReportResult, register
-from socialtjanst import access
+from socialtjanst import access, todo_sources
 from socialtjanst.followup import deadline_report as dr
 from socialtjanst.followup import deadline_sets
 
-MEASURES = (
+OWN_MEASURES = (
     ("screenings", dr.SCREENINGS),
     ("investigations", dr.INVESTIGATIONS),
     ("interventions", dr.ENFORCEMENT),
 )
+# Other apps' kinds (socialtjanst.todo_sources), read when socialtjanst's ready() imports this module: their
+# columns follow the case flow's, each with its share last year.
+REGISTERED = tuple(todo_sources.deadline_kinds())
+MEASURES = (*OWN_MEASURES, *((k.prefix, k.key) for k in REGISTERED))
 
 
 def _figures(units, year: int, through_month: int | None, today) -> tuple[dict, dict]:
@@ -80,6 +84,7 @@ DEADLINES = register(Report(
         "Andel förhandsbedömningar inom 14 dagar, utredningar inom fyra kalendermånader och insatser verkställda "
         "inom tre månader, med målvärde 100 %, samt genomsnittlig utredningstid i dagar för barn och unga 0–20 år. "
         "Ett ärende räknas i den period då fristen löper ut."
+        + "".join(f" {k.title}: andel inom frist, med fjolårets andel." for k in REGISTERED)
     ),
     columns=(
         Column("unit", "Enhetskod", TEXT),
@@ -92,6 +97,9 @@ DEADLINES = register(Report(
         Column("investigations_share_last_year", "Utredningar: andel i fjol", PERCENT),
         Column("interventions_share_last_year", "Verkställighet: andel i fjol", PERCENT),
         Column("mean_investigation_days_last_year", "Utredningstid i fjol, dagar", DECIMAL),
+        *(c for k in REGISTERED for c in (*_share_columns(k.prefix, k.label),
+                                          Column(f"{k.prefix}_share_last_year", f"{k.label}: andel i fjol",
+                                                 PERCENT))),
     ),
     build=build,
     allowed=access.may_view_followup,

@@ -22,9 +22,9 @@ from common.exports import csv_response, xlsx_response
 from common.params import period_from_request, quarter_param, year_param
 from common.periods import MONTHS
 from common.tables import BaseTable
-from socialtjanst import access
+from socialtjanst import access, todo_sources
 from socialtjanst.followup import deadline_report as dr
-from socialtjanst.followup import deadline_sets
+from socialtjanst.followup import deadline_sets, report_defs
 from socialtjanst.followup.ivo_report import ivo_rows, quarter_bounds
 
 from ..audit import audit_cases, audit_record
@@ -33,7 +33,7 @@ from ..users import user_full_name
 from .reports import report_table
 
 NOT_DONE = "ej klar"
-SHARE_LINKS = {"screenings": dr.SCREENINGS, "investigations": dr.INVESTIGATIONS, "interventions": dr.ENFORCEMENT}
+SHARE_LINKS = dict(report_defs.MEASURES)  # a share's column prefix → its drill-down, other apps' kinds included
 
 
 def _require_viewer(user):
@@ -69,7 +69,7 @@ def deadline_report(request):
         "report": report, "table": report_table(report, result, links=links), "year": year, "month": month,
         "months": list(enumerate(MONTHS, start=1)), "formats": reporting.FORMATS,
         "period_label": f"januari–{MONTHS[month - 1]} {year}" if month else f"helår {year}",
-        "kinds": dr.KINDS, "period_query": period,
+        "kinds": dr.all_kinds(), "period_query": period,
     })
 
 
@@ -124,10 +124,24 @@ def _details(kind: str, rows: list[dict]) -> dict[int, str]:
     if kind == dr.SCREENINGS:
         return {n: dr.screening_extension_text(r["start_on"], r["extended_due_on"], r["extension_decided_on"])
                 for n, r in enumerate(rows)}
+    registered = _registered(kind)
+    if registered is not None:
+        return {n: registered.detail(r) if registered.detail else "" for n, r in enumerate(rows)}
     kinds = dict(InterventionKind.choices)
     return {n: "; ".join(x for x in (r["legal_basis"], str(kinds.get(r["intervention_kind"], r["intervention_kind"]))
                                      if r["intervention_kind"] else dr.NO_INTERVENTION) if x)
             for n, r in enumerate(rows)}
+
+
+def _registered(kind: str):
+    return next((k for k in todo_sources.deadline_kinds() if k.key == kind), None)
+
+
+def _row_url(registered, row: dict) -> str | None:
+    """Where a miss leads: a registered kind's own page (a placement's follow-up), else the case."""
+    if registered is not None and registered.row_url is not None:
+        return registered.row_url(row)
+    return reverse("socialtjanst:case_detail", args=[row["case_id"]]) if row["case_id"] else None
 
 
 def miss_rows(user, kind: str, rows: list[dict]) -> list[dict]:
@@ -136,6 +150,7 @@ def miss_rows(user, kind: str, rows: list[dict]) -> list[dict]:
     these rows only."""
     identity = access.followup_shows_identity(user)
     details = _details(kind, rows)
+    registered = _registered(kind)
     persons = Person.objects.in_bulk({r["person_id"] for r in rows}) if identity else {}
     staff = get_user_model().objects.in_bulk({r["responsible_id"] for r in rows if r["responsible_id"]})
     out = []
@@ -148,7 +163,7 @@ def miss_rows(user, kind: str, rows: list[dict]) -> list[dict]:
         if identity:
             row["person"] = access.person_identity(user, persons[r["person_id"]]).name
             row["responsible"] = user_full_name(staff.get(r["responsible_id"]))
-            row["url"] = reverse("socialtjanst:case_detail", args=[r["case_id"]])
+            row["url"] = _row_url(registered, r)
         out.append(row)
     return out
 
@@ -178,7 +193,7 @@ def _audit_misses(user, action, raw_rows: list[dict], criteria: dict) -> None:
 
 
 def _misses(request, kind):
-    if kind not in dr.KINDS:
+    if kind not in dr.all_kinds():
         raise Http404("Sidan finns inte.")
     _require_viewer(request.user)
     year, month = period_from_request(request)
@@ -207,7 +222,7 @@ def deadline_misses(request, kind):
     list(table.page.object_list)  # the page's rows are fetched once, here, before they are logged
     _audit_misses(request.user, AccessAction.LIST, data.fetched, _criteria(request, kind=kind))
     return render(request, "socialtjanst/followup/misses.html", {
-        "title": dr.KINDS[kind], "kind": kind, "filter": miss_filter, "table": table, "count": len(misses),
+        "title": dr.all_kinds()[kind], "kind": kind, "filter": miss_filter, "table": table, "count": len(misses),
         "query": request.GET.urlencode(), "year": year, "month": month,
     })
 
@@ -224,7 +239,7 @@ def deadline_misses_export(request, kind, fmt):
     rows = ([row.get(key, "") for key, _col in columns] for row in miss_rows(request.user, kind, raw))
     filename = f"frister_{kind}_{year}" + (f"-{month:02d}" if month else "") + f".{fmt}"
     if fmt == "xlsx":
-        return xlsx_response(filename, header, rows, title=str(dr.KINDS[kind]))
+        return xlsx_response(filename, header, rows, title=str(dr.all_kinds()[kind]))
     return csv_response(filename, header, rows)
 
 

@@ -127,6 +127,9 @@ def known_pages(role: str, w) -> list[str]:
                   f"/arenden/{w.case.pk}/journal/", f"/arenden/{w.case.pk}/journal/?q=samtal",
                   f"/arenden/{w.case.pk}/utskrift/"]
     followup = [f"/uppfoljning/frister/?year={YEAR}", f"/uppfoljning/frister/utredningar/?year={YEAR}",
+                # Övervägande/omprövning (issue 16 point 1): its drill-down and Kontroller's list (counts only for
+                # a controller).
+                f"/uppfoljning/frister/overvaganden/?year={YEAR}", "/uppfoljning/kontroller/listor/overvaganden/",
                 f"/uppfoljning/anmalningar/?year={YEAR}", f"/indikatorer/{w.indicator.pk}/",
                 f"/uppfoljning/ivo/?year={YEAR}",
                 # Återaktualisering (issue 15 point 4): the report page and its drill-down.

@@ -50,8 +50,10 @@ def followed(handlaggare, units):
 
 
 def test_placements_registers_the_review_clock_by_autodiscovery():
-    assert [p.key for p in todo_sources.todo_parts()][:1] == ["care_review"]
+    assert "care_review" in [p.key for p in todo_sources.todo_parts()]
     assert any(p.kind == KIND for p in todo_sources.todo_parts())
+    assert "overvaganden" in [k.key for k in todo_sources.deadline_kinds()]
+    assert "overvaganden" in [c.key for c in todo_sources.control_lists()]
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -162,3 +164,124 @@ def test_the_create_form_stores_the_ground(handlaggare, child, units):
     assert response.status_code == 302, response.content.decode()[:3000]
     placement = Placement.objects.get()
     assert placement.lvu_ground == "3"
+
+
+# --- the deadline report: share on time per unit, last year, drill-down, export ----------------------------------
+
+@pytest.fixture
+def reported(followed, handlaggare, units):
+    """`followed`, plus a child whose SoL care ended before its first due date (no item) and one whose care ended
+    after it without a review (a miss of 2024)."""
+    def ended(first, start, end):
+        case = CaseFactory(unit=units["own"], responsible=handlaggare,
+                           person=PersonFactory(first_name=first, last_name="Barnsson", birth_date=CHILD_BIRTH))
+        placement = services.placement_create(by=handlaggare, person=case.person, care_type=care_type("FH_JOUR"),
+                                              unit=units["own"], legal_basis="SoL", start_on=start,
+                                              monthly_amount=Decimal("42000"))
+        Placement.objects.filter(pk=placement.pk).update(end_on=end, end_reason="enligt_plan")
+        return placement
+    ended("Hemma", D(2024, 3, 1), D(2024, 8, 15))   # due 2024-09-01: care ended in time
+    ended("Kvar", D(2024, 1, 10), D(2024, 9, 30))   # due 2024-07-10: missed while still placed
+    return followed
+
+
+def _deadline_rows(user, year):
+    from common import reporting
+    result = reporting.run_report(reporting.get_report("deadlines"), user=user, year=year, through_month=None)
+    return {r["unit_name"]: (r["care_reviews_total"], r["care_reviews_within"], r["care_reviews_share"],
+                             r["care_reviews_share_last_year"]) for r in result.rows}, result.totals
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_deadline_report_counts_the_share_on_time_per_unit_and_last_year(enhetschef, controller, reported):
+    rows, totals = _deadline_rows(enhetschef, 2025)
+    # 2025: Sen's omprövning due 2025-02-28 missed; Ordning's next (2025-05-20) still open, not counted.
+    # 2024: Ordning's due 2024-12-01 met on 2024-11-20, Kvar's due 2024-07-10 missed; Hemma ended in time.
+    assert rows == {"Mottagning barn och unga": (1, 0, Decimal("0.0000"), Decimal("0.5000"))}
+    assert (totals["care_reviews_total"], totals["care_reviews_within"]) == (1, 0)
+    rows, totals = _deadline_rows(controller, 2025)
+    assert rows["Utredning barn och unga"] == (1, 0, Decimal("0.0000"), None)  # Annan, due 2025-01-15
+    assert rows["Vuxenenheten"] == (0, 0, None, None)
+    assert (totals["care_reviews_total"], totals["care_reviews_within"]) == (2, 0)
+    rows, _totals = _deadline_rows(enhetschef, 2024)
+    assert rows == {"Mottagning barn och unga": (2, 1, Decimal("0.5000"), None)}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_report_page_links_the_share_to_the_children_behind_it(enhetschef, reported):
+    client = login(enhetschef)
+    page = client.get(reverse("socialtjanst:deadline_report"), {"year": 2025}).content.decode()
+    assert "Övervägande/omprövning: andel (mål 100 %)" in page
+    drill = reverse("socialtjanst:deadline_misses", args=["overvaganden"])
+    assert f"{drill}?unit=MOTT_BARN&amp;year=2025" in page
+    response = client.get(drill, {"year": 2025})
+    page = response.content.decode()
+    late = reported["late"]
+    assert response.status_code == 200
+    assert "Överväganden och omprövningar inom sex månader" in page and "Sen Barnsson" in page
+    assert reverse("placements:placement_detail", args=[late.pk]) + "#folja-varden" in page
+    assert "2024-08-31" in page and "2025-02-28" in page and "Kvar" not in page
+    event = AccessEvent.objects.filter(user=enhetschef, object_type="Case").latest("pk")
+    assert (event.action, event.criteria["kind"], event.person_ids) == ("list", "overvaganden", [late.person_id])
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_drill_down_exports_and_the_controller_sees_no_names(enhetschef, controller, reported):
+    url = reverse("socialtjanst:deadline_misses_export", args=["overvaganden", "csv"])
+    body = login(enhetschef).get(url, {"year": 2024}).content.decode("utf-8-sig")
+    assert "Kvar Barnsson" in body and "2024-07-10" in body and "SoL" in body
+    assert AccessEvent.objects.filter(user=enhetschef, action="export").exists()
+    page = login(controller).get(reverse("socialtjanst:deadline_misses", args=["overvaganden"]),
+                                 {"year": 2025}).content.decode()
+    assert "Barnsson" not in page and "2025-01-15" in page and "2025-02-28" in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_deadline_report_exports_the_new_columns(enhetschef, reported):
+    response = login(enhetschef).get(reverse("report_export", args=["deadlines", "csv"]), {"year": 2025})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].endswith(";care_reviews_total;care_reviews_within;care_reviews_share;care_reviews_share_last_year")
+    assert lines[1].endswith(";1;0;0,0000;0,5000")
+
+
+# --- Kontroller: children past due -----------------------------------------------------------------------------
+
+CONTROL = "/uppfoljning/kontroller/listor/overvaganden/"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_enhetschef_finds_the_child_past_due_in_kontroller(enhetschef, reported):
+    client = login(enhetschef)
+    assert 'href="/uppfoljning/kontroller/listor/overvaganden/"' in client.get(
+        reverse("socialtjanst:controlround_list")).content.decode()
+    page = client.get(CONTROL).content.decode()
+    assert '<strong id="control-count">1</strong>' in page
+    late = reported["late"]
+    assert f'<a href="{late.get_absolute_url()}#folja-varden">{late.pk}</a>' in page
+    assert "Sen Barnsson" in page and "<td>2025-02-28</td><td>10</td>" in page and "Annan" not in page
+    event = AccessEvent.objects.filter(user=enhetschef, object_type="Kontroll:overvaganden").latest("pk")
+    assert (event.action, event.person_ids) == ("list", [late.person_id])
+    body = client.get(CONTROL + "export.csv").content.decode("utf-8-sig")
+    assert body.splitlines()[0] == "Placering;Barn;Personnummer;Enhet;Lagrum;Placerad;Senast;Dagar försenad"
+    assert "Sen Barnsson" in body
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_controller_sees_the_count_only(controller, units, reported):
+    client = login(controller)
+    page = client.get(CONTROL).content.decode()
+    assert '<strong id="control-count">2</strong>' in page and "Barnsson" not in page
+    assert 'id="control-rows"' not in page
+    page = client.get(CONTROL, {"unit": units["other"].pk}).content.decode()
+    assert '<strong id="control-count">1</strong>' in page
+    assert client.get(CONTROL + "export.csv").status_code == 404
+    event = AccessEvent.objects.filter(user=controller, object_type="Kontroll:overvaganden").latest("pk")
+    assert (event.person_ids, event.criteria["antal"]) == ([], 1)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_others_get_404_and_another_units_child_is_not_found(handlaggare, enhetschef, units, reported):
+    assert login(handlaggare).get(CONTROL).status_code == 404
+    client = login(enhetschef)
+    assert client.get(CONTROL, {"unit": units["other"].pk}).status_code == 404
+    assert client.get("/uppfoljning/kontroller/listor/okand/").status_code == 404

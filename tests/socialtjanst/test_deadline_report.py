@@ -28,6 +28,8 @@ DOCUMENTED_KEYS = {
     "investigations_within", "investigations_share", "interventions_total", "interventions_within",
     "interventions_share", "mean_investigation_days", "screenings_share_last_year", "investigations_share_last_year",
     "interventions_share_last_year", "mean_investigation_days_last_year",
+    # Övervägande/omprövning (issue 16 point 1), registered by placements through socialtjanst.todo_sources.
+    "care_reviews_total", "care_reviews_within", "care_reviews_share", "care_reviews_share_last_year",
 }
 
 

@@ -24,6 +24,7 @@ from placements.models import (
     InvoiceLine,
     PriceBaseAmount,
 )
+from socialtjanst import todo_sources
 from socialtjanst.followup import deadline_report
 from socialtjanst.models import (
     ChildInterview,
@@ -70,7 +71,8 @@ ROUTE_OBJECTS = {
 
 # Named text parameters: the values a route knows, plus what it must refuse.
 TEXT_PARAMETERS = {
-    "kind": lambda: list(deadline_report.KINDS),
+    "kind": lambda: list(deadline_report.all_kinds()),  # other apps' kinds too (socialtjanst.todo_sources)
+    "key": lambda: [c.key for c in todo_sources.control_lists()],  # Kontroller's registered lists
     "name": lambda: [r.name for r in reporting.all_reports()],
     "fmt": lambda: ["csv", "xlsx", "json"],
     "app_label": lambda: ["socialtjanst", "auth", "placements"],

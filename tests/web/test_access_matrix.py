@@ -164,6 +164,7 @@ MATRIX = [
     ("socialtjanst:deadline_report", "get", "/uppfoljning/frister/", None, "404 200 200 404"),
     ("socialtjanst:deadline_misses", "get", "/uppfoljning/frister/utredningar/", None, "404 200 200 404"),
     ("socialtjanst:deadline_misses", "get", "/uppfoljning/frister/finns-inte/", None, "404 404 404 404"),
+    ("socialtjanst:deadline_misses", "get", "/uppfoljning/frister/overvaganden/", None, "404 200 200 404"),
     ("socialtjanst:deadline_misses_export", "get", "/uppfoljning/frister/utredningar/export.xlsx", None,
      "404 200 200 404"),
     ("socialtjanst:deadline_misses_export", "get", "/uppfoljning/frister/forhandsbedomningar/export.csv", None,
@@ -190,6 +191,13 @@ MATRIX = [
      "/uppfoljning/kontroller/barnsamtal/export.csv?period_from=2025-01-01&period_to=2025-12-31", None,
      "404 200 404 404"),
     ("socialtjanst:control_sample", "get", "/uppfoljning/kontroller/stickprov/", None, "404 200 404 404"),
+    # Kontroller's registered lists (socialtjanst.todo_sources): the controller sees the count, downloads nothing.
+    ("socialtjanst:control_list", "get", "/uppfoljning/kontroller/listor/overvaganden/", None, "404 200 200 404"),
+    ("socialtjanst:control_list", "get", "/uppfoljning/kontroller/listor/finns-inte/", None, "404 404 404 404"),
+    ("socialtjanst:control_list_export", "get", "/uppfoljning/kontroller/listor/overvaganden/export.csv", None,
+     "404 200 404 404"),
+    ("socialtjanst:control_list_export", "get", "/uppfoljning/kontroller/listor/overvaganden/export.pdf", None,
+     "404 404 404 404"),
     ("socialtjanst:control_sample_export", "get", "/uppfoljning/kontroller/stickprov/export.csv?kind=beslut"
      "&period_from=2025-01-01&period_to=2025-12-31&size=5&seed=42", None, "404 200 404 404"),
     ("socialtjanst:control_sample_export", "get", "/uppfoljning/kontroller/stickprov/export.xlsx?kind=beslut"

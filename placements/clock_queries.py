@@ -1,0 +1,48 @@
+"""Queries the placements' clocks share (placements/clocks.py and the modules it imports): which case a placement's
+items belong to, which placements have the review clock, their last review. A module of its own so every clock
+module can import it without importing placements/clocks.py back (tests/test_layering.py forbids the circle)."""
+
+from django.db.models import DateField, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from socialtjanst import deadlines
+from socialtjanst.identity import AGE_ON_SQL
+from socialtjanst.models import Case
+
+from .models import CareReview, Placement
+
+
+def placement_case_id():
+    """care_followup.placement_case as an expression: the insats' case, else the person's latest case in the
+    placement's unit (the case the review is journalled in)."""
+    latest = (Case.objects.filter(person_id=OuterRef("person_id"), unit_id=OuterRef("unit_id"))
+              .order_by("-opened_on", "-pk").values("pk")[:1])
+    return Coalesce(F("intervention__decision__case_id"), Subquery(latest))
+
+
+def last_review_on():
+    return Subquery(CareReview.objects.filter(placement=OuterRef("pk")).order_by("-decided_on")
+                    .values("decided_on")[:1], output_field=DateField())
+
+
+class AgeOn(Func):
+    """socialtjanst.identity.age_on over two date columns, through its SQL twin (AGE_ON_SQL)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (birth, birth_params), (day, day_params) = (compiler.compile(e) for e in self.source_expressions)
+        if birth_params or day_params:
+            raise ValueError("AgeOn takes columns, not parameters")
+        return AGE_ON_SQL.format(birth=birth, day=day), []
+
+
+def care_clock_placements(today):
+    """Ongoing placements with the review clock (care_followup.clock_applies, in SQL): heldygnsvård of a child
+    under 18 at the start, under SoL or LVU, not voided, started by `today`."""
+    age = AgeOn(F("person__birth_date"), F("start_on"))
+    return (Placement.objects.filter(Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today,
+                                     is_24h=True, voided_reason="",
+                                     legal_basis__in=deadlines.CARE_REVIEW_LEGAL_BASES,
+                                     person__birth_date__isnull=False)
+            .alias(start_age=age).filter(start_age__lt=deadlines.ADULT_AGE_YEARS))
