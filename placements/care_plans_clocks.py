@@ -23,7 +23,7 @@ from socialtjanst.todo_sources import (
 
 from . import selectors
 from .care_plans import plan_control_counts, plan_control_rows
-from .clocks import care_clock_placements, placement_case_id
+from .clock_queries import care_clock_placements, placement_case_id
 from .models import CarePlan, CarePlanKind, Placement, PlacementNotification
 from .models.care_plans import OPEN_NOTIFICATION
 
