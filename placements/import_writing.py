@@ -90,7 +90,7 @@ def _provider_of(p: dict, providers_by_org: dict, providers_by_code: dict) -> Pr
 
 
 WANTED_FIELDS = ("person_id", "care_type_id", "unit_id", "provider_id", "legal_basis", "start_on", "end_on",
-                 "cost_centre")
+                 "cost_centre", "lvu_ground")
 
 
 def _wanted(p: dict, person_id: int, unit: Unit, provider: Provider | None) -> dict:
@@ -101,6 +101,9 @@ def _wanted(p: dict, person_id: int, unit: Unit, provider: Provider | None) -> d
         "provider_id": provider.pk if provider else None, "legal_basis": p["legal_basis"],
         "start_on": p["start_on"], "end_on": p["end_on"],
         "cost_centre": p["cost_centre"] or care_type.activity_code,
+        # The LVU ground when the file states one ("LVU 3 §"); none outside LVU (a CHECK); plain "LVU" keeps
+        # what is stored (a new placement: not stated).
+        **({"lvu_ground": p.get("lvu_ground") or ""} if p.get("lvu_ground") or p["legal_basis"] != "LVU" else {}),
     }
 
 

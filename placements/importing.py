@@ -62,6 +62,7 @@ AMOUNT_COLUMNS = {"dygnspris": ("daily", PricePeriod._meta.get_field("daily_pric
 BAD_DATE = "ogiltigt datum '{value}' (skriv ÅÅÅÅ-MM-DD)."
 BAD_GENDER = "ange K, M eller lämna tomt."
 BAD_LEGAL_BASIS = "ange SoL, LVU, LVM eller LSB."
+LVU_GROUND = re.compile(r"LVU\s*([23])\s*§?", re.IGNORECASE)  # the ground, Placement.lvu_ground
 PROVIDER_REQUIRED = "vårdformen är köpt: ange utförarens organisationsnummer eller kod."
 END_BEFORE_START = "slutdatum är före startdatum."
 PRICE_BEFORE_START = "priset gäller från före startdatum."
@@ -141,10 +142,15 @@ def _validate_row(row: _Row, care_types: dict[str, CareType], errors: list[str])
             err("utförare", exc.messages[0])
     p["cost_centre"] = checked_text("verksamhet")
     legal = text(v.get("lagrum"))
+    # "LVU 3 §" (or "LVU 3") also states the LVU ground; plain "LVU" leaves a stored ground as it is.
+    ground = LVU_GROUND.fullmatch(legal)
+    if ground:
+        legal = "LVU"
     matches = [c for c in LegalBasis.values if c.lower() == legal.lower()]
     if legal and not matches:
         err("lagrum", BAD_LEGAL_BASIS)
     p["legal_basis"] = matches[0] if matches else None
+    p["lvu_ground"] = ground.group(1) if ground else None
     for column, key in (("startdatum", "start_on"), ("slutdatum", "end_on"), ("pris_från", "price_from")):
         p[key] = None
         if text(v.get(column)):

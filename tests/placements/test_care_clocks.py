@@ -285,3 +285,24 @@ def test_others_get_404_and_another_units_child_is_not_found(handlaggare, enhets
     client = login(enhetschef)
     assert client.get(CONTROL, {"unit": units["other"].pk}).status_code == 404
     assert client.get("/uppfoljning/kontroller/listor/okand/").status_code == 404
+
+
+# --- the import states the ground as "LVU 3 §" --------------------------------------------------------------------
+
+def test_the_import_reads_the_lvu_ground_and_plain_lvu_keeps_it():
+    from placements.importing import import_placements
+    from tests.placements.test_importing import HEADER, PNR_B, _csv
+
+    def row(lagrum):
+        return ["P2", PNR_B, "", "NY_ENHET", "FH_EGET", "", "", "5732X", lagrum, "2024-02-10", "", "", "", "30000",
+                "18000", "12000"]
+    assert HEADER[8] == "lagrum"
+    import_placements(content=_csv([row("LVU 3 §")]), filename="a.csv")
+    assert Placement.objects.values_list("legal_basis", "lvu_ground").get() == ("LVU", "3")
+    summary = import_placements(content=_csv([row("LVU")]), filename="a.csv")
+    assert summary.lines[0] == "0 placeringar skapade, 0 ändrade, 1 oförändrade."
+    assert Placement.objects.values_list("legal_basis", "lvu_ground").get() == ("LVU", "3")
+    import_placements(content=_csv([row("lvu 2")]), filename="a.csv")
+    assert Placement.objects.values_list("legal_basis", "lvu_ground").get() == ("LVU", "2")
+    import_placements(content=_csv([row("SoL")]), filename="a.csv")
+    assert Placement.objects.values_list("legal_basis", "lvu_ground").get() == ("SoL", "")
