@@ -1,0 +1,76 @@
+"""Att göra at national scale (issue 19 point 2): the aktualiseringar waiting for a förhandsbedömning are read from
+the table migration 0018's triggers keep, so that table must equal "no förhandsbedömning" after every kind of
+change: one row or many, through the ORM or in SQL, deleted, moved, truncated."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from socialtjanst.models import Intake, Screening
+from socialtjanst.todo import AWAITING_SCREENING_SQL
+from tests.factories import CaseFactory, UserFactory
+from tests.web.test_todo import intake
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+RECEIVED = datetime.date(2026, 3, 2)
+
+
+def awaiting() -> set[int]:
+    with connection.cursor() as cur:
+        cur.execute(AWAITING_SCREENING_SQL)
+        return {row[0] for row in cur.fetchall()}
+
+
+def without_screening() -> set[int]:
+    return set(Intake.objects.filter(screening__isnull=True).values_list("pk", flat=True))
+
+
+def screen(item: Intake, by) -> Screening:
+    return Screening.objects.create(intake=item, decided_on=item.received_on + DAY, outcome="inte_inleda",
+                                    decided_by=by)
+
+
+@pytest.fixture
+def worker(units):
+    return UserFactory(username="hanna", units=[units["own"]])
+
+
+def test_the_table_follows_every_change_of_intakes_and_screenings(units, worker):
+    first, second, third = (intake(CaseFactory(unit=units["own"], responsible=worker), RECEIVED, worker)
+                            for _ in range(3))
+    assert awaiting() == without_screening() == {first.pk, second.pk, third.pk}
+
+    screening = screen(first, worker)
+    screen(second, worker)
+    assert awaiting() == without_screening() == {third.pk}
+
+    Screening.objects.filter(pk=screening.pk).update(intake=third)  # moved to another aktualisering
+    assert awaiting() == without_screening() == {first.pk}
+
+    Screening.objects.filter(intake=second).delete()
+    assert awaiting() == without_screening() == {first.pk, second.pk}
+
+    Intake.objects.filter(pk=second.pk).delete()
+    assert awaiting() == without_screening() == {first.pk}
+
+
+def test_a_statement_of_many_rows_and_a_truncate_keep_it_equal(units, worker):
+    case = CaseFactory(unit=units["own"], responsible=worker)
+    made = Intake.objects.bulk_create([Intake(
+        case=case, kind="orosanmalan", received_at=datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC),
+        received_on=RECEIVED, channel="telefon", target_group="barn_unga", registered_by=worker)
+        for _ in range(5)])
+    Screening.objects.bulk_create([Screening(intake=item, decided_on=RECEIVED, outcome="inleda", decided_by=worker)
+                                   for item in made[:3]])
+    assert awaiting() == without_screening() == {made[3].pk, made[4].pk}
+
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM socialtjanst_screening WHERE intake_id = %s", [made[0].pk])
+    assert awaiting() == without_screening() == {made[0].pk, made[3].pk, made[4].pk}
+
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may be pending for a TRUNCATE
+        cur.execute("TRUNCATE socialtjanst_screening CASCADE")
+    assert awaiting() == without_screening() == {item.pk for item in made}
