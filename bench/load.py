@@ -28,20 +28,27 @@ def prepare_targets(new_numbers: int = 3000) -> dict:
 
     unit = Unit.objects.get(code="MOTT_BARN")
     case_ids = list(Case.objects.filter(unit__code__in=["MOTT_BARN", "UTR_BARN"]).values_list("pk", flat=True)[:200])
-    taken = set(Person.objects.values_list("id_number", flat=True))
     numbers, k = [], 0
     while len(numbers) < new_numbers:
-        number = synthetic_id_number(datetime.date(2008, 1, 1) + datetime.timedelta(days=k // 20), k % 20)
-        if number not in taken:
-            numbers.append(number)
-        k += 1
+        # Only the candidates are looked up, not every person (a million at national scale).
+        candidates = [synthetic_id_number(datetime.date(2008, 1, 1) + datetime.timedelta(days=j // 20), j % 20)
+                      for j in range(k, k + new_numbers)]
+        taken = set(Person.objects.filter(id_number__in=candidates).values_list("id_number", flat=True))
+        numbers += [n for n in candidates if n not in taken][:new_numbers - len(numbers)]
+        k += new_numbers
     _, token = create_client(f"Lasttest {os.getpid()} {datetime.datetime.now(datetime.UTC):%H%M%S}", unit)
     return {"password": DEMO_PASSWORD, "case_ids": case_ids, "intake_unit_id": unit.pk,
             "etjanst_token": token, "new_id_numbers": numbers}
 
 
+# The list pages of bench/locustfile.py, whose p95 issue 19 asks to stay under 150 ms (reported, never failed on).
+LIST_PAGES = ("Att göra", "personlista", "ärendelista", "placeringslista", "IVO-lista")
+LIST_P95_TARGET_MS = 150
+
+
 def print_stats(stats_csv: Path) -> int:
-    """p50/p95 per page from locust's CSV; returns the total failure count."""
+    """p50/p95 per page from locust's CSV, then the list pages' p95 beside the target; returns the total
+    failure count."""
     with stats_csv.open(newline="") as f:
         rows = list(csv.DictReader(f))
     print(f"{'sida':<28} {'anrop':>7} {'fel':>5} {'p50 ms':>8} {'p95 ms':>8}")
@@ -51,6 +58,9 @@ def print_stats(stats_csv: Path) -> int:
         print(f"{name:<28} {row['Request Count']:>7} {row['Failure Count']:>5} {row['50%']:>8} {row['95%']:>8}")
         if row["Name"] == "Aggregated":
             failures = int(row["Failure Count"])
+    lists = [(row["Name"], row["95%"]) for row in rows if row["Name"] in LIST_PAGES]
+    print(f"Listsidornas p95 (mål under {LIST_P95_TARGET_MS} ms, information): "
+          + ", ".join(f"{name} {p95} ms" for name, p95 in lists))
     return failures
 
 
@@ -58,15 +68,22 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_LOAD_PORT", "8020")))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_LOAD_PORT", "0")),
+                        help="0 = en ledig port")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The users log in with the demo password alone, as in `make run` (loopback only). Without this the web
+    # sent every one of them to the second-factor page and each page counted as a failure.
+    os.environ.setdefault("IFO_REQUIRE_2FA", "0")
     import django
 
     django.setup()
     from bench import serve
 
+    if not args.port:
+        # Not a fixed port: another bench or drill on it answered for ours while our gunicorn gave up its bind.
+        args.port = serve.free_port()
     targets = prepare_targets()
     out = Path(tempfile.mkdtemp(prefix="ifo-load-"))
     env = dict(os.environ)

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 LOADED_TABLES = ("socialtjanst_person", "placements_provider", "placements_placement", "placements_priceperiod",
                  "socialtjanst_case", "socialtjanst_intake", "socialtjanst_screening", "socialtjanst_investigation",
-                 "socialtjanst_decision")
+                 "socialtjanst_decision", "socialtjanst_intervention")
 OFF_DURING_LOAD = "tgname LIKE 'pgtrigger_%%' OR tgname LIKE 'budget_%%'"
 
 LUHN = """CREATE FUNCTION pg_temp.luhn(digits text) RETURNS int LANGUAGE sql IMMUTABLE AS $$
@@ -60,7 +60,7 @@ def build(*, persons: int = 300_000, cases: int = 1_000_000) -> dict:
 
     from placements.models import CareType, Placement, PricePeriod, Provider
     from socialtjanst.demo import load_demo
-    from socialtjanst.models import Case, Decision, Intake, Investigation, Screening, Unit
+    from socialtjanst.models import Unit
 
     started = time.perf_counter()
     load_demo(persons=0)
@@ -68,11 +68,7 @@ def build(*, persons: int = 300_000, cases: int = 1_000_000) -> dict:
     worker = User.objects.get(username="handlaggare").pk
     counts = {}
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                    f"WHERE NOT t.tgisinternal AND c.relname = ANY(%s) AND ({OFF_DURING_LOAD})", [list(LOADED_TABLES)])
-        triggers = cur.fetchall()
-        for table, trigger in triggers:
-            cur.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{trigger}"')
+        triggers = _triggers_off(cur)
         cur.execute("SELECT setseed(0.19)")
         cur.execute(LUHN)
         counts["persons"] = insert_select(cur, _model("socialtjanst", "Person"), {
@@ -116,46 +112,121 @@ def build(*, persons: int = 300_000, cases: int = 1_000_000) -> dict:
             "placements_placement pl JOIN placements_caretype ct ON ct.id = pl.care_type_id, "
             "generate_series(extract(year FROM pl.start_on)::int, "
             "extract(year FROM COALESCE(pl.end_on, date '2026-06-30'))::int) AS y")
-        intake_units = [units["MOTT_BARN"], units["MOTT_VUXEN"], units["UTR_BARN"], units["VUXEN"]]
-        counts["cases"] = insert_select(cur, Case, {
-            "person_id": "1 + (i * 7) % %(persons)s + (SELECT min(id) FROM socialtjanst_person) - 1",
-            "unit_id": f"(ARRAY{intake_units})[(1 + i % 4)::int]", "responsible_id": str(worker),
-            "opened_on": "date '2022-01-01' + ((i * 31) % 1460)::int",
-            "closed_on": "CASE WHEN i % 10 < 7 THEN date '2022-01-01' + ((i * 31) % 1460 + 20 + i % 300)::int END",
-            "status": "CASE WHEN i % 10 < 7 THEN 'avslutat' ELSE 'pagaende' END"},
-            "generate_series(0, %(n)s - 1) AS i", {"n": cases, "persons": persons})
-        counts["intakes"] = insert_select(cur, Intake, {
-            "case_id": "c.id",
-            "kind": "(ARRAY['orosanmalan','orosanmalan','ansokan','information'])[(1 + c.id % 4)::int]",
-            "received_at": "c.opened_on + time '10:00'", "received_on": "c.opened_on",
-            "channel": "(ARRAY['telefon','e_tjanst','brev','e_post'])[(1 + c.id % 4)::int]",
-            "target_group": "u.target_group", "reporter_category": "'skola'", "registered_by_id": str(worker),
-            "safety_assessed_on": "CASE WHEN c.id % 4 < 2 THEN c.opened_on END",
-            "safety_result": "CASE WHEN c.id % 4 < 2 THEN 'inget_akut_skyddsbehov' ELSE '' END"},
-            "socialtjanst_case c JOIN socialtjanst_unit u ON u.id = c.unit_id")
-        counts["screenings"] = insert_select(cur, Screening, {
-            "intake_id": "n.id", "decided_on": "n.received_on + (n.id % 20)::int",
-            "outcome": "CASE WHEN n.id % 5 < 2 THEN 'inleda' ELSE 'inte_inleda' END", "decided_by_id": str(worker)},
-            "socialtjanst_intake n WHERE n.id % 10 <> 0")
-        counts["investigations"] = insert_select(cur, Investigation, {
-            "case_id": "n.case_id", "screening_id": "s.id", "started_on": "s.decided_on",
-            "responsible_id": str(worker),
-            "completed_on": "CASE WHEN s.id % 5 <> 0 THEN s.decided_on + (30 + s.id % 150)::int END",
-            "outcome": "CASE WHEN s.id % 5 <> 0 "
-                       "THEN (ARRAY['insats','ingen_insats'])[(1 + s.id % 2)::int] ELSE '' END"},
-            "socialtjanst_screening s JOIN socialtjanst_intake n ON n.id = s.intake_id WHERE s.outcome = 'inleda'")
-        counts["decisions"] = insert_select(cur, Decision, {
-            "case_id": "v.case_id", "investigation_id": "v.id", "legal_basis": "'SoL'",
-            "kind": "(ARRAY['bistand','avslag','vard'])[(1 + v.id % 3)::int]", "decided_on": "v.completed_on",
-            "decided_by_id": str(worker)},
-            "socialtjanst_investigation v WHERE v.outcome = 'insats'")
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table, trigger in triggers:
-            cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{trigger}"')
+        counts.update(_casework(cur, units, worker, persons=persons, cases=cases))
+        _triggers_on(cur, triggers)
         cur.execute("DELETE FROM budget_dirtymonth")
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     counts["seconds"] = time.perf_counter() - started
+    return counts
+
+
+def _triggers_off(cur) -> list[tuple[str, str]]:
+    cur.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                f"WHERE NOT t.tgisinternal AND c.relname = ANY(%s) AND ({OFF_DURING_LOAD})", [list(LOADED_TABLES)])
+    triggers = cur.fetchall()
+    for table, trigger in triggers:
+        cur.execute(f'ALTER TABLE {table} DISABLE TRIGGER "{trigger}"')
+    return triggers
+
+
+def _triggers_on(cur, triggers) -> None:
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table, trigger in triggers:
+        cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{trigger}"')
+
+
+CASEWORK_TABLES = ("socialtjanst_intervention", "socialtjanst_decision", "socialtjanst_investigationextension",
+                   "socialtjanst_investigation", "socialtjanst_screening", "socialtjanst_intake", "socialtjanst_case")
+
+
+def rebuild_casework(*, persons: int = 300_000, cases: int = 1_000_000) -> dict:
+    """The case flow of an already built national set made again (--casework-only), its placements kept."""
+    from django.contrib.auth.models import User
+
+    from socialtjanst.models import Unit
+
+    started = time.perf_counter()
+    units = dict(Unit.objects.values_list("code", "id"))
+    worker = User.objects.get(username="handlaggare").pk
+    with transaction.atomic(), connection.cursor() as cur:
+        triggers = _triggers_off(cur)
+        for table in CASEWORK_TABLES:
+            cur.execute(f"DELETE FROM {table}")
+        counts = _casework(cur, units, worker, persons=persons, cases=cases)
+        _triggers_on(cur, triggers)
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    counts["seconds"] = time.perf_counter() - started
+    return counts
+
+
+# A stable pseudo-random percentile 0–99 of (row id, salt): the case flow's choices are drawn with it rather than
+# with `id % n`, which made every choice follow the case's own number. (With `% n` every intake without a
+# förhandsbedömning, open investigation and waiting decision fell in a closed case or an adult unit: an
+# enhetschef's Att göra at national scale was empty, and each unit got exactly one kind of aktualisering.)
+PICK = """CREATE FUNCTION pg_temp.pick(x bigint, salt int) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+  SELECT (hashint8(x * 16 + salt) & 2147483647) % 100
+$$"""
+
+
+def _casework(cur, units: dict, worker: int, *, persons: int, cases: int) -> dict:
+    """1 M cases (30 % open), each with one aktualisering; the open items (no förhandsbedömning, an open
+    utredning, a favourable decision not verkställd) only in open cases, as a closed case has none."""
+    from django.contrib.auth.models import User
+
+    from socialtjanst.models import Case, Decision, Intake, Intervention, Investigation, Screening
+
+    cur.execute(PICK)
+    counts = {}
+    # The handläggare answer for the cases in turn, so one handläggare's Att göra is a share of the unit's.
+    staff = list(User.objects.filter(username__startswith="handlaggare").order_by("pk").values_list("pk", flat=True))
+    intake_units = [units["MOTT_BARN"], units["MOTT_VUXEN"], units["UTR_BARN"], units["VUXEN"]]
+    counts["cases"] = insert_select(cur, Case, {
+        "person_id": "1 + (i * 7) % %(persons)s + (SELECT min(id) FROM socialtjanst_person) - 1",
+        "unit_id": f"(ARRAY{intake_units})[(1 + i % 4)::int]",
+        "responsible_id": f"(ARRAY{staff})[1 + pg_temp.pick(i, 13) % {len(staff)}]",
+        "opened_on": "date '2022-01-01' + ((i * 31) % 1460)::int",
+        "closed_on": "CASE WHEN pg_temp.pick(i, 0) < 70 "
+                     "THEN date '2022-01-01' + ((i * 31) % 1460 + 20 + i % 300)::int END",
+        "status": "CASE WHEN pg_temp.pick(i, 0) < 70 THEN 'avslutat' ELSE 'pagaende' END"},
+        "generate_series(0, %(n)s - 1) AS i", {"n": cases, "persons": persons})
+    counts["intakes"] = insert_select(cur, Intake, {
+        "case_id": "c.id",
+        "kind": "(ARRAY['orosanmalan','orosanmalan','ansokan','information'])[1 + pg_temp.pick(c.id, 1) % 4]",
+        "received_at": "c.opened_on + time '10:00'", "received_on": "c.opened_on",
+        "channel": "(ARRAY['telefon','e_tjanst','brev','e_post'])[1 + pg_temp.pick(c.id, 2) % 4]",
+        "target_group": "u.target_group", "reporter_category": "'skola'", "registered_by_id": str(worker),
+        "safety_assessed_on": "CASE WHEN pg_temp.pick(c.id, 3) < 50 THEN c.opened_on END",
+        "safety_result": "CASE WHEN pg_temp.pick(c.id, 3) < 50 THEN 'inget_akut_skyddsbehov' ELSE '' END"},
+        "socialtjanst_case c JOIN socialtjanst_unit u ON u.id = c.unit_id")
+    # One in ten open cases still waits for its förhandsbedömning.
+    counts["screenings"] = insert_select(cur, Screening, {
+        "intake_id": "n.id", "decided_on": "n.received_on + pg_temp.pick(n.id, 4) % 20",
+        "outcome": "CASE WHEN pg_temp.pick(n.id, 5) < 40 THEN 'inleda' ELSE 'inte_inleda' END",
+        "decided_by_id": str(worker)},
+        "socialtjanst_intake n JOIN socialtjanst_case c ON c.id = n.case_id "
+        "WHERE c.status = 'avslutat' OR pg_temp.pick(n.id, 6) >= 10")
+    # Two in five of an open case's utredningar are still open.
+    counts["investigations"] = insert_select(cur, Investigation, {
+        "case_id": "n.case_id", "screening_id": "s.id", "started_on": "s.decided_on",
+        "responsible_id": "c.responsible_id",
+        "completed_on": "CASE WHEN c.status = 'avslutat' OR pg_temp.pick(s.id, 7) >= 40 "
+                        "THEN s.decided_on + 30 + pg_temp.pick(s.id, 8) * 3 / 2 END",
+        "outcome": "CASE WHEN c.status = 'avslutat' OR pg_temp.pick(s.id, 7) >= 40 "
+                   "THEN (ARRAY['insats','ingen_insats'])[1 + pg_temp.pick(s.id, 9) % 2] ELSE '' END"},
+        "socialtjanst_screening s JOIN socialtjanst_intake n ON n.id = s.intake_id "
+        "JOIN socialtjanst_case c ON c.id = n.case_id WHERE s.outcome = 'inleda'")
+    counts["decisions"] = insert_select(cur, Decision, {
+        "case_id": "v.case_id", "investigation_id": "v.id", "legal_basis": "'SoL'",
+        "kind": "(ARRAY['bistand','avslag','vard'])[1 + pg_temp.pick(v.id, 10) % 3]", "decided_on": "v.completed_on",
+        "decided_by_id": str(worker)},
+        "socialtjanst_investigation v WHERE v.outcome = 'insats'")
+    # A favourable decision's insats is verkställd, except for three in ten of an open case's.
+    counts["interventions"] = insert_select(cur, Intervention, {
+        "decision_id": "d.id", "kind": "'annat'", "started_on": "d.decided_on + pg_temp.pick(d.id, 11)"},
+        "socialtjanst_decision d JOIN socialtjanst_case c ON c.id = d.case_id "
+        "WHERE d.kind IN ('bistand', 'vard') AND (c.status = 'avslutat' OR pg_temp.pick(d.id, 12) >= 30)")
     return counts
 
 
@@ -173,9 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Bygger den nationella datamängden (make bench --scale national)")
     parser.add_argument("--persons", type=int, default=300_000)
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--casework-only", action="store_true",
+                        help="gör om ärendeflödet i en redan byggd nationell databas (placeringarna står kvar)")
     args = parser.parse_args(argv)
     django_setup()
-    counts = build(persons=args.persons, cases=args.cases)
+    counts = (rebuild_casework if args.casework_only else build)(persons=args.persons, cases=args.cases)
     print("Nationell datamängd / national data set: " + ", ".join(
         f"{k} {_n(v)}" for k, v in counts.items() if k != "seconds") + f" — byggd på {_s(counts['seconds'])}")
     return 0

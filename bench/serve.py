@@ -23,6 +23,21 @@ def procfile_command(name: str, env: dict[str, str]) -> list[str]:
     raise LookupError(f"Procfile har ingen rad {name!r}")
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now (the kernel's pick)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -51,6 +66,10 @@ def start(name: str, env: dict[str, str], log_path: Path) -> subprocess.Popen:
 
 
 def start_web(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    # A server already on the port (another checkout's bench or drill) would answer for ours while our
+    # gunicorn retried its bind and gave up: the run would time someone else's server, or die with it.
+    if port_in_use(port):
+        raise RuntimeError(f"Port {port} på 127.0.0.1 används redan av en annan server; välj en annan port")
     env = {**env, "WEB_PORT": str(port)}
     proc = start("web", env, log_path)
     try:
