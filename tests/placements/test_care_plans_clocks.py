@@ -113,3 +113,16 @@ def test_the_control_list_names_the_child_with_the_late_checklist(enhetschef, un
     assert found.counts == {"Vårdplan saknas": 0, "Genomförandeplan saknas": 0, "Försenade underrättelser": 4}
     assert list(found.unit_ids) == [units["own"].pk]
     assert care_plans_clocks.plans_control(enhetschef, [units["other"].pk], D(2025, 3, 10)).rows == []
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_kontroller_shows_the_list_to_the_enhetschef_and_the_count_to_the_controller(enhetschef, controller, placed):
+    url = reverse("socialtjanst:control_list", args=["vardplaner"])
+    page = login(enhetschef).get(url).content.decode()
+    assert '<strong id="control-count">1</strong>' in page
+    assert f'<a href="/placeringar/{placed.pk}/#planer-och-underrattelser">{placed.pk}</a>' in page
+    name = f"Placerad {placed.person.last_name}"
+    assert name in page and placed.person.id_number in page
+    page = login(controller).get(url).content.decode()
+    assert '<strong id="control-count">1</strong>' in page
+    assert name not in page and placed.person.id_number not in page and 'id="control-rows"' not in page
