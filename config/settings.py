@@ -351,3 +351,7 @@ IFO_CHILD_CONTACTS_PER_YEAR = int(os.environ.get("IFO_CHILD_CONTACTS_PER_YEAR", 
 IFO_CARE_PLAN_DAYS = int(os.environ.get("IFO_CARE_PLAN_DAYS", "0"))
 IFO_IMPLEMENTATION_PLAN_DAYS = int(os.environ.get("IFO_IMPLEMENTATION_PLAN_DAYS", "42"))
 IFO_PLACEMENT_NOTIFICATION_DAYS = int(os.environ.get("IFO_PLACEMENT_NOTIFICATION_DAYS", "7"))
+if IFO_IMPLEMENTATION_PLAN_DAYS < 0 or IFO_PLACEMENT_NOTIFICATION_DAYS < 0:
+    # A due date before the start (or the end) it follows is no deadline; the database refuses such a checklist.
+    raise ImproperlyConfigured(
+        "IFO_IMPLEMENTATION_PLAN_DAYS och IFO_PLACEMENT_NOTIFICATION_DAYS får inte vara negativa.")

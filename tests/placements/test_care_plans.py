@@ -3,7 +3,11 @@ the checklist made when a child's placement starts, ends or moves, recording on 
 control list with its access."""
 
 import datetime
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -38,6 +42,15 @@ def test_a_municipality_sets_its_own_days():
     assert deadlines.care_plan_due(D(2024, 1, 31)) == D(2024, 2, 14)
     assert deadlines.implementation_plan_due(D(2024, 1, 31)) == D(2024, 2, 28)
     assert deadlines.placement_notification_due(D(2024, 12, 30)) == D(2025, 1, 2)
+
+
+@pytest.mark.parametrize("name", ["IFO_IMPLEMENTATION_PLAN_DAYS", "IFO_PLACEMENT_NOTIFICATION_DAYS"])
+def test_a_negative_number_of_days_stops_the_start(name):
+    env = {**os.environ, "DJANGO_DEBUG": "1", "IFO_CODE_ONLY": "1", name: "-1"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[2], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "IFO_IMPLEMENTATION_PLAN_DAYS och IFO_PLACEMENT_NOTIFICATION_DAYS får inte vara negativa." in result.stderr
 
 
 # --- the checklist -----------------------------------------------------------------------------------------------
@@ -214,6 +227,16 @@ def test_a_revision_before_the_plan_or_a_plan_for_an_adult_is_refused(handlaggar
     with pytest.raises(ValidationError) as exc:
         care_plans.care_plan_record(by=handlaggare, placement=adult, kind="vardplan", established_on=D(2025, 2, 1))
     assert exc.value.messages == [care_plans.NOT_A_CHILD_PLACEMENT]
+    assert not CarePlan.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_form_shows_a_refused_plan_in_swedish_and_saves_nothing(handlaggare, units):
+    placement = _place(handlaggare, units["own"])
+    response = login(handlaggare).post(reverse("placements:care_plan_record", args=[placement.pk]), {
+        "plan-kind": "genomforandeplan", "plan-established_on": "2025-03-01", "plan-revised_on": "2025-02-28"})
+    assert response.status_code == 200
+    assert care_plans.REVISED_BEFORE_ESTABLISHED in response.content.decode()
     assert not CarePlan.objects.exists()
 
 
