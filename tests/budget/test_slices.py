@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budget import rollup
+from budget.fresh import SLICE_FRESH_SQL, slice_params
 from budget.models import CostCentre, CostCentreMapping, DirtyMonth, DirtySlice, MonthClosing, MonthlyFact
 from placements.models import FosterCarePayment, Placement, PricePeriod
+from tests.budget.test_incremental import fresh
 from tests.budget.test_rollup import (
     WINDOW,
     _reset,
@@ -236,3 +238,35 @@ def test_after_random_changes_the_slices_equal_a_full_recompute_and_the_referenc
     full = rollup.rollup_months(WINDOW)
     assert (full.inserted, full.updated, full.deleted) == (0, 0, 0)
     assert all_rows() == after_slices
+
+
+def fresh_slice(month, slices) -> dict[tuple, tuple]:
+    with connection.cursor() as cur:
+        cur.execute(SLICE_FRESH_SQL, slice_params(month, slices))
+        columns = [c.name for c in cur.description]
+        rows = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+    return {(r["month_start"], r["cost_centre_id"], r["care_type_id"], r["provider_id"], r["legal_basis"]):
+            tuple(r[m] for m in ("regime", "target_group", "care_days", "cost", "persons", "started", "ended",
+                                 "unpriced_days")) for r in rows}
+
+
+@pytest.mark.django_db
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(specs=st.lists(placement_specs(), min_size=1, max_size=10),
+       providers_by_spec=st.lists(st.integers(0, 1), min_size=10, max_size=10),
+       bases=st.lists(st.sampled_from(["SoL", "LVU"]), min_size=10, max_size=10))
+def test_each_slice_alone_equals_its_rows_of_the_whole_month(specs, providers_by_spec, bases):
+    _reset()
+    persons = [PersonFactory() for _ in range(3)]
+    unit, providers = UnitFactory(), [ProviderFactory(), ProviderFactory()]
+    for i, spec in enumerate(specs):
+        p = build_for_shared_person(spec, persons, unit, providers[providers_by_spec[i]])
+        Placement.objects.filter(pk=p.pk).update(legal_basis=bases[i])
+    every_slice = sorted(set(Placement.objects.values_list("care_type_id", "provider_id", "legal_basis")),
+                         key=str)
+    for month in WINDOW:
+        whole = fresh([month])
+        for care_type_id, provider_id, basis in every_slice:
+            assert fresh_slice(month, [(care_type_id, provider_id or 0, basis)]) == {
+                k: v for k, v in whole.items() if (k[2], k[3], k[4]) == (care_type_id, provider_id, basis)}
