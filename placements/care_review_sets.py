@@ -21,8 +21,7 @@ from socialtjanst.identity import age_on_sql
 from socialtjanst.todo_sources import ControlColumn, ControlList
 
 from . import selectors
-from .care_followup import next_review_due
-from .clock_queries import care_clock_placements
+from .clock_queries import care_clock_placements, last_review_on
 
 REVIEW_WINDOW = "(p.start_on BETWEEN %(win_lo)s AND %(win_hi)s)"  # common.date_window, as the other kinds
 
@@ -105,12 +104,9 @@ def past_due_control(user, unit_ids, today: datetime.date) -> ControlList:
 
 def children_past_due(placements, today: datetime.date) -> list:
     """Ongoing placements with the clock whose next review is past due on `today`, oldest due first:
-    [(placement, due)]. `placements` is already access-scoped (placements.selectors)."""
-    rows = []
-    for p in (care_clock_placements(today).filter(pk__in=placements.values("pk"))
-              .select_related("person", "unit").order_by("start_on", "pk")):
-        due = next_review_due(p)
-        if due is not None and due < today:
-            rows.append((p, due))
-    rows.sort(key=lambda r: (r[1], r[0].pk))
-    return rows
+    [(placement, due)], in one statement (the due date by deadlines.care_review_due's twin). `placements` is
+    already access-scoped (placements.selectors)."""
+    found = (care_clock_placements(today).filter(pk__in=placements.values("pk"))
+             .annotate(review_due=dsql.care_review_due_expr("start_on", last_review_on()))
+             .filter(review_due__lt=today).select_related("person", "unit").order_by("review_due", "pk"))
+    return [(p, p.review_due) for p in found]

@@ -306,3 +306,23 @@ def test_the_import_reads_the_lvu_ground_and_plain_lvu_keeps_it():
     assert Placement.objects.values_list("legal_basis", "lvu_ground").get() == ("LVU", "2")
     import_placements(content=_csv([row("SoL")]), filename="a.csv")
     assert Placement.objects.values_list("legal_basis", "lvu_ground").get() == ("SoL", "")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_control_list_costs_the_same_queries_for_more_children(enhetschef, handlaggare, units, reported):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(enhetschef)
+    client.get(CONTROL)
+    with CaptureQueriesContext(connection) as first:
+        assert '<strong id="control-count">1</strong>' in client.get(CONTROL).content.decode()
+    for n in range(3):
+        case = CaseFactory(unit=units["own"], responsible=handlaggare,
+                           person=PersonFactory(first_name=f"Fler{n}", last_name="Barnsson", birth_date=CHILD_BIRTH))
+        services.placement_create(by=handlaggare, person=case.person, care_type=care_type("FH_JOUR"),
+                                  unit=units["own"], legal_basis="SoL", start_on=D(2024, 6, 1 + n),
+                                  monthly_amount=Decimal("42000"))
+    with CaptureQueriesContext(connection) as second:
+        assert '<strong id="control-count">4</strong>' in client.get(CONTROL).content.decode()
+    assert len(second.captured_queries) == len(first.captured_queries)
