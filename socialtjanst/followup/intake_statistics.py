@@ -327,8 +327,10 @@ def intake_statistics(*, user, year: int, through_month: int | None = None,
     period = Period(year, through_month)
     units = statistics_units(user, unit_id)
     figures = intake_figures(units, period)
-    summary, summary_totals = _report_rows(units, period, figures)
     investigations, investigations_total = investigations_by_target_group(units, period)
+    # The summary's investigation columns are the breakdown's own figures, not two queries more.
+    summary, summary_totals = _report_rows(units, period, figures, investigated=(
+        {row["key"]: row for row in investigations}, investigations_total))
     decisions, decisions_total = decisions_by_law(units, period)
     return IntakeStatistics(
         period=period, summary=summary, summary_totals=summary_totals,
@@ -347,13 +349,16 @@ def report_rows(*, user, year: int, through_month: int | None = None,
     return _report_rows(units, period, intake_figures(units, period))
 
 
-def _report_rows(units, period: Period, figures: IntakeFigures) -> tuple[list[dict], dict]:
+def _report_rows(units, period: Period, figures: IntakeFigures, investigated=None) -> tuple[list[dict], dict]:
     rows, totals = reports_by_target_group(figures)
     last_rows, last_totals = reports_by_target_group(figures, this=False)
     counted = {"events": Count("pk"), "individuals": Count("case__person", distinct=True)}
-    investigations = _grouped(_investigations(units, period), "case__unit__target_group", counted)
+    if investigated is None:
+        investigations = _grouped(_investigations(units, period), "case__unit__target_group", counted)
+        inv_total = _investigations(units, period).aggregate(**counted)
+    else:
+        investigations, inv_total = investigated
     decisions = _grouped(_decisions(units, period), "case__unit__target_group", counted)
-    inv_total = _investigations(units, period).aggregate(**counted)
     dec_total = _decisions(units, period).aggregate(**counted)
     empty = {"events": 0, "individuals": 0}
 
