@@ -3,7 +3,8 @@
 Loads the synthetic municipality of bench.generate into the benchmark database, then prints:
   (a) a full-year roll-up (rollup_months of the year's twelve months, from empty facts),
   (b) an incremental roll-up after one placement changes (its end date moves, the triggers
-      mark its month dirty, rollup_dirty() recomputes just that),
+      mark its month and its slice dirty, rollup_dirty() recomputes just that slice: issue 19 point 3),
+      beside the same month recomputed whole (what (b) cost before slices),
 each as wall time (best of --runs, time.perf_counter) and as the ratio to the reference
 (budget.reference.reference_facts) on the same months. It also checks that the stored facts
 equal the reference exactly, every key and measure, to the öre.
@@ -23,6 +24,8 @@ from decimal import Decimal
 MEASURES = ("care_days", "cost", "persons", "started", "ended", "unpriced_days", "regime", "target_group")
 TARGET_SECONDS = 10.0
 TARGET_RATIO = 50.0
+TARGET_DIRTY_SECONDS = 0.5  # issue 19: one dirty month after one change
+TARGET_DIRTY_SHARE = 0.1  # ... and well under a tenth of the full year
 
 
 def django_setup() -> None:
@@ -88,6 +91,10 @@ def _s(seconds: float) -> str:
     return f"{seconds:.3f} s".replace(".", ",")
 
 
+def _pct(share: float) -> str:
+    return f"{share * 100:.1f} %".replace(".", ",")
+
+
 def _x(ratio: float) -> str:
     return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×".replace(".", ",")
 
@@ -132,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     django_setup()
     from django.db import connection
 
+    from budget.models import DirtySlice
     from budget.reference import reference_facts
     from budget.rollup import dirty_months, rollup_dirty, rollup_months, year_months
     from placements.models import Placement
@@ -182,14 +190,17 @@ def main(argv: list[str] | None = None) -> int:
     placement_id, original_end = pick_incremental_placement(args.year)
     state = {"end": original_end}
     incremental_dirty: list[list[datetime.date]] = []
+    dirty_slices: list[int] = []
 
     def change_placement():
         state["end"] = original_end - datetime.timedelta(days=3) if state["end"] == original_end else original_end
         Placement.objects.filter(pk=placement_id).update(end_on=state["end"])
         incremental_dirty.append(dirty_months())
+        dirty_slices.append(DirtySlice.objects.count())
 
     inc_best, inc_times, inc_result = best_of(runs, change_placement, rollup_dirty)
     dirty = incremental_dirty[-1]
+    month_best, month_times, _ = best_of(runs, lambda: None, lambda: rollup_months(dirty))
     started = time.perf_counter()
     reference_dirty = reference_facts(dirty)
     reference_dirty_seconds = time.perf_counter() - started
@@ -217,20 +228,29 @@ def main(argv: list[str] | None = None) -> int:
         f"{_s(reference_year_seconds):>12}{_x(full_ratio):>14}")
     out(f"{'    omkörning utan ändringar / rerun, unchanged':<52}{_s(rerun_best):>14}"
         f"{_s(reference_year_seconds):>12}{_x(reference_year_seconds / rerun_best):>14}")
-    out(f"{f'(b) inkrementell / incremental ({len(dirty)} mån: {months_text})':<52}{_s(inc_best):>14}"
+    out(f"{f'(b) en ändring / one change ({len(dirty)} mån: {months_text})':<52}{_s(inc_best):>14}"
         f"{_s(reference_dirty_seconds):>12}{_x(inc_ratio):>14}")
+    out(f"{'    samma månad hel / the same month whole':<52}{_s(month_best):>14}"
+        f"{_s(reference_dirty_seconds):>12}{_x(reference_dirty_seconds / month_best):>14}")
     out("-" * 96)
     out(f"  alla körningar / all runs: helår {' '.join(_s(t) for t in full_times)}; "
-        f"omkörning {' '.join(_s(t) for t in rerun_times)}; inkrementell {' '.join(_s(t) for t in inc_times)}")
+        f"omkörning {' '.join(_s(t) for t in rerun_times)}; en ändring {' '.join(_s(t) for t in inc_times)}; "
+        f"hel månad {' '.join(_s(t) for t in month_times)}")
     out(f"  helår: {full_result.inserted} rader skrivna / rows written; omkörning: {rerun_result.inserted} nya, "
         f"{rerun_result.updated} ändrade / new, changed; inkrementell: placering {placement_id} slutdatum "
-        f"{original_end} ⇄ {original_end - datetime.timedelta(days=3)}, {inc_result.updated} rader ändrade")
+        f"{original_end} ⇄ {original_end - datetime.timedelta(days=3)}, {dirty_slices[-1]} del(ar) av månaden "
+        f"att räkna om / slice(s) dirty, {inc_result.updated} rader ändrade")
     out("")
     out("Mål i issue 5 (information) / targets")
     out(f"  helår under {TARGET_SECONDS:.0f} s / full year under {TARGET_SECONDS:.0f} s: "
         f"{'uppfyllt / met' if full_best < TARGET_SECONDS else 'EJ uppfyllt / not met'} ({_s(full_best)})")
     out(f"  minst {TARGET_RATIO:.0f}× snabbare än referensen / at least {TARGET_RATIO:.0f}× the reference: "
         f"{'uppfyllt / met' if full_ratio >= TARGET_RATIO else 'EJ uppfyllt / not met'} ({_x(full_ratio)})")
+    share = inc_best / full_best
+    met = inc_best <= TARGET_DIRTY_SECONDS and share < TARGET_DIRTY_SHARE
+    out(f"  issue 19: en ändring högst {_s(TARGET_DIRTY_SECONDS)} och under en tiondel av helåret / one change at most "
+        f"{_s(TARGET_DIRTY_SECONDS)}, under a tenth of the year: {'uppfyllt / met' if met else 'EJ uppfyllt / not met'}"
+        f" ({_s(inc_best)}, {_pct(share)} av helåret; hel månad {_pct(month_best / full_best)})")
     out("")
     out(f"Kontroll mot referensen / check against the reference ({len(stored_year)} faktarader {args.year})")
     sql_months, ref_months = _per_month(stored_year), _per_month(reference_year)
