@@ -22,8 +22,10 @@ CARE_REVIEW_KIND = "Övervägande/omprövning"
 
 
 def _care_review_rows(cases, today) -> TodoRows:
+    # Pre-narrowed to the scoped cases' persons (an item's case is always its person's), so an enhetschef's list
+    # reads their units' children, not the municipality's; socialtjanst.todo still applies the case scope itself.
     return TodoRows(
-        queryset=care_clock_placements(today),
+        queryset=care_clock_placements(today).filter(person_id__in=cases.order_by().values("person_id")),
         case=placement_case_id(),
         due=deadlines_sql.care_review_due_expr("start_on", last_review_on()),
         valid=Q(start_on__gte=CASE_EARLIEST, start_on__lte=CASE_LATEST_STORED),
