@@ -18,7 +18,7 @@ from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED
 from socialtjanst import deadlines, deadlines_sql
 from socialtjanst.todo_sources import TodoRows, register_todo_part
 
-from .clocks import AgeOn, placement_case_id
+from .clock_queries import AgeOn, placement_case_id
 from .lilla_hjartat import FAMILY_HOME_CARE_TYPE_CODES
 from .models import CustodyTransferConsideration, Placement
 

@@ -23,7 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from common import rounding
 from socialtjanst import deadlines
 
-from .clocks import AgeOn
+from .clock_queries import AgeOn
 from .models import EndReason, Placement
 
 KIND_PLACEMENTS, KIND_MOVES, KIND_BREAKDOWNS = "placeringar", "flyttar", "sammanbrott"
