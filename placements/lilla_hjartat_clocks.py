@@ -7,7 +7,7 @@ placements.apps.PlacementsConfig.ready):
 - "Uppföljning efter LVU": a placement whose LVU care ended and whose follow-up is not finished, due on the
   follow-up's stored due_on (deadlines.lvu_followup_due).
 Both belong to the placement's case (clocks.placement_case_id) and lead to the placement's Lex lilla hjärtat
-section."""
+section. Kontroller gets the list "lilla-hjartat" of the children for whom either is past due."""
 
 import datetime
 
@@ -15,9 +15,11 @@ from django.db.models import DateField, F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED
+from common.exports import DATE, INT
 from socialtjanst import deadlines, deadlines_sql
-from socialtjanst.todo_sources import TodoRows, register_todo_part
+from socialtjanst.todo_sources import ControlColumn, ControlList, TodoRows, register_control_list, register_todo_part
 
+from . import selectors
 from .clock_queries import AgeOn, placement_case_id
 from .lilla_hjartat import FAMILY_HOME_CARE_TYPE_CODES
 from .models import CustodyTransferConsideration, Placement
@@ -55,12 +57,54 @@ def _custody_rows(cases, today: datetime.date) -> TodoRows:
                     valid=IN_WINDOW)
 
 
+def open_followups():
+    return Placement.objects.filter(lvu_followup__isnull=False, lvu_followup__finished_on__isnull=True,
+                                    voided_reason="")
+
+
 def _lvu_followup_rows(cases, today: datetime.date) -> TodoRows:
-    open_followups = Placement.objects.filter(lvu_followup__isnull=False, lvu_followup__finished_on__isnull=True,
-                                              voided_reason="")
-    return TodoRows(queryset=open_followups,
+    return TodoRows(queryset=open_followups(),
                     case=placement_case_id(), due=F("lvu_followup__due_on"), valid=IN_WINDOW)
 
 
 register_todo_part(key="custody_transfer", kind=CUSTODY_KIND, rows=_custody_rows, url=_placement_url)
 register_todo_part(key="lvu_followup", kind=LVU_FOLLOWUP_KIND, rows=_lvu_followup_rows, url=_placement_url)
+
+
+# --- Kontroller: what is past due ---------------------------------------------------------------------------------
+
+CONTROL_COLUMNS = [
+    ControlColumn("placement", "Placering", INT), ControlColumn("person", "Barn"),
+    ControlColumn("id_number", "Personnummer"), ControlColumn("unit", "Enhet"), ControlColumn("what", "Vad"),
+    ControlColumn("due_on", "Senast", DATE), ControlColumn("days_late", "Dagar försenad", INT),
+]
+
+
+def past_due_control(user, unit_ids, today: datetime.date) -> ControlList:
+    """The children of `unit_ids` (None: every unit the user may see) whose vårdnadsöverflyttning consideration or
+    follow-up after LVU care is past due on `today`, oldest first; scoped by placements.selectors."""
+    scoped = selectors.placements_for_user(user)
+    if unit_ids is not None:
+        scoped = scoped.filter(Q(intervention__decision__case__unit_id__in=unit_ids)
+                               | Q(intervention__isnull=True, unit_id__in=unit_ids))
+    custody = (custody_placements(today).filter(pk__in=scoped.values("pk"), custody_due__lt=today)
+               .annotate(due=F("custody_due")).select_related("person", "unit"))
+    followups = (open_followups().filter(pk__in=scoped.values("pk"), lvu_followup__due_on__lt=today)
+                 .annotate(due=F("lvu_followup__due_on")).select_related("person", "unit"))
+    found = sorted([(p, CUSTODY_KIND) for p in custody] + [(p, LVU_FOLLOWUP_KIND) for p in followups],
+                   key=lambda pair: (pair[0].due, pair[0].pk))
+    rows = []
+    for p, what in found:
+        name, id_number = selectors.placement_identity(user, p)
+        rows.append({"placement": p.pk, "person": name, "id_number": id_number, "unit": p.unit.name, "what": what,
+                     "due_on": p.due, "days_late": deadlines.days_late(None, p.due, today),
+                     "url": _placement_url(p.pk)})
+    return ControlList(columns=CONTROL_COLUMNS, rows=rows, persons=[p.person for p, _ in found],
+                       unit_ids=[p.unit_id for p, _ in found])
+
+
+register_control_list(
+    key="lilla-hjartat", title="Lex lilla hjärtat försenad",
+    description="Barn i familjehem vars övervägande av vårdnadsöverflyttning skulle ha gjorts före i dag, och barn "
+                "vars uppföljning efter avslutad LVU-vård skulle ha avslutats före i dag.",
+    build=past_due_control)

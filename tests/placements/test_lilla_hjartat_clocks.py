@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from placements import lilla_hjartat, services
 from socialtjanst import deadlines, todo_sources
 from socialtjanst import deadlines_sql as dsql
-from socialtjanst.models import Case, Unit
+from socialtjanst.models import AccessEvent, Case, Unit
 from socialtjanst.todo import TodoQuery
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory
@@ -124,3 +124,40 @@ def test_the_handlaggare_finds_them_on_her_att_gora(handlaggare, placed):
 @time_machine.travel(TODAY, tick=False)
 def test_another_units_handlaggare_does_not_see_them(units, placed):
     assert TodoQuery(Case.objects.filter(unit__code="UTR_BARN"), D(2026, 3, 10), kind=FOLLOWUP).totals() == (0, 0)
+
+
+# --- Kontroller ---------------------------------------------------------------------------------------------------
+
+CONTROL = "/uppfoljning/kontroller/listor/lilla-hjartat/"
+
+
+@pytest.fixture
+def late_followup(handlaggare, units):
+    """Eva's LVU care ended 2025-08-31: the follow-up was due 2026-02-28."""
+    case = CaseFactory(unit=units["own"], responsible=handlaggare,
+                       person=PersonFactory(first_name="Eva", last_name="Hjärtat", birth_date=D(2012, 5, 5)))
+    placement = services.placement_create(by=handlaggare, person=case.person, care_type=care_type("FH_JOUR"),
+                                          unit=units["own"], legal_basis="LVU", start_on=D(2025, 1, 10),
+                                          monthly_amount=Decimal("42000"))
+    services.placement_end(by=handlaggare, placement=placement, end_on=D(2025, 8, 31), end_reason="hemflytt")
+    return placement
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_enhetschef_finds_what_is_past_due_in_kontroller(enhetschef, placed, late_followup):
+    client = login(enhetschef)
+    page = client.get(CONTROL).content.decode()
+    assert '<strong id="control-count">2</strong>' in page
+    assert f'<a href="{_url(placed["alva"])}">{placed["alva"].pk}</a>' in page
+    assert "<td>Vårdnadsöverflyttning</td><td>2026-02-28</td><td>10</td>" in page
+    assert "<td>Uppföljning efter LVU</td><td>2026-02-28</td><td>10</td>" in page
+    assert "Alva Hjärtat" in page and "Eva Hjärtat" in page and "Dan Hjärtat" not in page
+    event = AccessEvent.objects.filter(user=enhetschef, object_type="Kontroll:lilla-hjartat").latest("pk")
+    assert (event.action, sorted(event.person_ids)) == ("list", sorted([placed["alva"].person_id,
+                                                                         late_followup.person_id]))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_controller_sees_the_count_only(controller, placed, late_followup):
+    page = login(controller).get(CONTROL).content.decode()
+    assert '<strong id="control-count">2</strong>' in page and "Hjärtat" not in page
