@@ -3,9 +3,9 @@ plans or notifications (placements.notifications) are behind.
 
 - Which placements: a child's heldygnsvård under SoL or LVU (care_followup.clock_applies).
 - The dates recorded are when each plan was established and last revised; the plan itself is a document in the
-  case. A move starts a new placement, which has its own plans: a vårdplan that still holds is recorded on the
-  new placement with its original date (a date before the placement's start is allowed, since the vårdplan is
-  due at or before it).
+  case. A move starts a new placement: the vårdplan is carried over under the same legal basis
+  (placement_started), the genomförandeplan is the new home's. A date before the placement's start is allowed,
+  since the vårdplan is due at or before it.
 - Due dates are municipal rules (socialtjanst.deadlines.care_plan_due, implementation_plan_due): a plan is
   overdue while it is missing after its due date; one established after the due date was late.
 """
@@ -23,7 +23,7 @@ from socialtjanst import deadlines
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
 
-from . import selectors
+from . import notifications, selectors
 from .care_followup import clock_applies
 from .models import CarePlan, CarePlanKind, Placement, PlacementNotification
 from .models.care_plans import OPEN_NOTIFICATION
@@ -111,6 +111,26 @@ def care_plan_record(*, by, placement: Placement, kind: str, established_on: dat
     audit_record(user=by, action=action, object_type="CarePlan", object_id=plan.pk,
                  persons=[placement.person], object_unit_ids=[placement.unit_id])
     return plan
+
+
+def placement_started(*, by, placement: Placement) -> None:
+    """Called by the placement services when a placement is registered: a child's notification checklist, and
+    after a move under the same legal basis the vårdplan carried over (it plans the child's care, not the home;
+    the genomförandeplan is the new home's and is made anew). A change of legal basis (SoL to LVU) needs a new
+    vårdplan, so nothing is carried then."""
+    notifications.notifications_create(placement=placement)
+    if not plans_apply(placement):
+        return
+    previous = notifications.moved_from(placement)
+    if previous is None or previous.legal_basis != placement.legal_basis:
+        return
+    plan = previous.care_plans.filter(kind=CarePlanKind.CARE_PLAN).first()
+    if plan is None or placement.care_plans.filter(kind=CarePlanKind.CARE_PLAN).exists():
+        return
+    carried = CarePlan.objects.create(placement=placement, kind=CarePlanKind.CARE_PLAN,
+                                      established_on=plan.established_on, revised_on=plan.revised_on, by=by)
+    audit_record(user=by, action=AccessAction.CREATE, object_type="CarePlan", object_id=carried.pk,
+                 persons=[placement.person], object_unit_ids=[placement.unit_id])
 
 
 # --- the control list -----------------------------------------------------------------------------------------

@@ -46,11 +46,16 @@ def checklist_applies(placement: Placement) -> bool:
     return clock_applies(placement)
 
 
+def moved_from(placement: Placement) -> Placement | None:
+    """The child's placement this one follows after a move ("flytta" ends it on this one's start)."""
+    return (Placement.objects.filter(person_id=placement.person_id, end_on=placement.start_on,
+                                     end_reason=EndReason.MOVED, voided_reason="")
+            .exclude(pk=placement.pk).order_by("-start_on", "-pk").first())
+
+
 def _earlier_answers(placement: Placement) -> dict[str, bool]:
     """The answers given on the child's placement this one follows after a move, per recipient (latest item)."""
-    previous = (Placement.objects.filter(person_id=placement.person_id, end_on=placement.start_on,
-                                         end_reason=EndReason.MOVED, voided_reason="")
-                .exclude(pk=placement.pk).order_by("-start_on", "-pk").first())
+    previous = moved_from(placement)
     if previous is None:
         return {}
     answers = {}

@@ -22,6 +22,7 @@ from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, Unit
 
 from .. import lilla_hjartat, selectors
+from ..care_plans import placement_started
 from ..ivo import IVO_CHECK_AFTER_START, IVO_CHECK_REQUIRED, IVO_NO_PERMIT, IVO_PERMIT_EXPIRED, placement_ivo_check
 from ..models import Agreement, CareType, EndReason, FosterCareTerms, Placement, PricePeriod, Provider, Regime
 from ..notifications import notifications_create
@@ -184,7 +185,7 @@ def _create(
         lvu_ground=lvu_ground,
     )
     _save(placement)
-    notifications_create(placement=placement)  # a child's checklist: agencies to tell of the start
+    placement_started(by=by, placement=placement)  # a child's checklist; a moved child's vårdplan
     if daily_price is not None or monthly_amount is not None:
         PricePeriod.objects.create(
             placement=placement, valid_from=start_on, daily_price=daily_price, monthly_amount=monthly_amount

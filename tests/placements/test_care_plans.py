@@ -126,6 +126,37 @@ def test_a_move_is_one_checklist_on_the_new_placement(handlaggare, units):
     ]
 
 
+def _move(handlaggare, placement, **kwargs):
+    return services.placement_move(
+        by=handlaggare, placement=placement, move_on=D(2025, 3, 1), care_type=care_type("FH_JOUR"),
+        monthly_amount=Decimal("42000"),
+        participation=lilla_hjartat.ChildParticipation(informed=True, heard=True, child_view="Vill bo nära skolan."),
+        **kwargs)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_move_carries_the_vardplan_but_not_the_genomforandeplan(handlaggare, units):
+    placement = _place(handlaggare, units["own"], start=D(2024, 6, 1))
+    care_plans.care_plan_record(by=handlaggare, placement=placement, kind="vardplan", established_on=D(2024, 5, 28),
+                                revised_on=D(2024, 12, 2))
+    care_plans.care_plan_record(by=handlaggare, placement=placement, kind="genomforandeplan",
+                                established_on=D(2024, 6, 20))
+    following = _move(handlaggare, placement)
+    assert [(s.kind, s.established_on, s.revised_on, s.overdue, s.due_on)
+            for s in care_plans.plan_statuses(following, D(2025, 3, 10))] == [
+        ("vardplan", D(2024, 5, 28), D(2024, 12, 2), False, D(2025, 3, 1)),
+        ("genomforandeplan", None, None, False, D(2025, 4, 12)),
+    ]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_care_under_another_law_after_a_move_needs_a_new_vardplan(handlaggare, units):
+    placement = _place(handlaggare, units["own"], start=D(2024, 6, 1))
+    care_plans.care_plan_record(by=handlaggare, placement=placement, kind="vardplan", established_on=D(2024, 5, 28))
+    following = _move(handlaggare, placement, legal_basis="LVU")
+    assert not following.care_plans.exists()
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_a_date_for_an_agency_not_to_tell_or_after_today_is_refused(handlaggare, units):
     placement = _place(handlaggare, units["own"])
