@@ -6,7 +6,9 @@ provider, regime, target group and legal basis. Whole months are counted by runn
 partial months one by one, so the work grows with placements, not placement-months. `_sync` makes
 the stored rows equal the target with INSERT ... ON CONFLICT on the fact key, touching nothing that
 is already right, so running it twice or on two workers (serialised by an advisory lock) gives
-identical facts.
+identical facts. A month that only single changes have marked since it was last computed (budget/0012) is
+recomputed slice by slice: the fact rows of the marked (care type, provider, legal basis) only, from only
+their placements (fresh.SLICE_FRESH_SQL), so one change costs what its slice costs, not the month.
 
 Closed months: an open month M holds its own rows (booking M, origin M). A closed month C
 never changes; its correction lives in the first open month F as rows (booking F, origin C)

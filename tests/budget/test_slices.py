@@ -147,7 +147,8 @@ def test_after_many_slice_marks_a_transaction_marks_whole_months(db):
     assert marks() == {"months": [(MARCH, True)], "slices": []}
 
 
-def test_a_slice_marked_twice_in_one_transaction_is_written_once(transactional_db, two_slices):
+@pytest.mark.django_db(transaction=True)
+def test_a_slice_marked_twice_in_one_transaction_is_written_once(two_slices):
     kontakt, _ = two_slices
     with transaction.atomic():
         Placement.objects.filter(pk=kontakt.pk).update(end_on=D(2024, 3, 11))
@@ -270,3 +271,37 @@ def test_each_slice_alone_equals_its_rows_of_the_whole_month(specs, providers_by
         for care_type_id, provider_id, basis in every_slice:
             assert fresh_slice(month, [(care_type_id, provider_id or 0, basis)]) == {
                 k: v for k, v in whole.items() if (k[2], k[3], k[4]) == (care_type_id, provider_id, basis)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_while_the_roll_up_holds_the_month_waits_and_stays_marked(two_slices):
+    """The roll-up locks the month's mark before it reads the slices; a change writes the month's mark before its
+    slice, so it waits for the roll-up and its mark outlives the roll-up's clearing."""
+    import threading
+
+    import psycopg
+
+    kontakt, fh = two_slices
+    Placement.objects.filter(pk=kontakt.pk).update(end_on=D(2024, 3, 11))  # committed: March and one slice dirty
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as roll_up, psycopg.connect(**params, autocommit=True) as change:
+        seen = roll_up.execute("SELECT month, seq FROM budget_dirtymonth FOR UPDATE").fetchall()
+        seen_slices = roll_up.execute("SELECT month, seq FROM budget_dirtyslice").fetchall()
+        worker = threading.Thread(target=change.execute, args=(
+            "UPDATE placements_placement SET end_on = '2024-03-21' WHERE id = %s", [fh.pk]))
+        worker.start()
+        worker.join(timeout=1.0)
+        assert worker.is_alive()  # waiting for the month's mark
+        for month, seq in seen:
+            roll_up.execute("DELETE FROM budget_dirtymonth WHERE month = %s AND seq = %s", [month, seq])
+        for month, seq in seen_slices:
+            roll_up.execute("DELETE FROM budget_dirtyslice WHERE month = %s AND seq = %s", [month, seq])
+        roll_up.commit()
+        worker.join(timeout=10)
+        assert not worker.is_alive()
+
+    april = D(2024, 4, 1)  # the old end date's month, which held its 'ended'
+    assert marks() == {"months": [(MARCH, False), (april, False)],
+                       "slices": [(MARCH, fh.care_type_id, 0, "SoL"), (april, fh.care_type_id, 0, "SoL")]}
+    rollup.rollup_dirty()
+    assert march_care_days("FH_EGET") == 20
