@@ -21,6 +21,8 @@ def prepare_targets(new_numbers: int = 3000) -> dict:
     """Ids the users visit, an e-tjänst token, and personnummer that no person has yet."""
     import datetime
 
+    from django.conf import settings
+
     from socialtjanst.demo import DEMO_PASSWORD
     from socialtjanst.identity import synthetic_id_number
     from socialtjanst.management.commands.create_etjanst_client import create_client
@@ -38,7 +40,33 @@ def prepare_targets(new_numbers: int = 3000) -> dict:
         k += new_numbers
     _, token = create_client(f"Lasttest {os.getpid()} {datetime.datetime.now(datetime.UTC):%H%M%S}", unit)
     return {"password": DEMO_PASSWORD, "case_ids": case_ids, "intake_unit_id": unit.pk,
-            "etjanst_token": token, "new_id_numbers": numbers}
+            "etjanst_token": token, "new_id_numbers": numbers, "cookie": settings.SESSION_COOKIE_NAME,
+            "sessions": signed_in_sessions(SESSIONS_PER_ROLE)}
+
+
+# Sessions made before the run, so the users start on their pages: fifty password log-ins at once (the hasher is
+# slow on purpose) took most of the 60 s on two cores and left the list pages a handful of requests. Two users
+# per role still log in with the password, so the log-in stays measured.
+SESSIONS_PER_ROLE = 50
+LOAD_USERS = ("handlaggare", "enhetschef", "controller")
+
+
+def signed_in_sessions(count: int) -> dict[str, list[str]]:
+    """{username: [session key, ...]}: sessions as a log-in makes them (Django's test client, no password)."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    sessions = {}
+    for username in LOAD_USERS:
+        user = User.objects.get(username=username)
+        keys = []
+        for _ in range(count):
+            client = Client()
+            client.force_login(user)
+            keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+        sessions[username] = keys
+    return sessions
 
 
 # The list pages of bench/locustfile.py, whose p95 issue 19 asks to stay under 150 ms (reported, never failed on).
