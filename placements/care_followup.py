@@ -80,7 +80,24 @@ def next_review_due(placement: Placement) -> datetime.date | None:
     if not clock_applies(placement):
         return None
     last = placement.care_reviews.aggregate(last=Max("decided_on"))["last"]
-    return deadlines.care_review_due(placement.start_on, last)
+    return deadlines.care_review_due(review_clock_start(placement), last)
+
+
+def review_clock_start(placement: Placement) -> datetime.date:
+    """The day the review clock counts from before any review of this placement: the start, or for a moved child
+    the day the previous placement's clock had reached (review_clock_from)."""
+    return placement.review_clock_from or placement.start_on
+
+
+def review_clock_carried(current: Placement, *, move_on: datetime.date, legal_basis: str) -> datetime.date | None:
+    """What a move (placements.services.placement_move) hands to the next placement: the care goes on, so the six
+    months run on from the current placement's last review, else from where its own clock started. Not when the
+    legal basis changes: a new decision on the care starts a clock of its own."""
+    if legal_basis != current.legal_basis or not clock_applies(current):
+        return None
+    last = current.care_reviews.filter(decided_on__gte=current.start_on).aggregate(last=Max("decided_on"))["last"]
+    carried = max(day for day in (review_clock_start(current), last) if day is not None)
+    return min(carried, move_on)  # a review dated after a back-dated move cannot lie after the new start
 
 
 def placement_case(placement: Placement) -> Case | None:
@@ -191,7 +208,7 @@ def followup_rows(placements: QuerySet[Placement], today: datetime.date) -> list
     for p in qs:
         if not clock_applies(p):
             continue
-        due = deadlines.care_review_due(p.start_on, p.last_review)
+        due = deadlines.care_review_due(review_clock_start(p), p.last_review)
         missing = p.start_on <= alone_since and (p.last_alone is None or p.last_alone <= alone_since)
         row = FollowupRow(placement=p, review_due=due, review_overdue=today > due, contacts=p.contacts,
                           contacts_due=contact_target(p.start_on, today), last_private_conversation=p.last_alone,

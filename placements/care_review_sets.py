@@ -21,7 +21,7 @@ from socialtjanst.identity import age_on_sql
 from socialtjanst.todo_sources import ControlColumn, ControlList
 
 from . import selectors
-from .clock_queries import care_clock_placements, last_review_on
+from .clock_queries import care_clock_placements, last_review_on, review_clock_start
 
 REVIEW_WINDOW = "(p.start_on BETWEEN %(win_lo)s AND %(win_hi)s)"  # common.date_window, as the other kinds
 
@@ -58,7 +58,11 @@ def care_review_items_sql(units) -> str:
         " AND lc.person_id = p.person_id AND lc.unit_id = p.unit_id ORDER BY lc.opened_on DESC, lc.id DESC LIMIT 1)"
         " latest ON true"
         " LEFT JOIN socialtjanst_case pc ON pc.id = COALESCE(d.case_id, latest.id)"
-        " CROSS JOIN LATERAL (SELECT p.start_on AS node UNION SELECT r.decided_on FROM placements_carereview r"
+        # A moved child's first item starts where the previous placement's clock was (review_clock_from), unless
+        # it fell due before the move: then it is the previous placement's item, counted there.
+        " CROSS JOIN LATERAL (SELECT COALESCE(p.review_clock_from, p.start_on) AS node"
+        f" WHERE p.review_clock_from IS NULL OR {dsql.care_review_due_sql('p.review_clock_from')} >= p.start_on"
+        " UNION SELECT r.decided_on FROM placements_carereview r"
         " WHERE r.placement_id = p.id AND r.decided_on >= p.start_on) n"
         f" WHERE p.is_24h AND p.voided_reason = '' AND p.legal_basis = ANY({BASES_SQL})"
         f" AND per.birth_date IS NOT NULL AND {age} < {deadlines.ADULT_AGE_YEARS} AND {REVIEW_WINDOW}"
@@ -107,6 +111,6 @@ def children_past_due(placements, today: datetime.date) -> list:
     [(placement, due)], in one statement (the due date by deadlines.care_review_due's twin). `placements` is
     already access-scoped (placements.selectors)."""
     found = (care_clock_placements(today).filter(pk__in=placements.values("pk"))
-             .annotate(review_due=dsql.care_review_due_expr("start_on", last_review_on()))
+             .annotate(review_due=dsql.care_review_due_expr(review_clock_start(), last_review_on()))
              .filter(review_due__lt=today).select_related("person", "unit").order_by("review_due", "pk"))
     return [(p, p.review_due) for p in found]

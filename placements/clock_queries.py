@@ -20,6 +20,11 @@ def placement_case_id():
     return Coalesce(F("intervention__decision__case_id"), Subquery(latest))
 
 
+def review_clock_start():
+    """care_followup.review_clock_start as an expression."""
+    return Coalesce(F("review_clock_from"), F("start_on"), output_field=DateField())
+
+
 def last_review_on():
     return Subquery(CareReview.objects.filter(placement=OuterRef("pk")).order_by("-decided_on")
                     .values("decided_on")[:1], output_field=DateField())

@@ -16,7 +16,13 @@ from socialtjanst.todo_sources import TodoRows, register_control_list, register_
 from . import care_review_sets
 
 # AgeOn is re-exported for modules written before clock_queries existed; import it from there.
-from .clock_queries import AgeOn, care_clock_placements, last_review_on, placement_case_id  # noqa: F401
+from .clock_queries import (  # noqa: F401
+    AgeOn,
+    care_clock_placements,
+    last_review_on,
+    placement_case_id,
+    review_clock_start,
+)
 
 CARE_REVIEW_KIND = "Övervägande/omprövning"
 
@@ -27,7 +33,7 @@ def _care_review_rows(cases, today) -> TodoRows:
     return TodoRows(
         queryset=care_clock_placements(today).filter(person_id__in=cases.order_by().values("person_id")),
         case=placement_case_id(),
-        due=deadlines_sql.care_review_due_expr("start_on", last_review_on()),
+        due=deadlines_sql.care_review_due_expr(review_clock_start(), last_review_on()),
         valid=Q(start_on__gte=CASE_EARLIEST, start_on__lte=CASE_LATEST_STORED),
     )
 

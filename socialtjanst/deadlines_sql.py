@@ -150,10 +150,11 @@ def investigation_due_expr(started_on: str = "started_on", investigation: str = 
                     _expr(investigation_initial_due_sql("%(expressions)s"), started_on), output_field=DateField())
 
 
-def care_review_due_expr(start_on: str = "start_on", last_review_on=None) -> Func:
-    """deadlines.care_review_due over a start column and an expression of the last review's date (a Subquery,
-    NULL while none is recorded)."""
-    day = F(start_on) if last_review_on is None else Coalesce(last_review_on, F(start_on), output_field=DateField())
+def care_review_due_expr(start_on="start_on", last_review_on=None) -> Func:
+    """deadlines.care_review_due over a start (a column name or an expression) and an expression of the last
+    review's date (a Subquery, NULL while none is recorded)."""
+    start = F(start_on) if isinstance(start_on, str) else start_on
+    day = start if last_review_on is None else Coalesce(last_review_on, start, output_field=DateField())
     return Func(day, template=add_calendar_months_sql("%(expressions)s", deadlines.REVIEW_MONTHS),
                 output_field=DateField())
 

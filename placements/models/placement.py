@@ -69,6 +69,11 @@ class Placement(models.Model):
     lvu_ground = models.CharField(_("LVU-grund"), max_length=1, choices=LvuGround.choices, blank=True, default="",
                                   db_default="", help_text=_("Vård enligt LVU: 2 § eller 3 §. Tomt om okänt."))
     start_on = models.DateField(_("startdatum"), db_index=True)
+    # A move (placement_move) continues the same care: SoL 6 kap. 8 § and LVU 13 § count from the care, not from
+    # the home, so the review clock runs on from the previous placement's last review or start.
+    review_clock_from = models.DateField(
+        _("övervägandefristen räknas från"), null=True, blank=True, editable=False,
+        help_text=_("Vid flytt: den tidigare placeringens senaste övervägande/omprövning eller start."))
     end_on = models.DateField(_("slutdatum"), null=True, blank=True,
                               help_text=_("Den dag personen flyttade ut."))
     end_reason = models.CharField(_("avslutsorsak"), max_length=30, choices=EndReason.choices, blank=True)
@@ -106,6 +111,9 @@ class Placement(models.Model):
             # The LVU ground says which of LVU 13 §'s reviews applies; outside LVU there is none to state.
             models.CheckConstraint(condition=Q(lvu_ground="") | Q(legal_basis="LVU", lvu_ground__in=["2", "3"]),
                                    name="placement_lvu_ground_only_for_lvu"),
+            models.CheckConstraint(condition=Q(review_clock_from__isnull=True)
+                                   | Q(review_clock_from__lte=F("start_on")),
+                                   name="placement_review_clock_from_not_after_start"),
             ExclusionConstraint(
                 name="placement_no_overlapping_24h",
                 expressions=[(F("person"), RangeOperators.EQUAL), (F("period"), RangeOperators.OVERLAPS)],

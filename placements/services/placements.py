@@ -21,7 +21,7 @@ from socialtjanst import access
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction, Intervention, LegalBasis, Person, Unit
 
-from .. import lilla_hjartat, selectors
+from .. import care_followup, lilla_hjartat, selectors
 from ..care_plans import placement_started
 from ..ivo import IVO_CHECK_AFTER_START, IVO_CHECK_REQUIRED, IVO_NO_PERMIT, IVO_PERMIT_EXPIRED, placement_ivo_check
 from ..models import Agreement, CareType, EndReason, FosterCareTerms, Placement, PricePeriod, Provider, Regime
@@ -163,6 +163,7 @@ def _create(
     intervention: Intervention | None, parent_placement: Placement | None, cost_centre: str,
     ivo_checked_on: datetime.date | None, ivo_check_result: str, daily_price: Decimal | None,
     monthly_amount: Decimal | None, external_id: str | None = None, lvu_ground: str = "",
+    review_clock_from: datetime.date | None = None,
 ) -> Placement:
     if end_on is not None and end_on < start_on:
         raise ValidationError(END_BEFORE_START, code="end_before_start")
@@ -182,7 +183,7 @@ def _create(
         provider=provider, agreement=agreement, intervention=intervention, parent_placement=parent_placement,
         cost_centre=cost_centre or care_type.activity_code, ivo_checked_on=ivo_checked_on,
         ivo_check_result=ivo_check_result, is_24h=care_type.is_24h, external_id=external_id,
-        lvu_ground=lvu_ground,
+        lvu_ground=lvu_ground, review_clock_from=review_clock_from,
     )
     _save(placement)
     placement_started(by=by, placement=placement)  # a child's checklist; a moved child's vårdplan
@@ -300,6 +301,8 @@ def placement_move(
     if move_on <= current.start_on or (current.end_on is not None and move_on > current.end_on):
         raise ValidationError(MOVE_DATE_INVALID, code="move_date")
     old_end = current.end_on
+    review_clock_from = care_followup.review_clock_carried(current, move_on=move_on,
+                                                           legal_basis=legal_basis or current.legal_basis)
     current.end_on, current.end_reason = move_on, EndReason.MOVED
     _save(current, update_fields=["end_on", "end_reason"])
     following = _create(
@@ -309,7 +312,7 @@ def placement_move(
         intervention=current.intervention, parent_placement=current.parent_placement, cost_centre=cost_centre,
         ivo_checked_on=ivo_checked_on, ivo_check_result=ivo_check_result, daily_price=daily_price,
         monthly_amount=monthly_amount, lvu_ground=current.lvu_ground if legal_basis in (None, current.legal_basis)
-        else "",
+        else "", review_clock_from=review_clock_from,
     )
     lilla_hjartat.placement_moved(by=by, moved_from=current, moved_to=following, participation=participation)
     _audit(by, AccessAction.CHANGE, current)
