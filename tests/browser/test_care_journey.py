@@ -1,11 +1,12 @@
 """Issue 16's must-hold journey: a handläggare places a child in familjehem, logs a visit with a private
 conversation, records the övervägande at six months and moves the child with the child's view recorded; the
-enhetschef finds the unit's share of överväganden on time and the child in the control list while the new
-placement's övervägande is past due.
+enhetschef finds the unit's share of överväganden on time and the child in the control list while the next
+övervägande is past due.
 
 The clock is set to 2027-03-15 (ticking, and after the real date, so the browser keeps the cookies the server
 dates): the placement started 2026-01-15, its övervägande was due and made 2026-07-15, the move on 2026-08-15
-started a new placement whose övervägande was due 2027-02-15 and is now past due."""
+started a new placement, where the care's clock runs on: the next övervägande was due 2027-01-15 and is now past
+due."""
 
 import datetime
 
@@ -15,6 +16,7 @@ import time_machine
 from placements.models import MoveParticipation, Placement
 from tests.browser.conftest import log_in
 from tests.factories import CaseFactory, PersonFactory
+from tests.placements.factories import ensure_care_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +31,7 @@ def _log_out(page):
 @time_machine.travel(NOW, tick=True)
 def test_place_visit_consider_and_move_a_child_then_the_enhetschef_follows_up(page, handlaggare, enhetschef,
                                                                               units):
+    ensure_care_types()  # an earlier transactional test may have flushed the catalogue
     child = CaseFactory(unit=units["own"], responsible=handlaggare, opened_on=datetime.date(2025, 12, 1),
                         person=PersonFactory(first_name="Resa", last_name="Barnsson",
                                              birth_date=datetime.date(2015, 6, 1))).person
@@ -75,7 +78,7 @@ def test_place_visit_consider_and_move_a_child_then_the_enhetschef_follows_up(pa
     page.click("button:has-text('Flytta')")
     page.get_by_text("Flytten är registrerad.").wait_for()
     assert page.inner_text("#care-type") == "Nätverkshem"
-    assert page.inner_text("#review-due") == "2027-02-15 (försenad)"
+    assert page.inner_text("#review-due") == "2027-01-15 (försenad)"
     participation = MoveParticipation.objects.get(moved_from=first)
     assert (participation.informed, participation.heard, participation.child_view) == (True, True, CHILD_VIEW)
     page.goto(page.base_url + f"/placeringar/{first.pk}/")
@@ -90,4 +93,4 @@ def test_place_visit_consider_and_move_a_child_then_the_enhetschef_follows_up(pa
     assert "100,0\xa0%" in row.inner_text()
     page.goto(page.base_url + "/uppfoljning/kontroller/listor/overvaganden/")
     listed = page.locator("tr", has_text="Resa Barnsson")
-    assert "2027-02-15" in listed.inner_text()
+    assert "2027-01-15" in listed.inner_text()
