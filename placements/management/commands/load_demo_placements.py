@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from placements.demo import load_demo_placements
+from placements.demo_followup import load_demo_followup
 
 
 class Command(BaseCommand):
@@ -15,3 +16,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Demoplaceringar: {result['placements']} nya, {result['total']} totalt; "
                           f"{result['agreements']} ramavtal med prislistor.")
+        followup = load_demo_followup()
+        self.stdout.write(f"Följa vården: {followup['placements']} placerade barn, {followup['reviews']} "
+                          f"överväganden/omprövningar, {followup['contacts']} kontakter, {followup['plans']} planer, "
+                          f"{followup['notifications']} besvarade underrättelser.")
