@@ -33,8 +33,8 @@ from .models import (
 
 DAY = datetime.timedelta(days=1)
 LATE_REVIEW_SHARE = 0.12  # reviews decided some weeks after their due date
-OWED_REVIEW_SHARE = 0.08  # ongoing placements whose latest review is still owed
-NO_RECENT_TALK_SHARE = 0.10  # ongoing placements without a private conversation in the last half year
+OWED_REVIEW_SHARE = 0.12  # ongoing placements whose latest review is still owed
+NO_RECENT_TALK_SHARE = 0.12  # ongoing placements without a private conversation in the last half year
 MISSING_PLAN_SHARE = 0.06
 LATE_PLAN_SHARE = 0.10
 OPEN_CHECKLIST_SHARE = 0.05
