@@ -23,7 +23,7 @@ from socialtjanst.todo_sources import (
 
 from . import selectors
 from .care_plans import plan_control_counts, plan_control_rows
-from .clock_queries import care_clock_placements, placement_case_id
+from .clock_queries import care_clock_placements, of_scoped_persons, placement_case_id
 from .models import CarePlan, CarePlanKind, Placement, PlacementNotification
 from .models.care_plans import OPEN_NOTIFICATION
 
@@ -41,7 +41,8 @@ def _placement_url(pk: int) -> str:
 def _plan_rows(kind: str, due_expr):
     def rows(cases, today: datetime.date) -> TodoRows:
         missing = ~Exists(CarePlan.objects.filter(placement=OuterRef("pk"), kind=kind))
-        return TodoRows(queryset=care_clock_placements(today).filter(missing), case=placement_case_id(),
+        return TodoRows(queryset=of_scoped_persons(care_clock_placements(today), cases).filter(missing),
+                        case=placement_case_id(),
                         due=due_expr("start_on"), valid=IN_WINDOW)
     return rows
 
@@ -55,7 +56,8 @@ def _notification_rows(cases, today: datetime.date) -> TodoRows:
     earliest = Subquery(_open_items().order_by("due_on").values("due_on")[:1], output_field=DateField())
     # From the open items (the partial index placementnotif_open_due), not a scan of every placement.
     open_placements = PlacementNotification.objects.filter(OPEN_NOTIFICATION).values("placement_id")
-    return TodoRows(queryset=Placement.objects.filter(pk__in=open_placements, voided_reason=""),
+    return TodoRows(queryset=of_scoped_persons(Placement.objects.filter(pk__in=open_placements, voided_reason=""),
+                                               cases),
                     case=placement_case_id(), due=earliest, valid=IN_WINDOW)
 
 

@@ -20,6 +20,13 @@ def placement_case_id():
     return Coalesce(F("intervention__decision__case_id"), Subquery(latest))
 
 
+def of_scoped_persons(placements, cases):
+    """Att göra's placement parts, narrowed first to the children of the (access-scoped) cases: an item's case is
+    always its person's, so this drops nothing the list shows, and an enhetschef's list reads their units' children
+    rather than every placement in the municipality (socialtjanst.todo still applies the case scope itself)."""
+    return placements.filter(person_id__in=cases.order_by().values("person_id"))
+
+
 def review_clock_start():
     """care_followup.review_clock_start as an expression."""
     return Coalesce(F("review_clock_from"), F("start_on"), output_field=DateField())

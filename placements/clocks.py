@@ -20,6 +20,7 @@ from .clock_queries import (  # noqa: F401
     AgeOn,
     care_clock_placements,
     last_review_on,
+    of_scoped_persons,
     placement_case_id,
     review_clock_start,
 )
@@ -28,10 +29,8 @@ CARE_REVIEW_KIND = "Övervägande/omprövning"
 
 
 def _care_review_rows(cases, today) -> TodoRows:
-    # Pre-narrowed to the scoped cases' persons (an item's case is always its person's), so an enhetschef's list
-    # reads their units' children, not the municipality's; socialtjanst.todo still applies the case scope itself.
     return TodoRows(
-        queryset=care_clock_placements(today).filter(person_id__in=cases.order_by().values("person_id")),
+        queryset=of_scoped_persons(care_clock_placements(today), cases),
         case=placement_case_id(),
         due=deadlines_sql.care_review_due_expr(review_clock_start(), last_review_on()),
         valid=Q(start_on__gte=CASE_EARLIEST, start_on__lte=CASE_LATEST_STORED),

@@ -20,7 +20,7 @@ from socialtjanst import deadlines, deadlines_sql
 from socialtjanst.todo_sources import ControlColumn, ControlList, TodoRows, register_control_list, register_todo_part
 
 from . import selectors
-from .clock_queries import AgeOn, placement_case_id
+from .clock_queries import AgeOn, of_scoped_persons, placement_case_id
 from .lilla_hjartat import FAMILY_HOME_CARE_TYPE_CODES
 from .models import CustodyTransferConsideration, Placement
 
@@ -53,7 +53,8 @@ def custody_placements(today: datetime.date):
 
 
 def _custody_rows(cases, today: datetime.date) -> TodoRows:
-    return TodoRows(queryset=custody_placements(today), case=placement_case_id(), due=custody_due_expr(),
+    return TodoRows(queryset=of_scoped_persons(custody_placements(today), cases), case=placement_case_id(),
+                    due=custody_due_expr(),
                     valid=IN_WINDOW)
 
 
@@ -63,7 +64,7 @@ def open_followups():
 
 
 def _lvu_followup_rows(cases, today: datetime.date) -> TodoRows:
-    return TodoRows(queryset=open_followups(),
+    return TodoRows(queryset=of_scoped_persons(open_followups(), cases),
                     case=placement_case_id(), due=F("lvu_followup__due_on"), valid=IN_WINDOW)
 
 
