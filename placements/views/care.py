@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from socialtjanst import access
 from socialtjanst.models import AccessAction
 
 from .. import care_followup, selectors
@@ -82,4 +83,5 @@ def followup_list(request):
     return render(request, "placements/followup_list.html", {
         "rows": shown, "counts": counts, "counts_only": counts_only,
         "contacts_per_year": care_followup.contacts_per_year(),
+        "shows_stability": access.may_view_followup(request.user),
     })

@@ -177,6 +177,7 @@ def test_the_enhetschef_sees_the_children_and_the_view_is_logged(enhetschef, fol
     page = response.content.decode()
     assert '<dd id="count-children">2</dd>' in page and '<dd id="count-review-overdue">1</dd>' in page
     assert "Ensam Barnsson" in page and "Sen Barnsson" in page and "Ordning" not in page
+    assert reverse("placements:stability_report") in page  # the unit's moves and sammanbrott, one click on
     event = AccessEvent.objects.filter(user=enhetschef, object_type="Placement").latest("pk")
     assert (event.action, event.criteria) == ("list", {"lista": "Följa vården"})
     assert len(event.person_ids) == 2
@@ -189,6 +190,7 @@ def test_the_controller_sees_counts_only(controller, followed):
     assert response.status_code == 200
     assert '<dd id="count-children">2</dd>' in page and '<dd id="count-private-missing">1</dd>' in page
     assert "Barnsson" not in page and 'id="followup-list"' not in page
+    assert reverse("placements:stability_report") in page
     event = AccessEvent.objects.filter(user=controller, object_type="Placement").latest("pk")
     assert event.person_ids == []
 
