@@ -1,10 +1,8 @@
 """Följa vården screens (issue 16 points 1 and 3). Thin: parse the form, call placements.care_followup, audit
 reads the way the placement screens do."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -13,37 +11,20 @@ from socialtjanst.models import AccessAction
 
 from .. import care_followup, selectors
 from ..care_forms import CareReviewForm, ChildContactForm
-from .placements import _audit_placements
+from .section_forms import audit_placements, changeable_placement, placement_form
 
 REVIEW_SAVED = "Beslutet är registrerat och journalfört. Nästa övervägande/omprövning senast {due}."
 CONTACT_SAVED = "Kontakten med barnet är registrerad."
 
 
-def _changeable(request, pk):
-    placement = selectors.placement_get_for_user(request.user, pk)
-    if not selectors.can_change_placement(request.user, placement):
-        raise Http404("Placeringen finns inte.")
-    return placement
-
-
 def _post(request, pk, form_class, prefix, call, **form_kwargs):
-    placement = _changeable(request, pk)
+    placement = changeable_placement(request, pk)
     form_kwargs = {k: v(placement) for k, v in form_kwargs.items()}
-    if request.method == "POST":
-        form = form_class(request.POST, prefix=prefix, **form_kwargs)
-        if form.is_valid():
-            try:
-                message = call(placement, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, message)
-                return redirect(f"{placement.get_absolute_url()}#folja-varden")
-    else:
-        form = form_class(prefix=prefix, **form_kwargs)
-    _audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
-    return render(request, "placements/care_followup_form.html",
-                  {"placement": placement, f"{prefix}_form": form})
+
+    def page(form):
+        return render(request, "placements/care_followup_form.html", {"placement": placement, f"{prefix}_form": form})
+    return placement_form(request, placement, form_class, prefix,
+                          lambda p, d: (call(p, d), f"{p.get_absolute_url()}#folja-varden"), page, **form_kwargs)
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,10 +55,10 @@ def followup_list(request):
     counts = care_followup.followup_counts(rows)
     counts_only = selectors.is_placement_controller(request.user)
     if counts_only:
-        _audit_placements(request.user, AccessAction.LIST, [], criteria={"lista": "Följa vården", **counts})
+        audit_placements(request.user, AccessAction.LIST, [], criteria={"lista": "Följa vården", **counts})
         shown = []
     else:
-        _audit_placements(request.user, AccessAction.LIST, [r.placement for r in rows],
+        audit_placements(request.user, AccessAction.LIST, [r.placement for r in rows],
                           criteria={"lista": "Följa vården"})
         shown = [(r, *selectors.placement_identity(request.user, r.placement)) for r in rows]
     return render(request, "placements/followup_list.html", {

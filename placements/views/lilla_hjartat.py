@@ -2,18 +2,14 @@
 follow-up after LVU care. Thin: parse the form, call placements.lilla_hjartat, audit the read like the placement
 screens do."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
-
-from socialtjanst.models import AccessAction
 
 from .. import lilla_hjartat
 from ..lilla_hjartat_forms import CustodyTransferForm, LvuFollowUpFinishForm
 from ..models import LvuFollowUp
-from .care import _changeable
-from .placements import _audit_placements
+from .section_forms import changeable_placement, placement_form
 
 CUSTODY_SAVED = "Övervägandet är registrerat och journalfört."
 CUSTODY_SAVED_NEXT = "Övervägandet är registrerat och journalfört. Nästa övervägande senast {due}."
@@ -21,22 +17,12 @@ FOLLOWUP_SAVED = "Uppföljningen efter LVU-vården är avslutad."
 
 
 def _post(request, pk, form_class, prefix, call):
-    placement = _changeable(request, pk)
-    if request.method == "POST":
-        form = form_class(request.POST, prefix=prefix)
-        if form.is_valid():
-            try:
-                message = call(placement, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, message)
-                return redirect(f"{placement.get_absolute_url()}#lilla-hjartat")
-    else:
-        form = form_class(prefix=prefix)
-    _audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
-    return render(request, "placements/lilla_hjartat_form.html",
-                  {"placement": placement, f"{prefix}_form": form})
+    placement = changeable_placement(request, pk)
+
+    def page(form):
+        return render(request, "placements/lilla_hjartat_form.html", {"placement": placement, f"{prefix}_form": form})
+    return placement_form(request, placement, form_class, prefix,
+                          lambda p, d: (call(p, d), f"{p.get_absolute_url()}#lilla-hjartat"), page)
 
 
 @require_http_methods(["GET", "POST"])

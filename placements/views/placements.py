@@ -13,7 +13,7 @@ from common import exports
 from common.exports import csv_response, xlsx_response
 from common.views import AuditedTableView
 from socialtjanst import access
-from socialtjanst.audit import audit_person, audit_record
+from socialtjanst.audit import audit_person
 from socialtjanst.models import AccessAction, Unit
 
 from .. import lilla_hjartat, selectors, services
@@ -30,19 +30,13 @@ from ..forms import (
 from ..models import FosterCarePayment
 from ..pricing import month_cost, payment_cost
 from ..tables import PlacementTable
+from .section_forms import audit_placements, changeable_placement, placement_form
 
 PERSON_NOT_FOUND = "Personen finns inte bland dina ärenden."
 
 
 TERMS_SAVED = "Villkoren för familjehemsersättningen är sparade och priserna omräknade."
 
-
-def _audit_placements(user, action, placements, criteria=None, object_id=None):
-    audit_record(
-        user=user, action=action, object_type="Placement", object_id=object_id,
-        persons=[p.person for p in placements], object_unit_ids=[p.unit_id for p in placements],
-        criteria=criteria,
-    )
 
 
 def _list_queryset(user):
@@ -80,7 +74,7 @@ class PlacementListView(AuditedTableView):
         return context
 
     def audit(self, records, criteria):
-        _audit_placements(self.request.user, AccessAction.LIST, records, criteria)
+        audit_placements(self.request.user, AccessAction.LIST, records, criteria)
 
 
 EXPORT_HEADER = ["Placering", "Namn", "Personnummer", "Vårdform", "Utförare", "Enhet", "Verksamhet", "Lagrum",
@@ -95,7 +89,7 @@ def placement_export(request, fmt="xlsx"):
     filterset = PlacementFilter(request.GET, queryset=_list_queryset(request.user), request=request)
     placements = list(filterset.qs)
     year, month = filterset.chosen_month()
-    _audit_placements(request.user, AccessAction.EXPORT, placements,
+    audit_placements(request.user, AccessAction.EXPORT, placements,
                       criteria={**{k: v for k, v in request.GET.items() if v}, "format": fmt})
     rows = []
     for p in placements:
@@ -175,7 +169,7 @@ def _audit_form_identities(user, form, person):
         audit_person(user=user, action=AccessAction.VIEW, person=person, criteria={"sida": "Registrera placering"})
     parents = list(form.fields["parent_placement"].queryset)
     if parents:
-        _audit_placements(user, AccessAction.LIST, parents, criteria={
+        audit_placements(user, AccessAction.LIST, parents, criteria={
             "lista": str(form.fields["parent_placement"].label), "placeringar": [p.pk for p in parents]})
 
 
@@ -209,34 +203,19 @@ def _detail_context(request, placement, **forms):
 
 def placement_detail(request, pk):
     placement = selectors.placement_get_for_user(request.user, pk)
-    _audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
+    audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
     return render(request, "placements/placement_detail.html", _detail_context(request, placement))
 
 
-def _changeable(request, pk):
-    placement = selectors.placement_get_for_user(request.user, pk)
-    if not selectors.can_change_placement(request.user, placement):
-        raise Http404("Placeringen finns inte.")
-    return placement
-
-
 def _post_action(request, pk, form_class, prefix, call, success):
-    placement = _changeable(request, pk)
-    if request.method == "POST":
-        form = form_class(request.POST, prefix=prefix)
-        if form.is_valid():
-            try:
-                result = call(placement, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, success)
-                return redirect(result.get_absolute_url())
-    else:
-        form = form_class(prefix=prefix)
-    _audit_placements(request.user, AccessAction.VIEW, [placement], object_id=placement.pk)
-    return render(request, "placements/placement_detail.html",
-                  _detail_context(request, placement, **{f"{prefix}_form": form}), status=200)
+    def done(placement, data):
+        return success, call(placement, data).get_absolute_url()
+
+    def page(form):
+        return render(request, "placements/placement_detail.html",
+                      _detail_context(request, placement, **{f"{prefix}_form": form}), status=200)
+    placement = changeable_placement(request, pk)
+    return placement_form(request, placement, form_class, prefix, done, page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,7 +273,7 @@ def terms_set(request, pk):
 
 @require_http_methods(["POST"])
 def payment_delete(request, pk, payment_pk):
-    placement = _changeable(request, pk)
+    placement = changeable_placement(request, pk)
     payment = get_object_or_404(FosterCarePayment, pk=payment_pk, placement=placement)
     services.foster_care_payment_delete(by=request.user, payment=payment)
     messages.success(request, "Ersättningen är borttagen.")
