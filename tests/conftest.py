@@ -36,12 +36,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _autovacuum_stays_off(request):
+def _autovacuum_stays_off(request, django_db_blocker):
     """A transactional test may migrate back and forth, which makes tables anew (with autovacuum on)."""
     yield
     marker = request.node.get_closest_marker("django_db")
     if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(request.fixturenames):
-        keep_autovacuum_off()
+        with django_db_blocker.unblock():  # its own database fixture may already have been torn down
+            keep_autovacuum_off()
 
 
 @pytest.fixture
