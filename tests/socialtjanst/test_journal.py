@@ -203,8 +203,9 @@ def _journal_entry(person, on: datetime.date):
                                        author=case.intakes.get().registered_by, created_at=moment, signed_at=moment)
 
 
-def test_a_journal_entry_is_an_entry_of_the_personakt_and_gallring_never_deletes_it(db):
+def test_a_journal_entry_is_an_entry_of_the_personakt_and_goes_with_it_when_gallrad(db):
     from socialtjanst import retention
+    from socialtjanst.models import Person
     from tests.factories import UnitFactory, UserFactory
     from tests.socialtjanst.test_retention import DUE, NOT_YET, RUN, at, ensure_rules, personakt
 
@@ -212,12 +213,12 @@ def test_a_journal_entry_is_an_entry_of_the_personakt_and_gallring_never_deletes
     unit = UnitFactory(code="UTR_BARN")
     user = UserFactory(username="hanna", role="Handläggare", units=[unit])
     recent, old = personakt(DUE, user, unit), personakt(DUE, user, unit)
-    _journal_entry(recent, NOT_YET)  # written later: the personakt's five years start again
+    kept = _journal_entry(recent, NOT_YET)  # written later: the personakt's five years start again
     entry = _journal_entry(old, DUE)
     with at(RUN):
         assert retention.retention_plan().remove_person_ids == [old.pk]
         result = retention.retention_run(run_by="sara")
-    # Due, but the function cannot delete a journal: the case is kept, and nothing is half removed.
-    assert (result.personakter, result.cases) == (0, 0)
-    assert JournalEntry.objects.filter(pk=entry.pk, text="Uppföljande samtal.").exists()
-    assert old.cases.count() == 1 and old.cases.get().intakes.count() == 1
+    # Due: the whole personakt goes, its journal too (migration 0019; tests/socialtjanst/test_retention_journal.py).
+    assert (result.personakter, result.cases) == (1, 1)
+    assert not JournalEntry.objects.filter(pk=entry.pk).exists() and not Person.objects.filter(pk=old.pk).exists()
+    assert JournalEntry.objects.filter(pk=kept.pk).exists() and recent.cases.count() == 1
