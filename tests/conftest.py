@@ -45,6 +45,19 @@ def _autovacuum_stays_off(request, django_db_blocker):
             keep_autovacuum_off()
 
 
+@pytest.fixture(autouse=True)
+def _worker_idle_before_the_flush(request):
+    """A test may end while the session's Celery worker still runs roll-ups its saves queued. The flush after a
+    transactional test truncates every table at once, and a roll-up holding one of them while it waits for another
+    deadlocks with it (seen in CI: the flush lost, and the next test found the last one's facts). So wait for the
+    worker to be idle first. Autouse after pytest-django's own fixtures, so torn down before its flush."""
+    yield
+    if "celery_worker_process" in request.fixturenames:
+        from tests.tasks.conftest import wait_for, worker_idle
+
+        assert wait_for(worker_idle, timeout=60), "Celery-workern blev inte ledig inom 60 s"
+
+
 @pytest.fixture
 def units(db):
     """Two child units (the handläggare's own and another) and an adult unit."""

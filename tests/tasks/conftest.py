@@ -54,6 +54,20 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     log.unlink(missing_ok=True)
 
 
+def worker_idle() -> bool:
+    """Nothing queued in Redis and every worker answering with no task running or reserved. A solo worker busy
+    with a task cannot answer, so no answer is not idle."""
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        queued = conn.default_channel.client.llen(app.conf.task_default_queue)
+    if queued:
+        return False
+    inspect = app.control.inspect(timeout=1.0)
+    active, reserved = inspect.active(), inspect.reserved()
+    return bool(active) and bool(reserved) and not any(active.values()) and not any(reserved.values())
+
+
 def wait_for(predicate, timeout=30.0, interval=0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
