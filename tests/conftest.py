@@ -46,7 +46,7 @@ def _autovacuum_stays_off(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _worker_idle_before_the_flush(request):
+def _worker_idle_before_the_flush(request, django_db_blocker):
     """A test may end while the session's Celery worker still runs roll-ups its saves queued. The flush after a
     transactional test truncates every table at once, and a roll-up holding one of them while it waits for another
     deadlocks with it (seen in CI: the flush lost, and the next test found the last one's facts). So wait for the
@@ -55,7 +55,8 @@ def _worker_idle_before_the_flush(request):
     if "celery_worker_process" in request.fixturenames:
         from tests.tasks.conftest import wait_for, worker_idle
 
-        assert wait_for(worker_idle, timeout=60), "Celery-workern blev inte ledig inom 60 s"
+        with django_db_blocker.unblock():  # also after a test that had no database of its own
+            assert wait_for(worker_idle, timeout=60), "Celery-workern blev inte ledig inom 60 s"
 
 
 @pytest.fixture

@@ -55,17 +55,28 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 def worker_idle() -> bool:
-    """Nothing queued in Redis and every worker answering with no task running or reserved. A solo worker busy
-    with a task cannot answer, so no answer is not idle."""
+    """Nothing queued in Redis and no other session of the test database inside a statement or a transaction
+    (a worker between tasks holds at most an idle connection). Read twice, half a second apart, so a message
+    taken from the queue just before the first look is seen running at the second. No control broadcast: replies
+    that arrive late would be read by the next ping."""
+    from django.db import connection
+
     from config.celery import app
 
-    with app.connection_for_write() as conn:
-        queued = conn.default_channel.client.llen(app.conf.task_default_queue)
-    if queued:
+    def quiet() -> bool:
+        with app.connection_for_write() as conn:
+            if conn.default_channel.client.llen(app.conf.task_default_queue):
+                return False
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                        " AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')")
+            return cur.fetchone()[0] == 0
+
+    if not quiet():
         return False
-    inspect = app.control.inspect(timeout=1.0)
-    active, reserved = inspect.active(), inspect.reserved()
-    return bool(active) and bool(reserved) and not any(active.values()) and not any(reserved.values())
+    time.sleep(0.5)
+    return quiet()
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1):
