@@ -45,6 +45,19 @@ def _autovacuum_stays_off(request, django_db_blocker):
             keep_autovacuum_off()
 
 
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """The session's one Celery worker (tests/worker.py). Tests using it must be transactional (their data
+    committed) so the worker sees it."""
+    from config.celery import app
+    from tests.worker import start_worker, stop_worker
+
+    app.control.purge()
+    proc = start_worker("test")
+    yield proc
+    stop_worker(proc)
+
+
 @pytest.fixture(autouse=True)
 def _worker_idle_before_the_flush(request, django_db_blocker):
     """A test may end while the session's Celery worker still runs roll-ups its saves queued. The flush after a
@@ -53,7 +66,7 @@ def _worker_idle_before_the_flush(request, django_db_blocker):
     worker to be idle first. Autouse after pytest-django's own fixtures, so torn down before its flush."""
     yield
     if "celery_worker_process" in request.fixturenames:
-        from tests.tasks.conftest import wait_for, worker_idle
+        from tests.worker import wait_for, worker_idle
 
         with django_db_blocker.unblock():  # also after a test that had no database of its own
             assert wait_for(worker_idle, timeout=60), "Celery-workern blev inte ledig inom 60 s"

@@ -14,12 +14,11 @@ from socialtjanst.roles import Role
 from socialtjanst.tasks import retention_run
 from tests.factories import UnitFactory, UserFactory
 from tests.socialtjanst.test_retention import ensure_rules, history_rows, personakt
-from tests.tasks.conftest import celery_worker_process  # noqa: F401 (session fixture)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_task_removes_what_is_due_once_and_a_second_run_is_a_no_op(celery_worker_process):  # noqa: F811
+def test_the_task_removes_what_is_due_once_and_a_second_run_is_a_no_op(celery_worker_process):
     ensure_rules()
     today = timezone.localdate()
     unit = UnitFactory(code="UTR_BARN", name="Utredning barn och unga")

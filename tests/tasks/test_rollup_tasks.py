@@ -2,10 +2,6 @@
 two workers at once; the reconciler finds what no message announced."""
 
 import datetime
-import os
-import socket
-import subprocess
-import sys
 from decimal import Decimal
 
 import pytest
@@ -18,7 +14,7 @@ from budget.tasks import reconcile, rollup_period
 from placements.models import Placement
 from tests.budget.conftest import ensure_cost_centres
 from tests.placements.factories import PlacementFactory, PricePeriodFactory, care_type
-from tests.tasks.conftest import ROOT, wait_for
+from tests.worker import start_worker, stop_worker, wait_for, worker_idle
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 D = datetime.date
@@ -68,27 +64,10 @@ def test_a_committed_change_wakes_the_worker_which_rolls_up_the_dirty_months(cel
 
 @pytest.fixture
 def second_worker(celery_worker_process):
-    """Another worker process on the same queue, logged in like the first."""
-    from django.conf import settings
-
-    env = {**os.environ}
-    if os.environ.get("DATABASE_APP_URL"):
-        server = os.environ["DATABASE_APP_URL"].rsplit("/", 1)[0]
-        env["DATABASE_URL"] = f"{server}/{settings.DATABASES['default']['NAME']}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING",
-         "--hostname", f"test2-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    from config.celery import app
-
-    # Its own answer, by name: a count of answers could include a late reply from another worker.
-    name = f"test2-{os.getpid()}@{socket.gethostname()}"
-    assert wait_for(lambda: any(name in reply for reply in app.control.ping(destination=[name], timeout=0.5)),
-                    timeout=60)
+    """Another worker process on the same queue, logged in like the first; its log kept for a failure."""
+    proc = start_worker("test2", loglevel="WARNING")
     yield proc
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_worker(proc)
 
 
 def _waiting_for_the_rollup_lock() -> set[int]:
@@ -101,15 +80,29 @@ def _waiting_for_the_rollup_lock() -> set[int]:
         return {row[0] for row in cur.fetchall()}
 
 
-def test_the_same_year_on_two_workers_at_once_gives_identical_facts(second_worker, placements_2024):
+def _activity() -> list[tuple]:
+    """What every other session of the test database is doing: the failure message when the wait fails."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid, state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return cur.fetchall()
+
+
+def test_the_same_year_on_two_workers_at_once_gives_identical_facts(celery_worker_process, second_worker,
+                                                                     placements_2024):
     assert wait_for(lambda: not DirtyMonth.objects.exists(), timeout=60)
+    # The wake-ups the fixture's saves queued are run first: one of them waiting on the lock below would take a
+    # worker from the two tasks under test.
+    assert wait_for(worker_idle, timeout=60)
     before = snapshot()
     # The test holds the roll-up's lock, so both tasks are seen inside two workers at the same time
     # (each solo worker runs one task, each waits on its own connection); then the lock is let go.
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [rollup.ROLLUP_LOCK])
         results = [rollup_period.apply_async(args=[2024], ignore_result=False) for _ in range(2)]
-        assert wait_for(lambda: len(_waiting_for_the_rollup_lock()) == 2, timeout=120)
+        both_waited = wait_for(lambda: len(_waiting_for_the_rollup_lock()) == 2, timeout=120)
+        assert both_waited, (_activity(), celery_worker_process.log.read_text()[-3000:],
+                             second_worker.log.read_text()[-3000:])
         assert not any(r.ready() for r in results)
     descriptions = [r.get(timeout=120) for r in results]
 

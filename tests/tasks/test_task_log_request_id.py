@@ -12,11 +12,11 @@ from django.conf import settings
 
 from socialtjanst.middleware import request_id_var
 from socialtjanst.tasks import worker_heartbeat
-from tests.tasks.conftest import ROOT, wait_for
+from tests.worker import ROOT, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-# Its own queue, so the session's other test worker (tests/tasks/conftest.py) cannot take the task.
+# Its own queue, so the session's other test worker (tests/conftest.py) cannot take the task.
 QUEUE = f"ifo-loggtest-{os.getpid()}"
 
 

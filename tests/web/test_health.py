@@ -18,9 +18,9 @@ from django.utils import timezone
 from budget.models import DirtyMonth
 from socialtjanst import health
 from socialtjanst.tasks import worker_heartbeat
-from tests.tasks.conftest import celery_worker_process, wait_for  # noqa: F401 - the fixture
 from tests.tasks.test_task_log_request_id import worker_log  # noqa: F401 - the fixture
 from tests.web.test_etjanst_load import gunicorn
+from tests.worker import wait_for
 
 ALL_OK = {"status": "ok", "checks": {"databas": "ok", "redis": "ok", "worker": "ok", "omrakning": "ok"}}
 
@@ -131,7 +131,7 @@ def test_health_paths_pass_the_log_in_and_two_factor_gates_and_the_https_redirec
 
 @pytest.mark.worker
 def test_a_real_worker_running_the_heartbeat_task_makes_the_system_ready(no_dirty_months, heartbeat_store,
-                                                                          celery_worker_process):  # noqa: F811
+                                                                          celery_worker_process):
     beat_seconds_ago(heartbeat_store, settings.HEALTH_WORKER_MAX_AGE_SECONDS + 1)
     assert get("/halsa/redo")[0].status_code == 503
 
