@@ -8,7 +8,10 @@ control list of children whose follow-up is behind.
 - A recorded review is a decision on the placement's case: a signed journal entry of kind "beslut" is written
   in the same transaction.
 - The contact target is Socialstyrelsen's recommendation of at least four contacts a year, configurable as
-  settings.IFO_CHILD_CONTACTS_PER_YEAR; a placement younger than a year is held to its share of it.
+  settings.IFO_CHILD_CONTACTS_PER_YEAR; care younger than a year is held to its share of it. Contacts are with
+  the child, not the home: after a move (or any new heldygnsvård placement beginning the day the last one
+  ended, or the day after) the child's care goes on, so its contacts, its private conversations and its age for
+  the target are counted from the start of that unbroken care (`care_starts`).
 """
 
 import datetime
@@ -18,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import NotFound
@@ -189,29 +192,70 @@ class FollowupRow:
         return self.contacts < self.contacts_due
 
 
+def care_starts(placements: list[Placement]) -> dict[int, datetime.date]:
+    """Per placement id: the start of the child's unbroken heldygnsvård it belongs to. Its own start, or that of
+    an earlier 24h placement of the same child that ended on or the day before it, and so on back (placement_move
+    ends one placement the day the next begins; an import may end it the day before). Read in one statement
+    over the children's whole history, whatever unit placed them: only the dates are used."""
+    history: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+    for person_id, start_on, end_on in (Placement.objects.filter(
+            person_id__in={p.person_id for p in placements}, is_24h=True, voided_reason="")
+            .order_by("person_id", "-start_on").values_list("person_id", "start_on", "end_on")):
+        history.setdefault(person_id, []).append((start_on, end_on))
+    starts = {}
+    for placement in placements:
+        start = placement.start_on
+        for earlier_start, earlier_end in history.get(placement.person_id, ()):  # latest first
+            if earlier_start < start and earlier_end is not None and earlier_end >= start - datetime.timedelta(1):
+                start = earlier_start
+        starts[placement.pk] = start
+    return starts
+
+
+def care_contacts(placement: Placement, visible: QuerySet[Placement]) -> QuerySet[ChildContact]:
+    """The placement page's contacts: the child's since its unbroken care began (`care_starts`), recorded on
+    this placement or an earlier home of the same care among the `visible` placements (the user's scope)."""
+    return (ChildContact.objects.filter(placement__in=visible.filter(person_id=placement.person_id),
+                                        contacted_on__gte=care_starts([placement])[placement.pk])
+            .select_related("by", "placement__care_type"))
+
+
+def _contacts_by_person(person_ids, since: datetime.date, today: datetime.date) -> dict[int, list[tuple]]:
+    """Each child's contacts up to today since `since` (date, spoken alone), whichever placement they were
+    recorded on."""
+    contacts: dict[int, list[tuple]] = {}
+    for person_id, day, alone in (ChildContact.objects.filter(
+            placement__person_id__in=person_ids, contacted_on__gte=since, contacted_on__lte=today)
+            .values_list("placement__person_id", "contacted_on", "spoken_alone")):
+        contacts.setdefault(person_id, []).append((day, alone))
+    return contacts
+
+
 def followup_rows(placements: QuerySet[Placement], today: datetime.date) -> list[FollowupRow]:
     """The placed children (ongoing heldygnsvård of a child under SoL or LVU) in `placements` whose
     övervägande/omprövning is past due, whose contacts of the last twelve months are below target, or who
-    have had no private conversation in the last six months (counted once the placement is six months old)."""
+    have had no private conversation in the last six months (counted once the care is six months old). Contacts
+    and the care's age run across moves (`care_starts`)."""
     contacts_since = deadlines.add_calendar_months(today, -CONTACT_WINDOW_MONTHS)
     alone_since = deadlines.add_calendar_months(today, -PRIVATE_CONVERSATION_MONTHS)
     qs = (placements.filter(Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today, is_24h=True,
                             legal_basis__in=deadlines.CARE_REVIEW_LEGAL_BASES)
           .select_related("person", "unit", "care_type", "provider")
-          .annotate(last_review=Max("care_reviews__decided_on"),
-                    contacts=Count("child_contacts", distinct=True,
-                                   filter=Q(child_contacts__contacted_on__gt=contacts_since,
-                                            child_contacts__contacted_on__lte=today)),
-                    last_alone=Max("child_contacts__contacted_on", filter=Q(child_contacts__spoken_alone=True)))
+          .annotate(last_review=Max("care_reviews__decided_on"))
           .order_by("start_on", "pk"))
+    followed = [p for p in qs if clock_applies(p)]
+    starts = care_starts(followed)
+    contacts = _contacts_by_person({p.person_id for p in followed}, min(starts.values(), default=today), today)
     rows = []
-    for p in qs:
-        if not clock_applies(p):
-            continue
+    for p in followed:
+        care_start = starts[p.pk]
+        own = [(day, alone) for day, alone in contacts.get(p.person_id, ()) if day >= care_start]
+        last_alone = max((day for day, alone in own if alone), default=None)
         due = deadlines.care_review_due(review_clock_start(p), p.last_review)
-        missing = p.start_on <= alone_since and (p.last_alone is None or p.last_alone <= alone_since)
-        row = FollowupRow(placement=p, review_due=due, review_overdue=today > due, contacts=p.contacts,
-                          contacts_due=contact_target(p.start_on, today), last_private_conversation=p.last_alone,
+        missing = care_start <= alone_since and (last_alone is None or last_alone <= alone_since)
+        row = FollowupRow(placement=p, review_due=due, review_overdue=today > due,
+                          contacts=sum(1 for day, _alone in own if day > contacts_since),
+                          contacts_due=contact_target(care_start, today), last_private_conversation=last_alone,
                           private_conversation_missing=missing)
         if row.review_overdue or row.contacts_below_target or row.private_conversation_missing:
             rows.append(row)

@@ -23,7 +23,8 @@ def placement_care_followup(context, placement, review_form=None, contact_form=N
         "placement": placement, "applies": due is not None, "due": due,
         "overdue": due is not None and due < timezone.localdate(),
         "reviews": placement.care_reviews.select_related("decided_by"),
-        "contacts": placement.child_contacts.select_related("by"),
+        # The child's contacts in the whole unbroken care, earlier homes included (a move keeps them).
+        "contacts": care_followup.care_contacts(placement, selectors.placements_for_user(user)),
         # The history is case content (the contacts' notes): for those who work with cases, not the controller.
         "show_history": access.works_with_cases(user),
         "contacts_per_year": care_followup.contacts_per_year(),
