@@ -152,11 +152,12 @@ AWAITING_SCREENING_SQL = "SELECT intake_id FROM socialtjanst_intake_awaiting_scr
 def _parts(cases: QuerySet[Case], responsible, kind: str, extra=(), today=None) -> list[QuerySet]:
     parts = []
     owner = "case__responsible"
+    # The items the case's responsible answers for are read from that user's cases only (a handläggare's few
+    # thousand rather than the unit's hundred thousand): the same items as filtering them afterwards.
+    owned = cases if responsible is None else cases.filter(responsible=responsible)
     # Those without a förhandsbedömning, read from the table the triggers of migration 0018 keep: "no row in
     # socialtjanst_screening" is otherwise a probe per aktualisering of every open case in scope.
-    intakes = Intake.objects.filter(case__in=cases, pk__in=RawSQL(AWAITING_SCREENING_SQL, ()))  # noqa: S611 - a constant
-    if responsible is not None:
-        intakes = intakes.filter(case__responsible=responsible)
+    intakes = Intake.objects.filter(case__in=owned, pk__in=RawSQL(AWAITING_SCREENING_SQL, ()))  # noqa: S611 - a constant
     if kind in ("", SAFETY):
         safety = intakes.filter(_safety_applies(), safety_assessed_on__isnull=True)
         parts.append(_columns(safety, 0, SAFETY, owner, deadlines_sql.safety_assessment_due_expr(),
@@ -176,10 +177,8 @@ def _parts(cases: QuerySet[Case], responsible, kind: str, extra=(), today=None) 
                               _in_window("started_on") & ~Exists(bad_extension), extra))
     if kind in ("", ENFORCEMENT):
         started = Intervention.objects.filter(decision=OuterRef("pk"), started_on__isnull=False)
-        waiting = Decision.objects.filter(case__in=cases, kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="").filter(
+        waiting = Decision.objects.filter(case__in=owned, kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="").filter(
             ~Exists(started))
-        if responsible is not None:
-            waiting = waiting.filter(case__responsible=responsible)
         parts.append(_columns(waiting, 3, ENFORCEMENT, owner, deadlines_sql.enforcement_due_expr(),
                               _in_window("decided_on"), extra))
     return parts + _registered_parts(cases, responsible, kind, extra, today)
@@ -196,14 +195,19 @@ def _registered_parts(cases: QuerySet[Case], responsible, kind: str, extra, toda
     for n, source in enumerate(todo_sources.todo_parts()):
         if kind not in ("", source.kind):
             continue
-        spec = source.rows(cases, today)
+        spec, scope = source.rows(cases, today), cases
+        # A part whose items the case's responsible answers for reads only that user's cases (as _parts does).
+        by_case = responsible is not None and spec.responsible is None
+        if by_case:
+            scope = cases.filter(responsible=responsible)
+            spec = source.rows(scope, today)
         case_row = Case.objects.filter(pk=OuterRef("_t_case"))
         qs = spec.queryset.order_by().annotate(_t_case=_as_expr(spec.case)).filter(
-            _t_case__in=cases.order_by().values("pk"))
+            _t_case__in=scope.order_by().values("pk"))
         resp = (_as_expr(spec.responsible) if spec.responsible is not None
                 else Subquery(case_row.values("responsible_id")[:1]))
         qs = qs.annotate(_t_resp=resp)
-        if responsible is not None:
+        if responsible is not None and not by_case:
             qs = qs.filter(_t_resp=responsible.pk)
         user_row = get_user_model().objects.filter(pk=OuterRef("_t_resp")).annotate(
             _n=_full_name_of_user()).values("_n")[:1]
@@ -294,18 +298,34 @@ class TodoQuery:
         return total, overdue
 
     def rows(self, *, order: str = "due_on", offset: int = 0, limit: int | None = None) -> list[TodoItem]:
+        return self._rows(order, offset, limit, counted=False)[0]
+
+    def page(self, *, order: str = "due_on", offset: int = 0, limit: int = 25) -> tuple[list[TodoItem], int, int]:
+        """(the page's items, items, overdue items): the page and the totals from one statement, since each
+        statement builds every open item in scope to count or sort them (the totals are window counts over the
+        items before the page is cut). Past the last page there is no row to carry them: then totals() asks."""
+        found, total, overdue = self._rows(order, offset, limit, counted=True)
+        if not found and offset > 0:
+            total, overdue = self.totals()
+        return found, total, overdue
+
+    def _rows(self, order: str, offset: int, limit: int | None, *, counted: bool) -> tuple[list[TodoItem], int, int]:
         sort_column = {"unit": "t_unit", "responsible": "t_resp_name"}.get(order.lstrip("-"))
         body, params = self._from(extra=(sort_column,) if sort_column else ())
         if not body:
-            return []
+            return [], 0, 0
         page = ""
         if limit is not None:
             page, params = " LIMIT %s OFFSET %s", [*params, limit, offset]
+        counts, count_params = "", []
+        if counted:
+            counts, count_params = ", count(*) OVER (), count(*) FILTER (WHERE items.t_due < %s) OVER ()", [self.today]
         with report_cursor() as cur:
-            cur.execute(f"SELECT t_part, t_obj, t_case, t_resp, t_due, t_kind {body} "
-                        f"ORDER BY {_order_sql(order)}{page}", params)
+            cur.execute(f"SELECT t_part, t_obj, t_case, t_resp, t_due, t_kind{counts} {body} "
+                        f"ORDER BY {_order_sql(order)}{page}", [*count_params, *params])
             found = cur.fetchall()
-        return _items(found, self.today)
+        total, overdue = (found[0][6], found[0][7]) if counted and found else (0, 0)
+        return _items([row[:6] for row in found], self.today), total, overdue
 
 
     def counts_by_unit_and_responsible(self, *, within_days: int) -> dict[tuple[int, int | None], tuple[int, int]]:

@@ -83,34 +83,58 @@ def sort_description(table) -> str:
 
 class TodoData(TableData):
     """The table's rows straight from the database: django-tables2 sorts and pages, socialtjanst.todo's
-    statement does the work, so only the shown page's items are ever built."""
+    statement does the work, so only the shown page's items are ever built. The page asked for and the totals come
+    from one statement (TodoQuery.page), the first time either is needed, after the table has set its sort."""
 
-    def __init__(self, query: TodoQuery, total: int):
+    def __init__(self, query: TodoQuery, *, per_page: int, page: int):
         super().__init__([])
-        self.query, self.total, self.order = query, total, "due_on"
+        self.query, self.order, self.per_page, self.page_asked = query, "due_on", per_page, page
         self._fetched: dict[tuple, list] = {}
+        self._totals: tuple[int, int] | None = None
+
+    def totals(self) -> tuple[int, int]:
+        """(items, overdue items)."""
+        if self._totals is None:
+            offset = (self.page_asked - 1) * self.per_page
+            found, total, overdue = self.query.page(order=self.order, offset=offset, limit=self.per_page)
+            self._fetched[(self.order, offset, self.per_page)] = found
+            self._totals = (total, overdue)
+        return self._totals
 
     def __len__(self):
-        return self.total
+        return self.totals()[0]
 
     def __iter__(self):
         return iter(self.query.rows(order=self.order))
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            start, stop = key.start or 0, self.total if key.stop is None else key.stop
+            start, stop = key.start or 0, len(self) if key.stop is None else key.stop
             return self._rows(start, max(0, stop - start))
         return self._rows(key, 1)[0]
 
     def _rows(self, offset: int, limit: int) -> list:
-        # django-tables2 slices the page more than once while it renders: one statement per page, not two.
-        key = (self.order, offset, limit)
-        if key not in self._fetched:
-            self._fetched[key] = self.query.rows(order=self.order, offset=offset, limit=limit)
-        return self._fetched[key]
+        # django-tables2 slices the page more than once while it renders, and the paginator cuts the last page to
+        # the rows there are: a slice within rows already fetched (or past their end) is served from them.
+        for (order, start, length), found in self._fetched.items():
+            if order == self.order and start <= offset and (offset + limit <= start + length or len(found) < length):
+                return found[offset - start:offset - start + limit]
+        found = self.query.rows(order=self.order, offset=offset, limit=limit)
+        self._fetched[(self.order, offset, limit)] = found
+        return found
 
     def order_by(self, aliases):
         self.order = aliases[0] if aliases else "due_on"
+
+
+def _page_asked(request) -> int:
+    """The page number in the address, for fetching that page with the totals; django-tables2 still judges it
+    (a page past the end shows the last one, fetched then)."""
+    page = request.GET.get("page", "")
+    return int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
+
+
+PER_PAGE = 25
 
 
 def todo_list(request):
@@ -128,9 +152,10 @@ def todo_list(request):
         searchable = access.person_name_filter_allowed(user)
         scoped = todo_search(scoped, query, persons=searchable, name_searchable=searchable)
     todo_query = TodoQuery(scoped, today, responsible, kind=data.get("kind") or "", due=data.get("due") or "")
-    total, overdue = todo_query.totals()
-    table = TodoTable(TodoData(todo_query, total), request=request)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    todo_data = TodoData(todo_query, per_page=PER_PAGE, page=_page_asked(request))
+    table = TodoTable(todo_data, request=request)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    total, overdue = todo_data.totals()
     shown = [row.record.case for row in table.page.object_list]
     audit_persons(user=user, action=AccessAction.LIST, persons=[c.person for c in shown],
                   criteria={k: v for k, v in request.GET.items() if v and k != "page"}, object_type="Todo")
