@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
-from common import reporting
 from common.params import year_param
 from common.tables import BaseTable
 from socialtjanst import access
 from socialtjanst.audit import audit_record
 from socialtjanst.models import AccessAction
-from socialtjanst.views.reports import report_table
+from socialtjanst.views.reports import followup_unit_by_code, followup_year_report, require_followup_viewer
 
 from .. import stability
 
@@ -25,30 +24,19 @@ LINKED = {"moves": stability.KIND_MOVES, "breakdowns": stability.KIND_BREAKDOWNS
           "placements": stability.KIND_PLACEMENTS}
 
 
-def _require_viewer(user):
-    if not access.may_view_followup(user):
-        raise Http404("Sidan finns inte.")
-
-
 def stability_report(request):
-    report = reporting.get_report("placement_stability")
-    _require_viewer(request.user)
-    year = year_param(request)
-    result = reporting.run_report(report, user=request.user, year=year, through_month=None)
-    audit_record(user=request.user, action=AccessAction.LIST, object_type="Rapport:placement_stability",
-                 criteria={"year": year})
     drill = access.followup_shows_identity(request.user)
     url = reverse("placements:stability_placements")
 
-    def links(record, key):
-        if drill and key in LINKED and record.get(key):
-            return f"{url}?unit={record['unit']}&year={year}&kind={LINKED[key]}"
-        return None
+    def links(year):
+        def link(record, key):
+            if drill and key in LINKED and record.get(key):
+                return f"{url}?unit={record['unit']}&year={year}&kind={LINKED[key]}"
+            return None
+        return link
 
-    return render(request, "placements/stability.html", {
-        "report": report, "table": report_table(report, result, links=links), "year": year,
-        "formats": reporting.FORMATS, "drill": drill,
-    })
+    return followup_year_report(request, "placement_stability", "placements/stability.html", links=links,
+                                context=lambda year: {"drill": drill})
 
 
 class StabilityTable(BaseTable):
@@ -67,21 +55,14 @@ class StabilityTable(BaseTable):
 def stability_placements(request):
     """The placements behind a figure: ?kind=placeringar|flyttar|sammanbrott, ?unit=<code> (one of the user's
     units; all of them without), ?year=."""
-    _require_viewer(request.user)
+    require_followup_viewer(request.user)
     if not access.followup_shows_identity(request.user):
         raise Http404("Sidan finns inte.")  # the controller sees the counts only
     year = year_param(request)
     kind = request.GET.get("kind") or stability.KIND_PLACEMENTS
     if kind not in stability.KINDS:
         raise Http404("Sidan finns inte.")
-    units = access.followup_scope_unit_ids(request.user)
-    code = request.GET.get("unit") or ""
-    unit = None
-    if code:
-        unit = access.followup_units_for_user(request.user).filter(code=code).first()
-        if unit is None:
-            raise Http404("Enheten finns inte.")
-        units = [unit.pk]
+    units, unit, code = followup_unit_by_code(request)
     placements = list(stability.year_placements(units, year).filter(stability.kind_filter(kind, year))
                       .select_related("person", "unit", "care_type").order_by("unit__name", "start_on", "pk"))
     rows = [{"placement": p.pk, "url": p.get_absolute_url(), "person": access.person_identity(request.user,

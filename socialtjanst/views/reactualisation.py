@@ -4,14 +4,12 @@ identity follow the other follow-ups (access.followup_*): a controller sees case
 writes the access log."""
 
 import django_tables2 as tables
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
 from django_tables2.data import TableListData
 
-from common import reporting
 from common.params import year_param
 from common.tables import BaseTable
 from socialtjanst import access
@@ -19,35 +17,24 @@ from socialtjanst.followup import reactualisation
 
 from ..audit import audit_record
 from ..models import AccessAction, Person
-from .reports import report_table
+from .reports import followup_unit_by_code, followup_year_report, require_followup_viewer
 
 YES, NO = "Ja", "Nej"
 OTHER_UNIT = "annan enhet"  # a return in a unit outside the reader's: shown without its case number
 
 
-def _require_viewer(user):
-    if not access.may_view_followup(user):
-        raise Http404("Sidan finns inte.")
-
-
 def reactualisation_report(request):
-    report = reporting.get_report("reactualisation")
-    _require_viewer(request.user)
-    year = year_param(request)
-    result = reporting.run_report(report, user=request.user, year=year, through_month=None)
-    audit_record(user=request.user, action=AccessAction.LIST, object_type="Rapport:reactualisation",
-                 criteria={"year": year})
     cases_url = reverse("socialtjanst:reactualisation_cases")
 
-    def links(record, key):
-        if key == "share" and record.get("share") is not None:
-            return f"{cases_url}?unit={record['unit']}&year={year}"
-        return None
+    def links(year):
+        def link(record, key):
+            if key == "share" and record.get("share") is not None:
+                return f"{cases_url}?unit={record['unit']}&year={year}"
+            return None
+        return link
 
-    return render(request, "socialtjanst/followup/reactualisation.html", {
-        "report": report, "table": report_table(report, result, links=links), "year": year,
-        "cohort_year": year - 1, "formats": reporting.FORMATS,
-    })
+    return followup_year_report(request, "reactualisation", "socialtjanst/followup/reactualisation.html",
+                                links=links, context=lambda year: {"cohort_year": year - 1})
 
 
 class CohortTable(BaseTable):
@@ -105,16 +92,9 @@ class CohortTableData(TableListData):
 
 
 def reactualisation_cases(request):
-    _require_viewer(request.user)
+    require_followup_viewer(request.user)
     year = year_param(request)
-    units = access.followup_scope_unit_ids(request.user)
-    code = request.GET.get("unit") or ""
-    unit = None
-    if code:
-        unit = access.followup_units_for_user(request.user).filter(code=code).first()
-        if unit is None:
-            raise Http404("Enheten finns inte.")
-        units = [unit.pk]
+    units, unit, code = followup_unit_by_code(request)
     data = CohortTableData(request.user, reactualisation.CohortRows(units, year))
     table = CohortTable(data, request=request)
     if not access.followup_shows_identity(request.user):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.html import format_html
 
 from common import reporting
-from common.params import period_from_request
+from common.params import period_from_request, year_param
 from common.periods import MONTHS
 from common.tables import BaseTable, format_value
 from socialtjanst import access
@@ -55,6 +55,40 @@ def unit_from_request(request, units):
     if unit is None:
         raise Http404("Enheten finns inte.")
     return unit
+
+
+def require_followup_viewer(user) -> None:
+    """The follow-up pages (frister, återaktualisering, stabilitet ...) are the enhetschef's and controller's."""
+    if not access.may_view_followup(user):
+        raise Http404("Sidan finns inte.")
+
+
+def followup_unit_by_code(request) -> tuple[list[int] | None, object, str]:
+    """A follow-up drill-down's `?unit=<code>`: (the unit ids to read, the unit or None, the code). Without a code,
+    every unit the user follows up (None: all); a code outside them is a 404."""
+    units = access.followup_scope_unit_ids(request.user)
+    code = request.GET.get("unit") or ""
+    if not code:
+        return units, None, ""
+    unit = access.followup_units_for_user(request.user).filter(code=code).first()
+    if unit is None:
+        raise Http404("Enheten finns inte.")
+    return [unit.pk], unit, code
+
+
+def followup_year_report(request, name: str, template: str, links=None, context=None):
+    """A follow-up report for one year (`?year=`) on its own page: the viewer checked, the view logged, the
+    report's table with `links(year)(record, key)` as its drill-down and `context(year)` added."""
+    report = reporting.get_report(name)
+    require_followup_viewer(request.user)
+    year = year_param(request)
+    result = reporting.run_report(report, user=request.user, year=year, through_month=None)
+    audit_record(user=request.user, action=AccessAction.LIST, object_type=f"Rapport:{name}",
+                 criteria={"year": year})
+    return render(request, template, {
+        "report": report, "table": report_table(report, result, links=links(year) if links else None),
+        "year": year, "formats": reporting.FORMATS, **(context(year) if context else {}),
+    })
 
 
 def _allowed_report(request, name):
