@@ -1,7 +1,8 @@
 """The `deadlines` report of shared/formats.md ('Report exports'): one row per unit, the shares of
 socialtjanst.followup.deadline_report with the counts behind them and the same period last year.
 
-The figures are counted in the database (socialtjanst.followup.deadline_sets, one statement per period).
+The figures are counted in the database (socialtjanst.followup.deadline_sets: one statement for the period and
+the same period last year).
 Targets: every share has the target 100 %, the nämnd's usual target, shown in the column
 labels. Totals are recomputed from the summed counts, and the total mean utredningstid is the
 mean over all investigations, not a mean of the units' means.
@@ -26,22 +27,26 @@ REGISTERED = tuple(todo_sources.deadline_kinds())
 MEASURES = (*OWN_MEASURES, *((k.prefix, k.key) for k in REGISTERED))
 
 
-def _figures(units, year: int, through_month: int | None, today) -> tuple[dict, dict]:
-    """Per unit and in total: {prefix: (within, total)} and the utredningstid (sum, count), for one period,
-    from one set-based statement (deadline_sets.figures)."""
-    start, end = dr.period_bounds(year, through_month)
-    per_unit: dict[int, dict] = {}
-    for unit_id, found in deadline_sets.figures(units, start, end, today).items():
-        per_unit[unit_id] = {prefix: found[kind] for prefix, kind in MEASURES if kind in found}
-        if deadline_sets.DAYS in found:
-            per_unit[unit_id]["days"] = found[deadline_sets.DAYS]
-    totals: dict = {}
-    for figures in per_unit.values():
-        for prefix in (*(p for p, _kind in MEASURES), "days"):
-            a, b = figures.get(prefix, (0, 0))
-            old = totals.get(prefix, (0, 0))
-            totals[prefix] = (old[0] + a, old[1] + b)
-    return per_unit, totals
+def _figures(units, periods: list[tuple[int, int | None]], today) -> list[tuple[dict, dict]]:
+    """For each (year, through_month): per unit and in total, {prefix: (within, total)} and the utredningstid
+    (sum, count), all the periods from one set-based statement (deadline_sets.figures_for_periods)."""
+    found_periods = deadline_sets.figures_for_periods(
+        units, [dr.period_bounds(year, through_month) for year, through_month in periods], today)
+    out = []
+    for found_units in found_periods:
+        per_unit: dict[int, dict] = {}
+        for unit_id, found in found_units.items():
+            per_unit[unit_id] = {prefix: found[kind] for prefix, kind in MEASURES if kind in found}
+            if deadline_sets.DAYS in found:
+                per_unit[unit_id]["days"] = found[deadline_sets.DAYS]
+        totals: dict = {}
+        for figures in per_unit.values():
+            for prefix in (*(p for p, _kind in MEASURES), "days"):
+                a, b = figures.get(prefix, (0, 0))
+                old = totals.get(prefix, (0, 0))
+                totals[prefix] = (old[0] + a, old[1] + b)
+        out.append((per_unit, totals))
+    return out
 
 
 def _row(now: dict, last: dict) -> dict:
@@ -60,8 +65,8 @@ def _row(now: dict, last: dict) -> dict:
 def build(*, user, year: int, through_month: int | None, **_params) -> ReportResult:
     today = timezone.localdate()
     units = access.followup_scope_unit_ids(user)
-    now_units, now_totals = _figures(units, year, through_month, today)
-    last_units, last_totals = _figures(units, year - 1, through_month, today)
+    (now_units, now_totals), (last_units, last_totals) = _figures(
+        units, [(year, through_month), (year - 1, through_month)], today)
     rows = []
     for unit in access.followup_units_for_user(user).order_by("name"):
         rows.append({"unit": unit.code, "unit_name": unit.name,
