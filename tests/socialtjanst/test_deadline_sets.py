@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from socialtjanst import deadlines
 from socialtjanst.followup import deadline_report as dr
 from socialtjanst.followup import deadline_sets
 from socialtjanst.models import Case
@@ -103,3 +104,32 @@ def test_the_drill_down_lists_the_same_misses_in_the_same_order(random_cases):
         assert got == expected and len(rows) == len(expected) > 2, kind
         page = deadline_sets.MissRows(kind, None, start, end, TODAY)[2:4]
         assert [(r["case_id"], r["pk"]) for r in page] == [e[:2] for e in expected[2:4]]
+
+
+@pytest.mark.django_db
+def test_both_years_in_one_statement_count_what_each_year_counts(random_cases):
+    # The report reads a period and the same period last year in one pass (figures_for_periods): each item is
+    # counted in the period its due date falls in, exactly as the per-item Python path counts each period alone.
+    cases = Case.objects.all()
+    start, end = dr.period_bounds(2024, None)
+    # Not trivial: some items reach the period only through an extension (the prefilters' second halves).
+    moved = [i for i in dr.items_for(dr.SCREENINGS, cases, start, end)
+             if i.start_on < start - datetime.timedelta(days=14)]
+    moved += [i for i in dr.items_for(dr.INVESTIGATIONS, cases, start, end)
+              if i.due_on > deadlines.investigation_initial_due(i.start_on)]
+    assert moved
+    for year, month in [(2024, None), (2024, 2), (2025, 1), (2024, 11)]:
+        periods = [dr.period_bounds(year, month), dr.period_bounds(year - 1, month)]
+        for units in (None, [random_cases["own"].pk], [random_cases["own"].pk, random_cases["other"].pk], []):
+            for today in (TODAY, D(2024, 6, 30)):
+                expected = [_python_figures(units, *period, today) for period in periods]
+                assert deadline_sets.figures_for_periods(units, periods, today) == expected, (year, month, units)
+                # The order of the periods is the caller's, and one period alone is the same figure.
+                assert deadline_sets.figures_for_periods(units, periods[::-1], today) == expected[::-1]
+                assert deadline_sets.figures(units, *periods[0], today) == expected[0]
+
+
+def test_overlapping_periods_are_refused():
+    with pytest.raises(ValueError):
+        deadline_sets.figures_for_periods(None, [(D(2024, 1, 1), D(2024, 6, 30)), (D(2024, 6, 30), D(2024, 12, 31))],
+                                          TODAY)
