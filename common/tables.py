@@ -1,8 +1,10 @@
 """The base table of every list and the Swedish number format (1 234,5) every page and report uses."""
 
+import datetime
+
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 from . import reporting, rounding
 from .rounding import round_half_away
@@ -33,6 +35,17 @@ class BaseTable(tables.Table):
         if per_page is not None and not 1 <= per_page <= MAX_PER_PAGE:
             per_page = None
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+class IsoDateColumn(tables.Column):
+    """A date as 2024-08-31, as DateColumn(format="Y-m-d") shows it, but formatted in Python: DateColumn compiles
+    a template for every cell (about 2 ms a cell, half the time of a 25-row list with two date columns)."""
+
+    def render(self, value):
+        return date_format(value, "Y-m-d")
+
+    def value(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def format_value(value, kind: str) -> str:

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from common.tables import BaseTable, swedish_number
+from common.tables import BaseTable, IsoDateColumn, swedish_number
 
 from . import ivo, selectors
 from .models import Agreement, AgreementPrice, Placement, Provider
@@ -20,8 +20,8 @@ class PlacementTable(BaseTable):
     provider = tables.Column(verbose_name="Utförare", order_by="provider__name", default="Egen regi")
     unit = tables.Column(verbose_name="Enhet", order_by="unit__name")
     cost_centre = tables.Column(verbose_name="Verksamhet")
-    start_on = tables.DateColumn(verbose_name="Start", format="Y-m-d")
-    end_on = tables.DateColumn(verbose_name="Slut", format="Y-m-d", default="pågående")
+    start_on = IsoDateColumn(verbose_name="Start")
+    end_on = IsoDateColumn(verbose_name="Slut", default="pågående")
     days = tables.Column(verbose_name="Dygn i månaden", empty_values=(), orderable=False,
                          attrs={"td": {"class": "num"}})
     cost = tables.Column(verbose_name="Kostnad i månaden (kr)", empty_values=(), orderable=False,
@@ -36,10 +36,15 @@ class PlacementTable(BaseTable):
         exclude = () if show_identity else ("name", "id_number")
         super().__init__(*args, exclude=exclude, **kwargs)
         self.year, self.month = year, month
+        self._costs = {}
 
     def _cost(self, record):
-        return month_cost(placement=record, year=self.year, month=self.month,
-                          price_periods=record.price_periods.all(), payments=record.payments.all())
+        # Once per row: the days and the cost columns both show it.
+        if record.pk not in self._costs:
+            self._costs[record.pk] = month_cost(placement=record, year=self.year, month=self.month,
+                                                price_periods=record.price_periods.all(),
+                                                payments=record.payments.all())
+        return self._costs[record.pk]
 
     def render_pk(self, record):
         return format_html('<a href="{}">{}</a>', reverse("placements:placement_detail", args=[record.pk]), record.pk)

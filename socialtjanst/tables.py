@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from common.tables import BaseTable, swedish_number  # noqa: F401 - the lists below build on them
+from common.tables import BaseTable, IsoDateColumn, swedish_number  # noqa: F401 - the lists below build on them
 
 from . import access
 from .accesslog_display import PERSONS_SHOWN, object_type_label, person_labels, persons_text
@@ -14,7 +14,7 @@ class PersonTable(BaseTable):
     name = tables.Column(verbose_name="Namn", empty_values=(), orderable=False)
     id_number = tables.Column(verbose_name="Personnummer", orderable=False, empty_values=())
     gender = tables.Column(verbose_name="Kön")
-    birth_date = tables.DateColumn(verbose_name="Född", format="Y-m-d")
+    birth_date = IsoDateColumn(verbose_name="Född")
 
     class Meta(BaseTable.Meta):
         model = Person
@@ -34,7 +34,7 @@ class CaseTable(BaseTable):
     unit = tables.Column(verbose_name="Enhet")
     responsible = tables.Column(verbose_name="Ansvarig", empty_values=(), order_by=(
         "responsible__first_name", "responsible__last_name", "responsible__username"))
-    opened_on = tables.DateColumn(verbose_name="Öppnat", format="Y-m-d")
+    opened_on = IsoDateColumn(verbose_name="Öppnat")
     status = tables.Column(verbose_name="Status")
 
     class Meta(BaseTable.Meta):

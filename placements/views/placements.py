@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from common import exports
 from common.exports import csv_response, xlsx_response
+from common.paging import CappedCountPaginator
 from common.views import AuditedTableView
 from socialtjanst import access
 from socialtjanst.audit import audit_person
@@ -53,6 +54,7 @@ class PlacementListView(AuditedTableView):
     table_class = PlacementTable
     filterset_class = PlacementFilter
     template_name = "placements/placement_list.html"
+    paginator_class = CappedCountPaginator  # a month has ~100 000 placements at national scale: counted no further
 
     def dispatch(self, request, *args, **kwargs):
         _require_list_access(request.user)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.exports import csv_response
+from common.paging import CappedCountPaginator
 from common.views import AuditedTableView
 
 from .. import access, journal, services
@@ -26,6 +27,7 @@ class PersonListView(PostedSearchMixin, AuditedTableView):
     filterset_class = PersonFilter
     template_name = "socialtjanst/person_list.html"
     secret_fields = PERSON_SECRET_FIELDS
+    paginator_class = CappedCountPaginator  # no COUNT(*) over every person in scope on each request
 
     def get_queryset(self):
         return access.persons_for_user(self.request.user).order_by("last_name", "first_name", "pk")
@@ -112,6 +114,7 @@ class CaseListView(AuditedTableView):
     table_class = CaseTable
     filterset_class = CaseFilter
     template_name = "socialtjanst/case_list.html"
+    paginator_class = CappedCountPaginator  # no COUNT(*) over half a million cases on each request
 
     def get_queryset(self):
         return access.cases_for_user(self.request.user).select_related("person", "unit", "responsible")
