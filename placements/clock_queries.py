@@ -3,6 +3,7 @@ items belong to, which placements have the review clock, their last review. A mo
 module can import it without importing placements/clocks.py back (tests/test_layering.py forbids the circle)."""
 
 from django.db.models import DateField, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from socialtjanst import deadlines
@@ -49,12 +50,19 @@ class AgeOn(Func):
         return AGE_ON_SQL.format(birth=birth, day=day), []
 
 
+# The placements of a child (under 18 on the start, identity's age rule), as the triggers of migration 0020 keep
+# them: the age asked live joined every ongoing placement with its person, in every placement part of Att göra.
+CHILD_PLACEMENTS_SQL = "SELECT placement_id FROM placements_child_placement"
+
+
+def child_placements(placements):
+    """`placements` narrowed to a child's (deadlines.care_review_applies' age test), read from the kept set."""
+    return placements.filter(pk__in=RawSQL(CHILD_PLACEMENTS_SQL, ()))  # noqa: S611 - a constant
+
+
 def care_clock_placements(today):
     """Ongoing placements with the review clock (care_followup.clock_applies, in SQL): heldygnsvård of a child
     under 18 at the start, under SoL or LVU, not voided, started by `today`."""
-    age = AgeOn(F("person__birth_date"), F("start_on"))
-    return (Placement.objects.filter(Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today,
-                                     is_24h=True, voided_reason="",
-                                     legal_basis__in=deadlines.CARE_REVIEW_LEGAL_BASES,
-                                     person__birth_date__isnull=False)
-            .alias(start_age=age).filter(start_age__lt=deadlines.ADULT_AGE_YEARS))
+    return child_placements(Placement.objects.filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today, is_24h=True, voided_reason="",
+        legal_basis__in=deadlines.CARE_REVIEW_LEGAL_BASES))

@@ -20,7 +20,7 @@ from socialtjanst import deadlines, deadlines_sql
 from socialtjanst.todo_sources import ControlColumn, ControlList, TodoRows, register_control_list, register_todo_part
 
 from . import selectors
-from .clock_queries import AgeOn, of_scoped_persons, placement_case_id
+from .clock_queries import AgeOn, child_placements, of_scoped_persons, placement_case_id
 from .lilla_hjartat import FAMILY_HOME_CARE_TYPE_CODES
 from .models import CustodyTransferConsideration, Placement
 
@@ -44,8 +44,11 @@ def custody_due_expr():
 def custody_placements(today: datetime.date):
     """lilla_hjartat.custody_transfer_due in SQL, for the items due by today + the lead: ongoing (not voided)
     familjehem placements of a child who is under 18 on the due date."""
-    return (Placement.objects.filter(end_on__isnull=True, voided_reason="", person__birth_date__isnull=False,
-                                     care_type__code__in=FAMILY_HOME_CARE_TYPE_CODES)
+    # A child on the due date was one on the start (the due date is later): the kept set of a child's placements
+    # narrows them before each one's due date and age are computed.
+    return (child_placements(Placement.objects.filter(end_on__isnull=True, voided_reason="",
+                                                      person__birth_date__isnull=False,
+                                                      care_type__code__in=FAMILY_HOME_CARE_TYPE_CODES))
             .alias(custody_due=custody_due_expr())
             .alias(age_at_due=AgeOn(F("person__birth_date"), F("custody_due")))
             .filter(age_at_due__lt=deadlines.ADULT_AGE_YEARS,
