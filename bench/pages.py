@@ -14,6 +14,7 @@ import sys
 import time
 
 from .run import _s, _x, django_setup
+from .summary import record
 
 # Investigations started in the year per unit: how many, how many done within four calendar months, mean days;
 # screenings decided within 14 days of the intake. The report's rule without extensions: a yardstick, not a twin.
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         goal = f"≤ {target:g} s".replace(".", ",") if target else ""
         print(f"{label:<42}{_s(seconds):>10}{goal:>8}{_s(reference_seconds):>11}"
               f"{_x(seconds / reference_seconds):>9}   {reference_label}", flush=True)
+        record(label, seconds, target=target, reference=reference_seconds, reference_label=reference_label)
     if args.sie:
         try:
             from budget.ledger.bench import measure_sie_import
@@ -156,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             result = measure_sie_import(args.sie)
             print(f"{f'SIE-import, {args.sie} #TRANS (återställd)':<46}{_s(result['seconds']):>11}"
                   f"{'':>11}{'':>9}   mål 60 s för 500 000; topp {result['peak_mb']} MB")
+            record(f"SIE-import {args.sie} #TRANS", result["seconds"], target=60.0 * args.sie / 500_000)
     for line in failures:
         print(f"  FEL: {line}")
     sys.stdout.flush()

@@ -26,6 +26,7 @@ TARGET_SECONDS = 10.0
 TARGET_RATIO = 50.0
 TARGET_DIRTY_SECONDS = 0.5  # issue 19: one dirty month after one change
 TARGET_DIRTY_SHARE = 0.1  # ... and well under a tenth of the full year
+TARGET_FULL_YEAR_SECONDS = 2.0  # issue 19: full year at national scale
 
 
 def django_setup() -> None:
@@ -210,6 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     inc_ratio = reference_dirty_seconds / inc_best
     months_text = ", ".join(m.strftime("%Y-%m") for m in dirty)
 
+    from .summary import record
+
+    record(f"rollup helår {args.year}", full_best, target=TARGET_FULL_YEAR_SECONDS, reference=reference_year_seconds,
+           reference_label="referensen som går dag för dag (budget/reference.py)")
+    record(f"rollup en månad efter en ändring ({months_text})", inc_best, target=TARGET_DIRTY_SECONDS,
+           reference=reference_dirty_seconds, reference_label="referensen för samma månad")
+    record("    samma månad räknad hel", month_best, reference=reference_dirty_seconds,
+           reference_label="referensen för samma månad")
     out("")
     out("Rollup-benchmark (issue 5, punkt 6) — siffror, inte godkänt/underkänt / figures, not pass/fail")
     out("=" * 96)

@@ -55,23 +55,36 @@ export DATABASE_APP_ROLE="$PG_APP"
 export REDIS_URL="$(redis_url 2)"
 export DB_CONN_MAX_AGE=0
 status=0
+# Every part appends its figures here; the closing table (bench/summary.py) prints them all with their ratios.
+export BENCH_SUMMARY="$(mktemp -t ifo-bench-summary.XXXXXX)"
+# A part that fails (wrong results, failed requests) is reported and the next part still runs: one bad figure
+# should not hide the others. The exit status says that something failed.
+run_part() {
+  "$@" || { local rc=$?; log "Delen avslutades med fel (kod $rc): ${*: -3}"; status=1; }
+}
+summary() {
+  log "Belastning (loadavg) vid slutet: $(cut -d' ' -f1-3 /proc/loadavg)"
+  uv run --frozen python -m bench.summary "$BENCH_SUMMARY" || true
+  rm -f "$BENCH_SUMMARY"
+}
+log "Belastning (loadavg) vid start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "$SCALE" = national ]; then
   recreate_database "$BENCH_DB"
   log "Migrerar $BENCH_DB"
   DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python manage.py migrate --noinput -v 0
-  (
-    export DATABASE_URL="$(owner_url "$BENCH_DB")"
-    log "Placeringsimport, 15 000 rader, i den tomma databasen"
-    uv run --frozen python -m bench.importing --rows 15000 || exit $?
-    log "Bygger den nationella datamängden i SQL"
-    uv run --frozen python -m bench.national || exit $?
-    uv run --frozen python -m bench.run --no-generate --runs 1 "${ROLLUP_ARGS[@]}" || exit $?
-    uv run --frozen python -m bench.pages --sie 500000 || exit $?
-  ) || status=$?
+  OWNER_URL="$(owner_url "$BENCH_DB")"
+  log "Placeringsimport, 15 000 rader, i den tomma databasen"
+  run_part env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.importing --rows 15000
+  log "Bygger den nationella datamängden i SQL"
+  # Without the data set nothing else can be measured.
+  env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.national || { summary; exit 1; }
+  run_part env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.run --no-generate --runs 1 "${ROLLUP_ARGS[@]}"
+  run_part env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.pages --sie 500000
   if [ "$RUN_LOAD" = 1 ]; then
-    DATABASE_URL="$(app_url "$BENCH_DB")" uv run --frozen python -m bench.load || status=$?
+    run_part env DATABASE_URL="$(app_url "$BENCH_DB")" uv run --frozen python -m bench.load
   fi
+  summary
   exit "$status"
 fi
 
@@ -80,8 +93,8 @@ if [ "$RUN_ROLLUP" = 1 ]; then
   log "Migrerar $BENCH_DB"
   # The owner role: the generator switches the dirty-month triggers off during the bulk load.
   DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python manage.py migrate --noinput -v 0
-  DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python -m bench.importing --rows 3000 || status=$?
-  DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python -m bench.run "${ROLLUP_ARGS[@]}" || status=$?
+  run_part env DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python -m bench.importing --rows 3000
+  run_part env DATABASE_URL="$(owner_url "$BENCH_DB")" uv run --frozen python -m bench.run "${ROLLUP_ARGS[@]}"
 fi
 
 if [ "$RUN_LOAD" = 1 ]; then
@@ -94,7 +107,8 @@ if [ "$RUN_LOAD" = 1 ]; then
   uv run --frozen python manage.py load_demo >/dev/null
   uv run --frozen python manage.py load_demo_placements >/dev/null
   uv run --frozen python manage.py load_demo_budget >/dev/null
-  uv run --frozen python -m bench.pages || status=$?
-  uv run --frozen python -m bench.load || status=$?
+  run_part uv run --frozen python -m bench.pages
+  run_part uv run --frozen python -m bench.load
 fi
+summary
 exit "$status"
