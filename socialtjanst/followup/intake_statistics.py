@@ -22,14 +22,13 @@ Rules (decided here, documented in the README paragraph of issue 6):
   condition is written at all); an enhetschef sees the units of socialtjanst.access.cases_for_user; anyone
   else sees nothing (access.followup_scope_unit_ids).
 - Every figure is set-based (issue 19 point 2): the aktualiseringar of the period and of the same months last
-  year are read once, in one statement grouped by GROUPING SETS with COUNT(DISTINCT person) per group
-  (intake_figures); investigations and decisions are one grouped query per table and one for its total.
+  year are read once, in one statement that counts each breakdown from them with COUNT(DISTINCT person) only
+  where the page shows individuals (intake_figures); investigations and decisions are one statement per table,
+  by group and in total (GROUPING SETS).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-
-from django.db.models import Count, F, Q, QuerySet
 
 from common import rounding
 from common.periods import Period
@@ -38,10 +37,8 @@ from socialtjanst.followup.sql_session import report_cursor
 from socialtjanst.models import (
     Channel,
     ConcernCategory,
-    Decision,
     Gender,
     IntakeKind,
-    Investigation,
     LegalBasis,
     ReporterCategory,
     ScreeningOutcome,
@@ -64,105 +61,77 @@ def statistics_units(user, unit_id: int | None = None) -> list[int] | None:
     return units
 
 
-def _scoped(qs: QuerySet, units) -> QuerySet:
-    return qs if units is None else qs.filter(case__unit_id__in=units)
-
-
-def _investigations(units, period: Period) -> QuerySet[Investigation]:
-    return _scoped(Investigation.objects.filter(started_on__range=period.bounds()), units).order_by()
-
-
-def _decisions(units, period: Period) -> QuerySet[Decision]:
-    return _scoped(Decision.objects.filter(decided_on__range=period.bounds(), voided_reason=""), units).order_by()
-
-
 # --- the period's intakes, read once ------------------------------------------------------------
 #
-# One statement groups this period's and last year's aktualiseringar by GROUPING SETS: by kind (every
-# aktualisering), and the anmälningar by target group, in total, by reporter, by channel, by month and by
-# concern. COUNT(DISTINCT person) is taken per group in that one pass. A report's concerns are its extra rows
-# from the lateral unnest (one per concern, 'Ej angiven' for none); every other set counts only the row whose
-# concern is NULL, so no report is counted twice outside the concern table.
-
-_SETS = {  # name → the grouping set's columns after `this` (this period or last year)
-    "kind": ("i.kind",),
-    "target_group": ("is_report", "i.target_group"),
-    "total": ("is_report",),
-    "reporter": ("is_report", "i.reporter_category"),
-    "channel": ("is_report", "i.channel"),
-    "month": ("is_report", "month"),
-    "concern": ("is_report", "cc.concern"),
-}
-_KEYS = ("i.kind", "i.target_group", "i.reporter_category", "i.channel", "month", "cc.concern")
-
+# One statement reads this period's and last year's aktualiseringar once (a MATERIALIZED CTE over the join of
+# intake, case, person and förhandsbedömning), then counts each breakdown from it in its own small branch. Each
+# branch takes COUNT(DISTINCT person) only for the measures its table shows (the gender buckets and the
+# screening counts only by target group and in total; events and individuals elsewhere) and reads only the rows
+# it is about (anmälningar; this period unless last year is shown): at national scale the one-pass GROUPING SETS
+# with nine distinct counts per set spent 4,7 of its 9 s sorting persons for figures no page shows.
+# A report's concerns are unnested only in the concern branch (one row per distinct concern, '' for none).
 
 LAST_YEAR_SETS = ("target_group", "total", "month")  # all that is shown of last year
-
-
-def _keys(names) -> list[str]:
-    """The grouping columns of these sets (GROUPING() may only name columns some set groups by)."""
-    return [key for key in _KEYS if any(key in _SETS[name] for name in names)]
-
-
-def _set_mask(columns, keys) -> int:
-    # GROUPING(keys): a bit is 1 for a column the set does not group by (first column = high bit).
-    return sum(1 << (len(keys) - 1 - n) for n, key in enumerate(keys) if key not in columns)
-
-
-_MASKS = {this: {_set_mask(_SETS[name], _keys(names)): name for name in names}
-          for this, names in ((True, tuple(_SETS)), (False, LAST_YEAR_SETS))}
+FULL_SETS = ("target_group", "total")  # the sets shown with gender buckets and the screening share
 _MEASURES = ("events", "individuals", "female", "male", "unknown", "not_investigated", "screened")
+_COUNTS = ("events", "individuals")
+
+_ROWS = (
+    "SELECT i.received_on >= %(start)s AS this, i.kind = %(report)s AS is_report, i.kind, i.target_group,"
+    " i.reporter_category, i.channel, extract(month FROM i.received_on)::int AS month, c.person_id, p.gender,"
+    " s.outcome, s.id IS NOT NULL AS screened, i.concern_categories"
+    " FROM socialtjanst_intake i JOIN socialtjanst_case c ON c.id = i.case_id"
+    " JOIN socialtjanst_person p ON p.id = c.person_id LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id"
+    " WHERE (i.received_on BETWEEN %(start)s AND %(end)s OR i.received_on BETWEEN %(last_start)s AND %(last_end)s)"
+)
 
 
-def _intake_part(units, this: bool, names) -> str:
-    """One period's aktualiseringar (this period, or the same months last year with only the sets shown of
-    it), grouped by the named sets in one pass."""
-    person = "i.person_id"
-    main = "cc.concern IS NULL"
-    unknown = f"COALESCE(i.gender, '') NOT IN ('{Gender.FEMALE}', '{Gender.MALE}')"
-    sets = ", ".join("(" + ", ".join(_SETS[name]) + ")" for name in names)
-    start, end = ("%(start)s", "%(end)s") if this else ("%(last_start)s", "%(last_end)s")
-    keys = _keys(names)
-    columns = ", ".join(key if key in keys else "NULL" for key in _KEYS)
-    return (
-        f"SELECT GROUPING({', '.join(keys)}) AS mask, {str(this).lower()} AS this, is_report, {columns},"
-        f" COUNT(*) FILTER (WHERE {main}), COUNT(DISTINCT {person}) FILTER (WHERE {main}),"
-        f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND i.gender = '{Gender.FEMALE}'),"
-        f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND i.gender = '{Gender.MALE}'),"
-        f" COUNT(DISTINCT {person}) FILTER (WHERE {main} AND {unknown}),"
-        f" COUNT(*) FILTER (WHERE {main} AND i.outcome = '{ScreeningOutcome.NOT_OPEN}'),"
-        f" COUNT(i.screening_id) FILTER (WHERE {main}),"
-        f" COUNT(*) FILTER (WHERE NOT {main}), COUNT(DISTINCT {person}) FILTER (WHERE NOT {main})"
-        # Only the columns the groups need are carried into the sorts.
-        " FROM (SELECT i.kind = %(report)s AS is_report, i.kind, i.target_group,"
-        " i.reporter_category, i.channel, extract(month FROM i.received_on)::int AS month, c.person_id, p.gender,"
-        " s.outcome, s.id AS screening_id, i.concern_categories"
-        " FROM socialtjanst_intake i JOIN socialtjanst_case c ON c.id = i.case_id"
-        " JOIN socialtjanst_person p ON p.id = c.person_id LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id"
-        f" WHERE i.received_on BETWEEN {start} AND {end}"
-        + ("" if units is None else " AND c.unit_id = ANY(%(units)s)")
-        + ") i CROSS JOIN LATERAL (SELECT NULL::text AS concern UNION ALL (SELECT DISTINCT unnest(CASE WHEN i.is_report"
-        " THEN (CASE WHEN cardinality(i.concern_categories) = 0 THEN ARRAY['']::text[]"
-        " ELSE i.concern_categories::text[] END) ELSE ARRAY[]::text[] END))) cc"
-        f" GROUP BY GROUPING SETS ({sets})"
-    )
+def _branch(name: str, key: str, where: str, *, full: bool = False, source: str = "r") -> str:
+    """One breakdown: (set, this period?, key, measures...) grouped by its key from the rows read once."""
+    person = "person_id"
+    if full:
+        unknown = f"COALESCE(gender, '') NOT IN ('{Gender.FEMALE}', '{Gender.MALE}')"
+        measures = (f"COUNT(DISTINCT {person}) FILTER (WHERE gender = '{Gender.FEMALE}'),"
+                    f" COUNT(DISTINCT {person}) FILTER (WHERE gender = '{Gender.MALE}'),"
+                    f" COUNT(DISTINCT {person}) FILTER (WHERE {unknown}),"
+                    f" COUNT(*) FILTER (WHERE outcome = '{ScreeningOutcome.NOT_OPEN}'),"
+                    " COUNT(*) FILTER (WHERE screened)")
+    else:
+        measures = "NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint"
+    return (f"(SELECT '{name}' AS name, this, {key}::text AS key, COUNT(*), COUNT(DISTINCT {person}), {measures}"
+            f" FROM {source} WHERE {where} GROUP BY this{'' if key == 'NULL' else ', ' + key})")
+
+
+_BRANCHES = (
+    _branch("target_group", "target_group", "is_report", full=True),
+    _branch("total", "NULL", "is_report", full=True),
+    _branch("kind", "kind", "this"),
+    _branch("reporter", "reporter_category", "this AND is_report"),
+    _branch("channel", "channel", "this AND is_report"),
+    _branch("month", "month", "is_report"),
+    _branch("concern", "concern", "this AND is_report", source=(
+        "r CROSS JOIN LATERAL (SELECT DISTINCT unnest(CASE WHEN cardinality(r.concern_categories) = 0"
+        " THEN ARRAY['']::text[] ELSE r.concern_categories::text[] END) AS concern) cc")),
+)
 
 
 def _intake_sql(units) -> str:
-    """The period's intakes read once for every set, and last year's once for the sets shown of it: one
-    statement (UNION ALL), each half reading its own year by the received_on index."""
-    return f"({_intake_part(units, True, _SETS)}) UNION ALL ({_intake_part(units, False, LAST_YEAR_SETS)})"
+    """The period's and last year's intakes read once (one index range each on received_on), every breakdown
+    counted from them."""
+    scope = "" if units is None else " AND c.unit_id = ANY(%(units)s)"
+    return f"WITH r AS MATERIALIZED ({_ROWS}{scope}) " + " UNION ALL ".join(_BRANCHES)
 
 
-# The grouping sets sort the period's rows once per chain; with the default work_mem they spill to disk at
-# national scale. Raised for this one statement only (followup.sql_session, which also turns JIT off: compiling
-# took about 0,7 s here, longer than the statement saves).
+# The branches sort the period's rows by their keys and persons; with the default work_mem they spill to disk at
+# national scale, and the rows read once (the CTE) are kept in memory. Raised for this one statement only
+# (followup.sql_session, which also turns JIT off: compiling took about 0,7 s here, longer than it saves).
 SORT_MEMORY = "64MB"
 
 
 @dataclass
 class IntakeFigures:
-    """Every intake breakdown of both periods: {(set name, this period?): {key: measures}}."""
+    """Every intake breakdown of both periods: {(set name, this period?): {key: measures}}; the sets of FULL_SETS
+    carry every measure of _MEASURES, the others events and individuals."""
     groups: dict
 
     def rows(self, name: str, this: bool = True) -> dict:
@@ -172,47 +141,32 @@ class IntakeFigures:
         return self.rows("total", this).get(True, _zero(_MEASURES))
 
 
-def intake_figures(units, period: Period) -> IntakeFigures:
+def intake_figures(units, period: Period, cursor=None) -> IntakeFigures:
     last = period.last_year()
     params = {"start": period.first_day, "end": period.last_day, "last_start": last.first_day,
               "last_end": last.last_day, "report": str(IntakeKind.REPORT), "units": list(units or ())}
     groups: dict = {}
-    with report_cursor(work_mem=SORT_MEMORY) as cursor:
-        cursor.execute(_intake_sql(units), params)
-        for mask, this, is_report, kind, target_group, reporter, channel, month, concern, *figures in cursor.fetchall():
-            name = _MASKS[this][mask]
-            if name != "kind" and not is_report:
-                continue  # every set but `kind` is about anmälningar only
-            measures = dict(zip(_MEASURES, figures[:7], strict=True))
-            key = {"kind": kind, "target_group": target_group, "reporter": reporter, "channel": channel,
-                   "month": month, "concern": concern, "total": True}[name]
-            if name == "concern":
-                if concern is None:
-                    continue  # the reports' own rows under the concern set: counted elsewhere
-                measures = {"events": figures[7], "individuals": figures[8]}
-            groups.setdefault((name, this), {})[key] = measures
+    for name, this, key, *figures in _fetch(cursor, _intake_sql(units), params):
+        if not this and name not in LAST_YEAR_SETS:
+            continue
+        measures = dict(zip(_MEASURES, figures, strict=True))
+        if name not in FULL_SETS:
+            measures = {k: measures[k] for k in _COUNTS}
+        key = True if name == "total" else int(key) if name == "month" else key
+        groups.setdefault((name, this), {})[key] = measures
     return IntakeFigures(groups)
 
 
+def _fetch(cursor, sql: str, params: dict) -> list[tuple]:
+    """The statement's rows on the page's report cursor, or on one of its own."""
+    if cursor is None:
+        with report_cursor(work_mem=SORT_MEMORY) as own:
+            return _fetch(own, sql, params)
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
 # --- aggregation helpers ---------------------------------------------------------------
-
-
-def _gender_q(person: str, key: str) -> Q:
-    if key == "female":
-        return Q(**{f"{person}__gender": Gender.FEMALE})
-    if key == "male":
-        return Q(**{f"{person}__gender": Gender.MALE})
-    return ~Q(**{f"{person}__gender__in": [Gender.FEMALE, Gender.MALE]})
-
-
-def _people(person: str = "case__person", *, by_gender: bool = True, events_by_gender: bool = False) -> dict:
-    """Aggregates: events, individuals, and individuals (and events) per gender bucket."""
-    aggs = {"events": Count("pk"), "individuals": Count(person, distinct=True)}
-    for key in GENDER_KEYS if by_gender else ():
-        aggs[key] = Count(person, distinct=True, filter=_gender_q(person, key))
-        if events_by_gender:
-            aggs[f"events_{key}"] = Count("pk", filter=_gender_q(person, key))
-    return aggs
 
 
 def _zero(aggregates) -> dict:
@@ -233,8 +187,6 @@ def _breakdown(found: dict, choices, aggregates, *, blank_label: str | None = No
 
 # --- the tables ---------------------------------------------------------------------------
 
-_COUNTS = ("events", "individuals")
-
 
 def _with_share(row: dict) -> dict:
     return {**row, "not_investigated_share": rounding.share(row["not_investigated"], row["screened"])}
@@ -246,22 +198,18 @@ def reports_by_target_group(figures: IntakeFigures, this: bool = True) -> tuple[
     return [_with_share(r) for r in rows], _with_share(figures.total(this))
 
 
-def _counts_only(found: dict) -> dict:
-    return {key: {k: v[k] for k in _COUNTS} for key, v in found.items()}
-
-
 def intakes_by_kind(figures: IntakeFigures) -> list[dict]:
     """All aktualiseringar by kind; only orosanmälningar are anmälningar."""
-    return _breakdown(_counts_only(figures.rows("kind")), IntakeKind.choices, _COUNTS)
+    return _breakdown(figures.rows("kind"), IntakeKind.choices, _COUNTS)
 
 
 def reports_by_reporter(figures: IntakeFigures) -> list[dict]:
-    return _breakdown(_counts_only(figures.rows("reporter")), ReporterCategory.choices, _COUNTS,
+    return _breakdown(figures.rows("reporter"), ReporterCategory.choices, _COUNTS,
                       blank_label=NOT_GIVEN)
 
 
 def reports_by_channel(figures: IntakeFigures) -> list[dict]:
-    return _breakdown(_counts_only(figures.rows("channel")), Channel.choices, _COUNTS)
+    return _breakdown(figures.rows("channel"), Channel.choices, _COUNTS)
 
 
 def reports_by_concern(figures: IntakeFigures) -> list[dict]:
@@ -282,24 +230,66 @@ def reports_by_month(figures: IntakeFigures, period: Period) -> list[dict]:
     return rows
 
 
-def _grouped(qs: QuerySet, group_by: str, aggregates: dict) -> dict:
-    return {row.pop("group"): row for row in qs.values(group=F(group_by)).annotate(**aggregates)}
+# --- investigations and decisions: one statement each, by group and in total ---------------------------------
+
+_PEOPLE = ("events", "individuals", "female", "male", "unknown", "events_female", "events_male", "events_unknown")
 
 
-def investigations_by_target_group(units, period: Period) -> tuple[list[dict], dict]:
+def _people_sql(source: str, where: str, sets: dict, units) -> str:
+    """Events, individuals and both per gender bucket, grouped by each of `sets` ({name: column}) and in total."""
+    unknown = f"COALESCE(p.gender, '') NOT IN ('{Gender.FEMALE}', '{Gender.MALE}')"
+    buckets = (f"p.gender = '{Gender.FEMALE}'", f"p.gender = '{Gender.MALE}'", unknown)
+    columns = list(sets.values())
+    return (
+        f"SELECT GROUPING({', '.join(columns)}) AS mask, {', '.join(columns)}, COUNT(*), COUNT(DISTINCT c.person_id), "
+        + ", ".join(f"COUNT(DISTINCT c.person_id) FILTER (WHERE {b})" for b in buckets) + ", "
+        + ", ".join(f"COUNT(*) FILTER (WHERE {b})" for b in buckets)
+        + f" FROM {source} JOIN socialtjanst_case c ON c.id = x.case_id JOIN socialtjanst_unit u ON u.id = c.unit_id"
+        " JOIN socialtjanst_person p ON p.id = c.person_id"
+        f" WHERE {where}" + ("" if units is None else " AND c.unit_id = ANY(%(units)s)")
+        + " GROUP BY GROUPING SETS (" + ", ".join(f"({column})" for column in columns) + ", ())"
+    )
+
+
+def _people_figures(source: str, where: str, sets: dict, units, period: Period, cursor) -> tuple[dict, dict]:
+    """({set name: {key: figures}}, total figures) of one table in the scope and period."""
+    grouped: dict = {name: {} for name in sets}
+    total = _zero(_PEOPLE)
+    params = {"start": period.first_day, "end": period.last_day, "units": list(units or ())}
+    for mask, *rest in _fetch(cursor, _people_sql(source, where, sets, units), params):
+        keys, figures = rest[:len(sets)], dict(zip(_PEOPLE, rest[len(sets):], strict=True))
+        if mask == (1 << len(sets)) - 1:
+            total = figures
+            continue
+        for n, name in enumerate(sets):  # the one set whose GROUPING bit is 0
+            if not mask & (1 << (len(sets) - 1 - n)):
+                grouped[name][keys[n]] = figures
+    return grouped, total
+
+
+def investigation_figures(units, period: Period, cursor=None) -> tuple[dict, dict]:
+    """Inledda utredningar of the period by the target group of the case's unit, and in total."""
+    grouped, total = _people_figures("socialtjanst_investigation x", "x.started_on BETWEEN %(start)s AND %(end)s",
+                                     {"target_group": "u.target_group"}, units, period, cursor)
+    return grouped["target_group"], total
+
+
+def decision_figures(units, period: Period, cursor=None) -> tuple[dict, dict, dict]:
+    """Beslut of the period (voided ones never count) by legal basis, by the case unit's target group, in total."""
+    grouped, total = _people_figures(
+        "socialtjanst_decision x", "x.decided_on BETWEEN %(start)s AND %(end)s AND x.voided_reason = ''",
+        {"law": "x.legal_basis", "target_group": "u.target_group"}, units, period, cursor)
+    return grouped["law"], grouped["target_group"], total
+
+
+def investigations_by_target_group(found: dict) -> list[dict]:
     """Inledda utredningar by target group (of the case's unit) and gender, as events and individuals."""
-    qs = _investigations(units, period)
-    aggregates = _people(events_by_gender=True)
-    return (_breakdown(_grouped(qs, "case__unit__target_group", aggregates), TargetGroup.choices, aggregates),
-            qs.aggregate(**aggregates))
+    return _breakdown(found, TargetGroup.choices, _PEOPLE)
 
 
-def decisions_by_law(units, period: Period) -> tuple[list[dict], dict]:
+def decisions_by_law(found: dict) -> list[dict]:
     """Beslut by legal basis and gender, as events and individuals."""
-    qs = _decisions(units, period)
-    aggregates = _people(events_by_gender=True)
-    return (_breakdown(_grouped(qs, "legal_basis", aggregates), LegalBasis.choices, aggregates),
-            qs.aggregate(**aggregates))
+    return _breakdown(found, LegalBasis.choices, _PEOPLE)
 
 
 # --- everything for the page ---------------------------------------------------------------------
@@ -323,21 +313,21 @@ class IntakeStatistics:
 
 def intake_statistics(*, user, year: int, through_month: int | None = None,
                       unit_id: int | None = None) -> IntakeStatistics:
-    """Every breakdown of §8 for the page, in the user's scope: the intakes of both years in one statement."""
+    """Every breakdown of §8 for the page, in the user's scope: three statements (intakes of both years,
+    investigations, decisions)."""
     period = Period(year, through_month)
     units = statistics_units(user, unit_id)
-    figures = intake_figures(units, period)
-    investigations, investigations_total = investigations_by_target_group(units, period)
-    # The summary's investigation columns are the breakdown's own figures, not two queries more.
-    summary, summary_totals = _report_rows(units, period, figures, investigated=(
-        {row["key"]: row for row in investigations}, investigations_total))
-    decisions, decisions_total = decisions_by_law(units, period)
+    with report_cursor(work_mem=SORT_MEMORY) as cursor:
+        figures = intake_figures(units, period, cursor)
+        investigated, investigations_total = investigation_figures(units, period, cursor)
+        by_law, decided, decisions_total = decision_figures(units, period, cursor)
+    summary, summary_totals = _report_rows(figures, (investigated, investigations_total), (decided, decisions_total))
     return IntakeStatistics(
         period=period, summary=summary, summary_totals=summary_totals,
         by_kind=intakes_by_kind(figures), by_reporter=reports_by_reporter(figures),
         by_concern=reports_by_concern(figures), by_channel=reports_by_channel(figures),
-        investigations=investigations, investigations_total=investigations_total,
-        decisions=decisions, decisions_total=decisions_total, months=reports_by_month(figures, period),
+        investigations=investigations_by_target_group(investigated), investigations_total=investigations_total,
+        decisions=decisions_by_law(by_law), decisions_total=decisions_total, months=reports_by_month(figures, period),
     )
 
 
@@ -346,20 +336,17 @@ def report_rows(*, user, year: int, through_month: int | None = None,
     """The `intake_statistics` export: one row per target group, totals unique over the scope."""
     period = Period(year, through_month)
     units = statistics_units(user, unit_id)
-    return _report_rows(units, period, intake_figures(units, period))
+    with report_cursor(work_mem=SORT_MEMORY) as cursor:
+        _by_law, decided, decisions_total = decision_figures(units, period, cursor)
+        return _report_rows(intake_figures(units, period, cursor), investigation_figures(units, period, cursor),
+                            (decided, decisions_total))
 
 
-def _report_rows(units, period: Period, figures: IntakeFigures, investigated=None) -> tuple[list[dict], dict]:
+def _report_rows(figures: IntakeFigures, investigated: tuple[dict, dict],
+                 decided: tuple[dict, dict]) -> tuple[list[dict], dict]:
     rows, totals = reports_by_target_group(figures)
     last_rows, last_totals = reports_by_target_group(figures, this=False)
-    counted = {"events": Count("pk"), "individuals": Count("case__person", distinct=True)}
-    if investigated is None:
-        investigations = _grouped(_investigations(units, period), "case__unit__target_group", counted)
-        inv_total = _investigations(units, period).aggregate(**counted)
-    else:
-        investigations, inv_total = investigated
-    decisions = _grouped(_decisions(units, period), "case__unit__target_group", counted)
-    dec_total = _decisions(units, period).aggregate(**counted)
+    (investigations, inv_total), (decisions, dec_total) = investigated, decided
     empty = {"events": 0, "individuals": 0}
 
     def shape(key, row, last, inv, dec) -> dict:

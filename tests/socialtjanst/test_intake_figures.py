@@ -13,17 +13,19 @@ from common.periods import Period
 from socialtjanst.followup import intake_statistics as stats
 from socialtjanst.models import Channel, ConcernCategory, IntakeKind, ReporterCategory, TargetGroup
 from tests.factories import CaseFactory, PersonFactory
-from tests.socialtjanst.test_intake_statistics import make_intake, make_screening
+from tests.socialtjanst.test_intake_statistics import make_decision, make_intake, make_investigation, make_screening
 
 D = datetime.date
 GENDERS = ("kvinna", "man", "okant")
 UNITS = ("own", "other", "adult")
+SETS = ("kind", "target_group", "total", "reporter", "channel", "month", "concern")
 
 
 def _python_figures(intakes, units, period: Period) -> dict:
     """{(set, this period?): {key: measures}} as intake_figures returns it, from the rules: anmälningar are
     orosanmälningar; individuals distinct persons; gender buckets kvinna/man/everything else; a report counts
-    once under each distinct concern ('' for none); only keys that have an intake appear."""
+    once under each distinct concern ('' for none); only keys that have an intake appear; the gender buckets and
+    screening counts only by target group and in total, the tables that show them."""
     keys = {
         "kind": lambda i: i["kind"], "target_group": lambda i: i["target_group"], "total": lambda i: True,
         "reporter": lambda i: i["reporter"], "channel": lambda i: i["channel"], "month": lambda i: i["day"].month,
@@ -32,7 +34,7 @@ def _python_figures(intakes, units, period: Period) -> dict:
     for this, part in ((True, period), (False, period.last_year())):
         first, last = part.bounds()
         rows = [i for i in intakes if first <= i["day"] <= last and (units is None or i["unit"] in units)]
-        for name in stats._SETS if this else stats.LAST_YEAR_SETS:
+        for name in SETS if this else stats.LAST_YEAR_SETS:
             found: dict = {}
             for row in rows:
                 if name != "kind" and row["kind"] != IntakeKind.REPORT:
@@ -49,7 +51,7 @@ def _python_figures(intakes, units, period: Period) -> dict:
 def _measures(name: str, rows: list[dict]) -> dict:
     persons = {row["person"]: row["gender"] for row in rows}
     measures = {"events": len(rows), "individuals": len(persons)}
-    if name == "concern":
+    if name not in stats.FULL_SETS:  # the other tables show events and individuals only
         return measures
     return {**measures, "female": sum(g == "kvinna" for g in persons.values()),
             "male": sum(g == "man" for g in persons.values()),
@@ -95,4 +97,57 @@ def test_the_statement_counts_as_the_rules_on_random_intakes(units, intakes, gen
             period = Period(year, through)
             expected = _python_figures(rows, None if unit_ids is None else set(unit_ids), period)
             assert stats.intake_figures(unit_ids, period).groups == expected, (year, through, scope)
+        transaction.set_rollback(True)
+
+
+def _python_people(rows: list[dict], key) -> tuple[dict, dict]:
+    """({key: figures}, total): events, individuals and both per gender bucket, as _people_figures counts them."""
+    def figures(part):
+        persons = {row["person"]: row["gender"] for row in part}
+        buckets = {"female": lambda g: g == "kvinna", "male": lambda g: g == "man",
+                   "unknown": lambda g: g not in ("kvinna", "man")}
+        return {"events": len(part), "individuals": len(persons),
+                **{name: sum(test(g) for g in persons.values()) for name, test in buckets.items()},
+                **{f"events_{name}": sum(test(row["gender"]) for row in part) for name, test in buckets.items()}}
+    found: dict = {}
+    for row in rows:
+        found.setdefault(key(row), []).append(row)
+    return {k: figures(v) for k, v in found.items()}, figures(rows)
+
+
+EVENTS = st.lists(st.fixed_dictionaries({
+    "person": st.integers(0, 4), "unit": st.sampled_from(UNITS), "day": DAYS,
+    "law": st.sampled_from(["SoL", "LVU", "LVM"]), "voided": st.booleans(), "investigation": st.booleans(),
+}), min_size=1, max_size=12)
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(events=EVENTS, genders=st.lists(st.sampled_from(GENDERS), min_size=5, max_size=5),
+       through=st.none() | st.integers(1, 12), scope=st.sampled_from([None, ("own",), ("own", "adult")]))
+def test_investigations_and_decisions_count_as_the_rules_on_random_cases(units, events, genders, through, scope):
+    with transaction.atomic():
+        persons = [PersonFactory(gender=gender) for gender in genders]
+        rows = []
+        for spec in events:
+            case = CaseFactory(unit=units[spec["unit"]], person=persons[spec["person"]], opened_on=D(2022, 1, 3))
+            if spec["investigation"]:
+                make_investigation(case, spec["day"])
+            else:
+                make_decision(case, spec["day"], spec["law"], voided_reason="Fel ärende" if spec["voided"] else "")
+            rows.append({**spec, "person": persons[spec["person"]].pk, "gender": genders[spec["person"]],
+                         "target_group": units[spec["unit"]].target_group})
+        unit_ids = None if scope is None else [units[name].pk for name in scope]
+        for year in (2023, 2024):
+            period = Period(year, through)
+            first, last = period.bounds()
+            inside = [row for row in rows if first <= row["day"] <= last and (scope is None or row["unit"] in scope)]
+            investigations = [row for row in inside if row["investigation"]]
+            decisions = [row for row in inside if not row["investigation"] and not row["voided"]]
+            assert stats.investigation_figures(unit_ids, period) == _python_people(
+                investigations, lambda row: row["target_group"])
+            by_law, by_group, total = stats.decision_figures(unit_ids, period)
+            assert (by_law, total) == _python_people(decisions, lambda row: row["law"])
+            assert by_group == _python_people(decisions, lambda row: row["target_group"])[0]
         transaction.set_rollback(True)
