@@ -35,19 +35,32 @@ SCREENING_DUE_SQL = (
 
 # deadlines.investigation_valid_due: four calendar months, moved by each förlängningsbeslut in decision order
 # until the first one decided after the due date it extends (that one and every later one count for nothing).
-# Each extension extends the previous one's new date (lag), the first one the initial due date.
-INVESTIGATION_VALID_DUE_SQL = (
-    "COALESCE((SELECT (array_agg(ext_w.new_due_on ORDER BY ext_w.decided_on DESC, ext_w.new_due_on DESC)"
-    " FILTER (WHERE NOT ext_w.broken))[1]"
-    " FROM (SELECT ext_v.decided_on, ext_v.new_due_on, bool_or(ext_v.late)"
-    " OVER (ORDER BY ext_v.decided_on, ext_v.new_due_on ROWS UNBOUNDED PRECEDING) AS broken"
-    " FROM (SELECT ext_e.decided_on, ext_e.new_due_on, "
+# Each extension extends the previous one's new date (lag), the first one the initial due date. The walk is
+# partitioned by investigation, so it walks one investigation's extensions (INVESTIGATION_VALID_DUE_SQL, a
+# correlated sub-select) or many investigations' at once (INVESTIGATION_VALID_DUES_SQL, a grouped select): one rule
+# in two shapes, both built from the same two fragments.
+_EXTENSION_WALK_SQL = (
+    "SELECT ext_v.*, bool_or(ext_v.late) OVER (PARTITION BY ext_v.investigation_id"
+    " ORDER BY ext_v.decided_on, ext_v.new_due_on ROWS UNBOUNDED PRECEDING) AS broken"
+    " FROM (SELECT ext_e.investigation_id, ext_e.decided_on, ext_e.new_due_on{carry}, "
     + EXTENSION_IS_LATE_SQL.format(
         decided_on="ext_e.decided_on",
-        extends_due_on="COALESCE(lag(ext_e.new_due_on) OVER (ORDER BY ext_e.decided_on, ext_e.new_due_on),"
-                       " {initial})")
-    + " AS late FROM {extensions} ext_e WHERE ext_e.investigation_id = {investigation}) ext_v) ext_w),"
-    " {initial})"
+        extends_due_on="COALESCE(lag(ext_e.new_due_on) OVER (PARTITION BY ext_e.investigation_id"
+                       " ORDER BY ext_e.decided_on, ext_e.new_due_on), {initial})")
+    + " AS late FROM {extensions} ext_e{where}) ext_v"
+)
+# The new due date of the last extension before the first late one (NULL: none counts).
+_LAST_VALID_SQL = ("(array_agg(ext_w.new_due_on ORDER BY ext_w.decided_on DESC, ext_w.new_due_on DESC)"
+                   " FILTER (WHERE NOT ext_w.broken))[1]")
+INVESTIGATION_VALID_DUE_SQL = (
+    "COALESCE((SELECT " + _LAST_VALID_SQL + " FROM ("
+    + _EXTENSION_WALK_SQL.replace("{carry}", "").replace("{where}", " WHERE ext_e.investigation_id = {investigation}")
+    + ") ext_w), {initial})"
+)
+INVESTIGATION_VALID_DUES_SQL = (
+    "SELECT ext_w.investigation_id, COALESCE(" + _LAST_VALID_SQL + ", {initial_w}) AS valid_due FROM ("
+    + _EXTENSION_WALK_SQL.replace("{carry}", ", ext_e.started_on").replace("{where}", "")
+    + ") ext_w GROUP BY ext_w.investigation_id, ext_w.started_on"
 )
 # (The aliases are ext_*, and `investigation` must be a qualified column: a bare `id` would be the extension's.)
 
@@ -87,6 +100,15 @@ def investigation_valid_due_sql(started_on: str, investigation: str, extensions:
     decided_on, new_due_on: the table, or a VALUES list in the tests) are read by a correlated sub-select."""
     return INVESTIGATION_VALID_DUE_SQL.format(initial=investigation_initial_due_sql(started_on),
                                               investigation=investigation, extensions=extensions)
+
+
+def investigation_valid_dues_sql(extensions: str) -> str:
+    """deadlines.investigation_valid_due of every investigation in `extensions` (a relation with investigation_id,
+    started_on, decided_on, new_due_on): rows of (investigation_id, valid_due), from one grouped select without a
+    correlated sub-select, which would keep the statement around it from running in parallel."""
+    return INVESTIGATION_VALID_DUES_SQL.format(initial=investigation_initial_due_sql("ext_e.started_on"),
+                                               initial_w=investigation_initial_due_sql("ext_w.started_on"),
+                                               extensions=extensions)
 
 
 def enforcement_due_sql(decided_on: str) -> str:  # deadlines.enforcement_due

@@ -47,8 +47,15 @@ def _scope(units) -> str:
 # items due within %(start)s..%(end)s. The prefilters are the Python path's (they only narrow the rows read), as
 # two disjoint halves joined by UNION ALL so that nothing is deduplicated: the rows started in the window read
 # through the date index, and those an extension moved into it through the extension's index. The last condition
-# is the population rule itself. OFFSET 0 keeps the inner select from being flattened: the due date is computed
-# once per row, not once per use.
+# is the population rule itself (DUE_IN_PERIOD; the figures apply it as the period). Behind that condition OFFSET 0
+# keeps the inner select from being flattened, so the due date is computed once per row, not once per use; the
+# figures' statement is flattened instead (every due date there is cheap), so the planner may read in parallel.
+
+def _with_due_filter(items: str, due_filter: str) -> str:
+    if not due_filter:  # the figures: flattened, so the planner may read the tables in parallel
+        return f"SELECT * FROM ({items}) x"
+    return f"SELECT * FROM ({items} OFFSET 0) x{due_filter}"
+
 
 def _screenings_core(due_filter: str) -> str:
     due = dsql.screening_due_sql("i.received_on", "s.extended_due_on", "s.extension_decided_on")
@@ -61,56 +68,64 @@ def _screenings_core(due_filter: str) -> str:
         f" AND {_in_window('i.received_on')} AND {_in_window('s.extended_due_on')}"
         f" AND {_in_window('s.extension_decided_on')}"
     )
-    return (
-        f"SELECT * FROM ({select.format(join='LEFT JOIN')} AND i.received_on >= %(screening_from)s"
+    return _with_due_filter(
+        f"{select.format(join='LEFT JOIN')} AND i.received_on >= %(screening_from)s"
         f" UNION ALL {select.format(join='JOIN')} AND i.received_on < %(screening_from)s"
-        f" AND s.extended_due_on >= %(start)s OFFSET 0) x{due_filter}"
-    )
+        " AND s.extended_due_on >= %(start)s", due_filter)
 
 
-# An investigation's extensions, once per investigation: whether all are within the date window (one outside it
-# leaves the investigation without a deadline, as the Python path's in_window) and whether one is due in the period.
+# The investigations with extensions whose items the period may count (started in the prefilter's window, or an
+# extension due in the period): whether all their extensions are within the date window (one outside it leaves the
+# investigation without a deadline, as the Python path's in_window), whether one is due in the period, and the due
+# date they give (the twin's grouped shape). Few rows: an investigation without extensions is due on its initial
+# date, so the rows read need no extension at all.
 EXTENSIONS_SQL = (
-    "SELECT e.investigation_id,"
+    "SELECT g.investigation_id, g.valid, g.due_in_period, d.valid_due FROM (SELECT e.investigation_id,"
     f" bool_and({_in_window('e.decided_on')} AND {_in_window('e.new_due_on')}) AS valid,"
     " bool_or(e.new_due_on >= %(start)s) AS due_in_period"
-    " FROM socialtjanst_investigationextension e GROUP BY e.investigation_id"
+    " FROM socialtjanst_investigationextension e JOIN socialtjanst_investigation ev ON ev.id = e.investigation_id"
+    " WHERE ev.started_on <= %(end)s GROUP BY e.investigation_id, ev.started_on"
+    " HAVING ev.started_on >= %(investigation_from)s OR bool_or(e.new_due_on >= %(start)s)) g"
+    " JOIN (" + dsql.investigation_valid_dues_sql(
+        "(SELECT e.investigation_id, ev.started_on, e.decided_on, e.new_due_on"
+        " FROM socialtjanst_investigationextension e"
+        " JOIN socialtjanst_investigation ev ON ev.id = e.investigation_id WHERE ev.started_on <= %(end)s)") + ") d"
+    " ON d.investigation_id = g.investigation_id"
 )
+EXTENSION_COLUMNS = ("investigation_id", "valid", "due_in_period", "valid_due")
+# The figures read them first and pass them as parameters: the twin's window functions, inside the statement, kept
+# all of it from running in parallel (PostgreSQL 15 plans no worker below a window function's sub-select).
+EXTENSIONS_PARAMS_SQL = ("SELECT * FROM unnest(%(ext_investigation_id)s::bigint[], %(ext_valid)s::boolean[],"
+                         " %(ext_due_in_period)s::boolean[], %(ext_valid_due)s::date[])"
+                         f" AS ext_p({', '.join(EXTENSION_COLUMNS)})")
 
 
-def _investigations_core(due_filter: str) -> str:
-    # Only an investigation with extensions runs the twin's sub-select (CASE evaluates lazily); without any, the
-    # twin's value is its initial due date.
-    initial = dsql.investigation_initial_due_sql("v.started_on")
-    due = (f"(CASE WHEN ext.investigation_id IS NULL THEN {initial}"
-           f" ELSE {dsql.investigation_valid_due_sql('v.started_on', 'v.id')} END)")
+def _investigations_core(due_filter: str, extensions: str = EXTENSIONS_SQL) -> str:
+    # Without extensions the twin's value is the initial due date.
+    due = f"COALESCE(ext.valid_due, {dsql.investigation_initial_due_sql('v.started_on')})"
     select = (
         "SELECT v.case_id, v.id AS pk, 0 AS sub, v.started_on AS start_on, v.completed_on AS done_on,"
         f" {due} AS due_on, v.responsible_id, NULL::date AS extended_due_on, NULL::date AS extension_decided_on,"
         " '' AS legal_basis, '' AS intervention_kind"
-        f" FROM socialtjanst_investigation v LEFT JOIN ({EXTENSIONS_SQL}) ext ON ext.investigation_id = v.id"
+        f" FROM socialtjanst_investigation v LEFT JOIN ({extensions}) ext ON ext.investigation_id = v.id"
         f" WHERE v.started_on <= %(end)s AND {_in_window('v.started_on')} AND ext.valid IS NOT FALSE"
     )
-    return (
-        f"SELECT * FROM ({select} AND v.started_on >= %(investigation_from)s"
-        f" UNION ALL {select} AND v.started_on < %(investigation_from)s AND ext.due_in_period"
-        f" OFFSET 0) x{due_filter}"
-    )
+    return _with_due_filter(
+        f"{select} AND v.started_on >= %(investigation_from)s"
+        f" UNION ALL {select} AND v.started_on < %(investigation_from)s AND ext.due_in_period", due_filter)
 
 
 def _enforcement_core(due_filter: str) -> str:
     due = dsql.enforcement_due_sql("d.decided_on")
     # One item per insats; a favourable decision without any insats is one item never verkställd (LEFT JOIN).
-    return (
-        "SELECT * FROM (SELECT d.case_id, d.id AS pk, COALESCE(iv.id, 0) AS sub, d.decided_on AS start_on,"
+    return _with_due_filter(
+        "SELECT d.case_id, d.id AS pk, COALESCE(iv.id, 0) AS sub, d.decided_on AS start_on,"
         f" iv.started_on AS done_on, {due} AS due_on, NULL::integer AS responsible_id,"
         " NULL::date AS extended_due_on, NULL::date AS extension_decided_on, d.legal_basis,"
         " COALESCE(iv.kind, '') AS intervention_kind"
         " FROM socialtjanst_decision d LEFT JOIN socialtjanst_intervention iv ON iv.decision_id = d.id"
         " WHERE d.kind = ANY(%(favourable)s) AND d.voided_reason = ''"
-        f" AND d.decided_on BETWEEN %(enforcement_from)s AND %(end)s AND {_in_window('d.decided_on')}"
-        f" OFFSET 0) x{due_filter}"
-    )
+        f" AND d.decided_on BETWEEN %(enforcement_from)s AND %(end)s AND {_in_window('d.decided_on')}", due_filter)
 
 
 # The population rule's last condition. The figures apply it as the period each due date falls in, after the
@@ -165,38 +180,47 @@ def _params(units, start: datetime.date, end: datetime.date, today: datetime.dat
     }
 
 
+def _days_rows_sql(count: int) -> str:
+    """Utredningstid: the investigations completed in one of the periods, in the columns of the kinds' rows."""
+    in_any = " OR ".join(f"v.completed_on BETWEEN %(p{n}_start)s AND %(p{n}_end)s" for n in range(count))
+    return (f"SELECT '{DAYS}' AS kind, v.case_id, v.completed_on AS day, v.completed_on AS done_on,"
+            f" NULL::date AS due_on, v.started_on FROM socialtjanst_investigation v WHERE {in_any}")
+
+
+def _figures_cores() -> dict[str, str]:
+    return {**{kind: core("") for kind, core in CORES.items()},
+            INVESTIGATIONS: _investigations_core("", EXTENSIONS_PARAMS_SQL)}
+
+
 def _figures_sql(units, count: int) -> str:
     judged = dsql.judged_sql("done_on", "due_on", "%(today)s")
     met = dsql.met_sql("done_on", "due_on")
     counts = f"COUNT(*) FILTER (WHERE {judged} AND {met}), COUNT(*) FILTER (WHERE {judged})"
-    period = _period_sql("due_on", count)
-    # The case flow's kinds: their items together, then one join with the cases for the unit.
-    own = " UNION ALL ".join(f"SELECT '{kind}' AS kind, case_id, done_on, due_on FROM ({core('')}) \"{kind}\""
-                             for kind, core in CORES.items())
+    # The case flow's kinds and utredningstid: their rows together (`day` picks the period: the due date, or the
+    # day an investigation was completed), then ONE join with the cases for the unit, and the person's birth date
+    # for utredningstid's 0–20 years only.
+    own = " UNION ALL ".join([
+        *(f"SELECT '{kind}' AS kind, case_id, due_on AS day, done_on, due_on, NULL::date AS started_on"
+          f' FROM ({sql}) "{kind}"' for kind, sql in _figures_cores().items()),
+        _days_rows_sql(count)])
+    age = age_on_sql("p.birth_date", "o.started_on")
+    days = f"o.kind = '{DAYS}'"
     parts = [
-        f"SELECT kind, period, unit_id, {counts} FROM (SELECT o.kind, {period} AS period, c.unit_id, o.done_on,"
-        f" o.due_on FROM ({own}) o JOIN socialtjanst_case c ON c.id = o.case_id WHERE true{_scope(units)}) t"
+        f"SELECT kind, period, unit_id, CASE WHEN kind = '{DAYS}' THEN SUM(done_on - started_on)"
+        f" ELSE COUNT(*) FILTER (WHERE {judged} AND {met}) END,"
+        f" CASE WHEN kind = '{DAYS}' THEN COUNT(*) ELSE COUNT(*) FILTER (WHERE {judged}) END"
+        f" FROM (SELECT o.kind, {_period_sql('o.day', count)} AS period, c.unit_id, o.done_on, o.due_on,"
+        f" o.started_on FROM ({own}) o JOIN socialtjanst_case c ON c.id = o.case_id"
+        # (A NULL key is passed over without a probe: only utredningstid's rows look a person up.)
+        f" LEFT JOIN socialtjanst_person p ON p.id = CASE WHEN {days} THEN c.person_id END"
+        f" WHERE (NOT {days} OR (p.birth_date IS NOT NULL AND {age} <= {CHILD_MAX_AGE})){_scope(units)}) t"
         " WHERE period IS NOT NULL GROUP BY kind, period, unit_id",
-        *(f"SELECT kind, period, unit_id, {counts} FROM (SELECT '{k.key}' AS kind, {period} AS period, unit_id,"
-          f' done_on, due_on FROM ({k.items_sql(units)}) "{k.key}") t WHERE period IS NOT NULL'
+        *(f"SELECT kind, period, unit_id, {counts} FROM (SELECT '{k.key}' AS kind, {_period_sql('due_on', count)}"
+          f' AS period, unit_id, done_on, due_on FROM ({k.items_sql(units)}) "{k.key}") t WHERE period IS NOT NULL'
           " GROUP BY kind, period, unit_id"
           for k in todo_sources.deadline_kinds()),
-        _days_sql(units, count),
     ]
     return " UNION ALL ".join(parts)
-
-
-def _days_sql(units, count: int) -> str:
-    age = age_on_sql("p.birth_date", "v.started_on")
-    in_any = " OR ".join(f"v.completed_on BETWEEN %(p{n}_start)s AND %(p{n}_end)s" for n in range(count))
-    return (
-        f"SELECT '{DAYS}' AS kind, {_period_sql('v.completed_on', count)} AS period, c.unit_id,"
-        " SUM(v.completed_on - v.started_on)::bigint, COUNT(*)"
-        " FROM socialtjanst_investigation v JOIN socialtjanst_case c ON c.id = v.case_id"
-        " JOIN socialtjanst_person p ON p.id = c.person_id"
-        f" WHERE ({in_any}) AND p.birth_date IS NOT NULL"
-        f" AND {age} <= {CHILD_MAX_AGE}{_scope(units)} GROUP BY 2, c.unit_id"
-    )
 
 
 def figures_for_periods(units, periods: list[tuple[datetime.date, datetime.date]],
@@ -212,6 +236,10 @@ def figures_for_periods(units, periods: list[tuple[datetime.date, datetime.date]
         params[f"p{n}_start"], params[f"p{n}_end"] = start, end
     out: list[dict[int, dict]] = [defaultdict(dict) for _ in periods]
     with report_cursor(WORK_MEM) as cursor:
+        cursor.execute(EXTENSIONS_SQL, params)
+        extensions = cursor.fetchall()
+        for n, column in enumerate(EXTENSION_COLUMNS):
+            params[f"ext_{column}"] = [row[n] for row in extensions]
         cursor.execute(_figures_sql(units, len(periods)), params)
         for kind, period, unit_id, first, second in cursor.fetchall():
             if kind != DAYS and not second:

@@ -6,13 +6,18 @@ import datetime
 import random
 
 import pytest
+from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
 
 from socialtjanst import deadlines
+from socialtjanst import deadlines_sql as dsql
 from socialtjanst.followup import deadline_report as dr
 from socialtjanst.followup import deadline_sets
 from socialtjanst.models import Case
 from tests.factories import CaseFactory, PersonFactory
 from tests.socialtjanst.test_deadline_report import decision, extend, intake, investigation
+from tests.socialtjanst.test_deadlines_sql import SETTINGS, _investigation, _valid_due_sql
 
 D = datetime.date
 TODAY = D(2025, 2, 10)
@@ -133,3 +138,25 @@ def test_overlapping_periods_are_refused():
     with pytest.raises(ValueError):
         deadline_sets.figures_for_periods(None, [(D(2024, 1, 1), D(2024, 6, 30)), (D(2024, 6, 30), D(2024, 12, 31))],
                                           TODAY)
+
+
+@pytest.mark.django_db
+@SETTINGS
+@given(st.lists(_investigation(), min_size=1, max_size=5))
+def test_the_grouped_twin_gives_each_investigation_its_valid_due(investigations):
+    # deadlines_sql's grouped shape of investigation_valid_due (the figures read it before their statement) walks
+    # many investigations' extensions at once, each as the Python rule and the correlated twin walk it alone.
+    rows = [f"({n}, '{started.isoformat()}'::date, '{decided.isoformat()}'::date, '{new_due.isoformat()}'::date)"
+            for n, (started, extensions) in enumerate(investigations) for decided, new_due in extensions]
+    with_extensions = {n for n, (_started, extensions) in enumerate(investigations) if extensions}
+    if not rows:
+        return
+    relation = (f"(SELECT * FROM (VALUES {', '.join(rows)})"
+                " t(investigation_id, started_on, decided_on, new_due_on))")
+    with connection.cursor() as cur:
+        cur.execute(dsql.investigation_valid_dues_sql(relation))
+        found = dict(cur.fetchall())
+    assert set(found) == with_extensions
+    for n in with_extensions:
+        started, extensions = investigations[n]
+        assert found[n] == deadlines.investigation_valid_due(started, extensions) == _valid_due_sql(started, extensions)
