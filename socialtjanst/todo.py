@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -27,7 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.urls import reverse
 
 from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED, OUT_OF_WINDOW_MARKER
@@ -123,17 +124,33 @@ def _columns(qs: QuerySet, part: int, kind: str, responsible: str, due, valid: Q
         "t_unit": F(f"{case}__unit__name"), "t_unit_id": F(f"{case}__unit_id"), "t_resp_name": _full_name(responsible),
     }
     ok = ExpressionWrapper(valid, output_field=BooleanField())
+    by_case = responsible == f"{case}__responsible" and not _needs_responsible(extra)
     # order_by(): no model's default ordering inside the UNION (a sort per part for nothing).
     return qs.order_by().annotate(_ok=ok).values(
         t_part=Value(part, output_field=IntegerField()),
         t_obj=F("pk"),
         t_case=F(f"{case}_id"),
-        t_resp=F(f"{responsible}_id"),
+        **_responsible_columns(None if by_case else F(f"{responsible}_id")),
         t_due=models.Case(When(_ok=True, then=due), default=None, output_field=DateField()),
         t_kind=models.Case(When(_ok=True, then=Value(kind)), default=Value(f"{kind} ({OUT_OF_WINDOW_MARKER})"),
                            output_field=CharField()),
         **{name: more[name] for name in extra},
     )
+
+
+def _needs_responsible(extra) -> bool:
+    """Whether the statement reads every item's responsible (the workload's counts per responsible, the sort by
+    name); the list's page and totals do not, so an item the case's responsible answers for leaves it to the page's
+    cases (_items): a join per item saved."""
+    return bool({"t_resp_name", "t_unit_id"} & set(extra))
+
+
+def _responsible_columns(responsible) -> dict:
+    """t_resp, the id of who answers for the item, and t_by_case: true when that is the case's responsible, left
+    NULL in t_resp for _items to read from the case (`responsible` None)."""
+    if responsible is None:
+        return {"t_resp": Cast(Value(None), output_field=BigIntegerField()), "t_by_case": Value(True)}
+    return {"t_resp": responsible, "t_by_case": Value(False)}
 
 
 def _safety_applies() -> Q:
@@ -204,9 +221,11 @@ def _registered_parts(cases: QuerySet[Case], responsible, kind: str, extra, toda
         case_row = Case.objects.filter(pk=OuterRef("_t_case"))
         qs = spec.queryset.order_by().annotate(_t_case=_as_expr(spec.case)).filter(
             _t_case__in=scope.order_by().values("pk"))
+        lazy = spec.responsible is None and not _needs_responsible(extra)
         resp = (_as_expr(spec.responsible) if spec.responsible is not None
                 else Subquery(case_row.values("responsible_id")[:1]))
-        qs = qs.annotate(_t_resp=resp)
+        if not lazy:
+            qs = qs.annotate(_t_resp=resp)
         if responsible is not None and not by_case:
             qs = qs.filter(_t_resp=responsible.pk)
         user_row = get_user_model().objects.filter(pk=OuterRef("_t_resp")).annotate(
@@ -221,7 +240,7 @@ def _registered_parts(cases: QuerySet[Case], responsible, kind: str, extra, toda
         label = source.kind
         parts.append(qs.annotate(_ok=ok).values(
             t_part=Value(REGISTERED_PART_BASE + n, output_field=IntegerField()),
-            t_obj=F("pk"), t_case=F("_t_case"), t_resp=F("_t_resp"),
+            t_obj=F("pk"), t_case=F("_t_case"), **_responsible_columns(None if lazy else F("_t_resp")),
             t_due=models.Case(When(_ok=True, then=spec.due), default=None, output_field=DateField()),
             t_kind=models.Case(When(_ok=True, then=Value(label)),
                                default=Value(f"{label} ({OUT_OF_WINDOW_MARKER})"), output_field=CharField()),
@@ -321,11 +340,11 @@ class TodoQuery:
         if counted:
             counts, count_params = ", count(*) OVER (), count(*) FILTER (WHERE items.t_due < %s) OVER ()", [self.today]
         with report_cursor() as cur:
-            cur.execute(f"SELECT t_part, t_obj, t_case, t_resp, t_due, t_kind{counts} {body} "
+            cur.execute(f"SELECT t_part, t_obj, t_case, t_resp, t_by_case, t_due, t_kind{counts} {body} "
                         f"ORDER BY {_order_sql(order)}{page}", [*count_params, *params])
             found = cur.fetchall()
-        total, overdue = (found[0][6], found[0][7]) if counted and found else (0, 0)
-        return _items([row[:6] for row in found], self.today), total, overdue
+        total, overdue = (found[0][7], found[0][8]) if counted and found else (0, 0)
+        return _items([row[:7] for row in found], self.today), total, overdue
 
 
     def counts_by_unit_and_responsible(self, *, within_days: int) -> dict[tuple[int, int | None], tuple[int, int]]:
@@ -348,7 +367,10 @@ _URLS = {0: "socialtjanst:intake_detail", 1: "socialtjanst:intake_detail", 2: "s
 
 def _items(found, today: datetime.date) -> list[TodoItem]:
     """The page's rows as items: their cases and responsible users in two queries, whatever the page's length."""
-    cases = Case.objects.select_related("person", "unit", "responsible").in_bulk({r[2] for r in found})
+    cases = Case.objects.select_related("person", "unit").in_bulk({r[2] for r in found})
+    # Who answers: the row's user, or the case's responsible where the statement left it to the case (t_by_case).
+    found = [(part, obj_id, case_id, cases[case_id].responsible_id if by_case else responsible_id, due, kind)
+             for part, obj_id, case_id, responsible_id, by_case, due, kind in found]
     users = get_user_model().objects.in_bulk({r[3] for r in found if r[3] is not None})
     registered = todo_sources.todo_parts() if any(r[0] >= REGISTERED_PART_BASE for r in found) else []
     items = []
