@@ -117,7 +117,7 @@ WITH items AS MATERIALIZED (
   SELECT 1 AS status, j.*, j.done_on - j.decided_on AS days FROM judged j
   WHERE j.done_on BETWEEN %(start)s AND %(as_of)s AND j.done_on > j.due_on
 )
-SELECT {{columns}} FROM listed r JOIN socialtjanst_case c ON c.id = r.case_id WHERE true{{scope}} {{tail}}
+SELECT {{columns}} FROM listed r{{scope}} {{tail}}
 """
 _LINE_COLUMNS = "r.status, r.pk, r.sub, r.case_id, r.decided_on, r.legal_basis, r.kind, r.done_on, r.days"
 # ivo_rows' order: not verkställda first, longest wait first, then the decision, then its insatser in id order.
@@ -140,7 +140,9 @@ class IvoList:
         self._counts: dict[str, int] | None = None
 
     def _sql(self, columns: str, tail: str) -> str:
-        scope = "" if self.units is None else " AND c.unit_id = ANY(%(units)s)"
+        # The whole municipality needs no case at all; a unit's list reads the candidates' cases by id.
+        scope = ("" if self.units is None
+                 else " JOIN socialtjanst_case c ON c.id = r.case_id WHERE c.unit_id = ANY(%(units)s)")
         return _ROWS_SQL.format(columns=columns, scope=scope, tail=tail)
 
     def counts(self) -> dict[str, int]:
