@@ -76,18 +76,20 @@ FULL_SETS = ("target_group", "total")  # the sets shown with gender buckets and 
 _MEASURES = ("events", "individuals", "female", "male", "unknown", "not_investigated", "screened")
 _COUNTS = ("events", "individuals")
 
-_ROWS = (
+_ROWS = (  # last year's rows are anmälningar only: no other row of last year is shown
     "SELECT i.received_on >= %(start)s AS this, i.kind = %(report)s AS is_report, i.kind, i.target_group,"
     " i.reporter_category, i.channel, extract(month FROM i.received_on)::int AS month, c.person_id, p.gender,"
     " s.outcome, s.id IS NOT NULL AS screened, i.concern_categories"
     " FROM socialtjanst_intake i JOIN socialtjanst_case c ON c.id = i.case_id"
     " JOIN socialtjanst_person p ON p.id = c.person_id LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id"
-    " WHERE (i.received_on BETWEEN %(start)s AND %(end)s OR i.received_on BETWEEN %(last_start)s AND %(last_end)s)"
+    " WHERE (i.received_on BETWEEN %(start)s AND %(end)s"
+    " OR i.received_on BETWEEN %(last_start)s AND %(last_end)s AND i.kind = %(report)s)"
 )
 
 
-def _branch(name: str, key: str, where: str, *, full: bool = False, source: str = "r") -> str:
-    """One breakdown: (set, this period?, key, measures...) grouped by its key from the rows read once."""
+def _branch(sets: dict, where: str, *, full: bool = False, source: str = "r") -> str:
+    """Breakdowns ({set name: key column, or None for the total}) that read the same rows and need the same
+    measures: one sort-based GROUPING SETS over the rows read once, (set, this period?, key, measures...)."""
     person = "person_id"
     if full:
         unknown = f"COALESCE(gender, '') NOT IN ('{Gender.FEMALE}', '{Gender.MALE}')"
@@ -98,18 +100,23 @@ def _branch(name: str, key: str, where: str, *, full: bool = False, source: str 
                     " COUNT(*) FILTER (WHERE screened)")
     else:
         measures = "NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint"
-    return (f"(SELECT '{name}' AS name, this, {key}::text AS key, COUNT(*), COUNT(DISTINCT {person}), {measures}"
-            f" FROM {source} WHERE {where} GROUP BY this{'' if key == 'NULL' else ', ' + key})")
+    keyed = {name: key for name, key in sets.items() if key}
+    total = next((name for name, key in sets.items() if not key), None)
+    # Every key column is NOT NULL, so a set's own key is never NULL; GROUPING() says which set a row belongs to.
+    name = ("CASE " + " ".join(f"WHEN GROUPING({key}) = 0 THEN '{n}'" for n, key in keyed.items())
+            + (f" ELSE '{total}'" if total else "") + " END")
+    key = "CASE " + " ".join(f"WHEN GROUPING({key}) = 0 THEN {key}::text" for key in keyed.values()) + " END"
+    grouping = ", ".join(f"(this, {key})" for key in keyed.values()) + (", (this)" if total else "")
+    return (f"(SELECT {name} AS name, this, {key} AS key, COUNT(*), COUNT(DISTINCT {person}), {measures}"
+            f" FROM {source} WHERE {where} GROUP BY GROUPING SETS ({grouping}))")
 
 
 _BRANCHES = (
-    _branch("target_group", "target_group", "is_report", full=True),
-    _branch("total", "NULL", "is_report", full=True),
-    _branch("kind", "kind", "this"),
-    _branch("reporter", "reporter_category", "this AND is_report"),
-    _branch("channel", "channel", "this AND is_report"),
-    _branch("month", "month", "is_report"),
-    _branch("concern", "concern", "this AND is_report", source=(
+    _branch({"target_group": "target_group", "total": None}, "is_report", full=True),
+    _branch({"kind": "kind"}, "this"),
+    _branch({"reporter": "reporter_category", "channel": "channel"}, "this AND is_report"),
+    _branch({"month": "month"}, "is_report"),
+    _branch({"concern": "concern"}, "this AND is_report", source=(
         "r CROSS JOIN LATERAL (SELECT DISTINCT unnest(CASE WHEN cardinality(r.concern_categories) = 0"
         " THEN ARRAY['']::text[] ELSE r.concern_categories::text[] END) AS concern) cc")),
 )
