@@ -10,7 +10,7 @@ from django.db import connection
 
 from socialtjanst.identity import luhn_check_digit, synthetic_id_number
 from socialtjanst.models import Person
-from socialtjanst.selectors import person_search
+from socialtjanst.selectors import name_matches, person_search
 from tests.conftest import login, search
 from tests.factories import CaseFactory, PersonFactory
 
@@ -89,7 +89,25 @@ def test_the_name_search_uses_the_trigram_indexes(persons):
         # 320 ms), so scans are priced out and a bitmap over the trigram indexes is the only other way.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-    rows = person_search(Person.objects.all(), "Olle Provbarn", name_searchable=Person.objects.all())
-    plan = rows.explain()
+    # The match is its own statement since issue 19 (the list then gets the few ids): that statement's plan.
+    plan = name_matches(Person.objects.all(), "Olle Provbarn").explain()
     assert "person_first_name_trgm" in plan and "person_last_name_trgm" in plan
+    rows = person_search(Person.objects.all(), "Olle Provbarn", name_searchable=Person.objects.all())
     assert list(rows) == [persons[0]]
+
+
+@pytest.mark.parametrize("listed", [1, 2000])
+def test_few_and_many_matches_find_the_same_persons_in_name_order(persons, units, monkeypatch, listed):
+    """Up to NAME_MATCHES_LISTED matches go to the list as their ids, more as the match itself (issue 19: the
+    name index made a search for a rare name walk every person); both give the same persons in the same order."""
+    from socialtjanst import selectors
+
+    monkeypatch.setattr(selectors, "NAME_MATCHES_LISTED", listed)
+    olles = person_search(Person.objects.order_by("last_name", "first_name", "pk"), "olle",
+                          name_searchable=Person.objects.all())
+    assert [p.last_name for p in olles[:25]] == ["Provbarn", "Testsson"]
+    assert list(person_search(Person.objects.all(), "olle provbarn", name_searchable=Person.objects.all())) == [
+        persons[0]]
+    assert list(person_search(Person.objects.all(), "ingen alls", name_searchable=Person.objects.all())) == []
+    # A match outside name_searchable is never found, whichever way.
+    assert list(person_search(Person.objects.all(), "olle", name_searchable=Person.objects.none())) == []
