@@ -78,6 +78,28 @@ LIST_P95_TARGET_MS = 150
 ALONE_RUNS = 3
 
 
+def warm_up(port: int, parallel: int = 12, timeout: float = 240.0) -> float:
+    """Waits until every gunicorn worker answers: they load the application after the fork, and on a busy machine
+    the first page timed alone waited half a minute for that (29 s for Att göra in the first national run).
+    Returns the seconds it took."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    def live(_):
+        requests.get(f"http://127.0.0.1:{port}/halsa/live", timeout=timeout)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        while time.perf_counter() - started < timeout:
+            round_started = time.perf_counter()
+            list(pool.map(live, range(parallel)))
+            if time.perf_counter() - round_started < 1.0:
+                break
+    return time.perf_counter() - started
+
+
 def time_alone(port: int, cookie: str, sessions: dict[str, list[str]]) -> dict[str, float]:
     """Each list page's time with nothing else running, in ms (best of ALONE_RUNS, one request at a time, against
     the same server before the users start): the reference the p95 under load is compared with. A page over 10 s
@@ -159,6 +181,7 @@ def main(argv=None) -> int:
     print(f"Lasttest: {args.users} användare i {args.seconds} s mot gunicorn på 127.0.0.1:{args.port} "
           f"(loggar i {out})", flush=True)
     try:
+        print(f"Webbens arbetare svarar efter {warm_up(args.port):.1f} s".replace(".", ","), flush=True)
         alone = time_alone(args.port, targets["cookie"], targets["sessions"])
         print(f"Listsidorna ensamma före lasten (bästa av {ALONE_RUNS}): "
               + ", ".join(f"{name} {ms:.0f} ms" for name, ms in alone.items()), flush=True)
