@@ -100,7 +100,9 @@ def write_sheet(ws, header: Sequence[str], rows: Iterable[Sequence], kinds: Sequ
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    for row in rows:
+    # The row is counted here and its cells reached one by one: ws.max_row and ws[row] walk every cell written so
+    # far, which made a sheet of n rows cost n² (the deadline drill-down's 3 500 misses of one month took 26 s).
+    for row_number, row in enumerate(rows, start=2):
         values, formats = [], []
         for i, value in enumerate(row):
             kind = kinds[i] if kinds is not None and i < len(kinds) else None
@@ -108,9 +110,9 @@ def write_sheet(ws, header: Sequence[str], rows: Iterable[Sequence], kinds: Sequ
             values.append(shown)
             formats.append(number_format)
         ws.append(values)
-        for cell, number_format in zip(ws[ws.max_row], formats, strict=False):
+        for column, number_format in enumerate(formats, start=1):
             if number_format:
-                cell.number_format = number_format
+                ws.cell(row=row_number, column=column).number_format = number_format
     for i, label in enumerate(header, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, min(len(str(label)) + 2, 40))
 

@@ -211,3 +211,19 @@ def test_ivo_list_with_days_waited(units):
     ]
     q3 = ivo_rows(Case.objects.all(), year=2024, quarter=3, today=TODAY)
     assert (ENFORCED_LATE, after.pk, 153) in [(r.status, r.item.pk, r.days_waited) for r in q3]
+
+
+def test_a_long_drill_down_sheet_formats_its_last_row_as_its_first():
+    # The drill-down's download of a year's misses runs to tens of thousands of rows; each row's formats are set
+    # on that row (counted, not looked up through ws.max_row, which made the sheet cost n²).
+    from openpyxl import Workbook
+
+    from common.exports import DATE, INT, NUMBER_FORMATS, write_sheet
+
+    ws = Workbook().active
+    write_sheet(ws, ["Senast", "Dagar för sent"], ([D(2024, 1, 31), n] for n in range(3000)), [DATE, INT])
+    assert ws.max_row == 3001
+    for row in (2, 3001):
+        assert ws.cell(row=row, column=1).number_format == NUMBER_FORMATS[DATE]
+        assert ws.cell(row=row, column=2).number_format == NUMBER_FORMATS[INT]
+    assert ws.cell(row=3001, column=2).value == 2999
