@@ -57,7 +57,10 @@ def care_review_items_sql(units) -> str:
         " LEFT JOIN LATERAL (SELECT lc.id FROM socialtjanst_case lc WHERE d.case_id IS NULL"
         " AND lc.person_id = p.person_id AND lc.unit_id = p.unit_id ORDER BY lc.opened_on DESC, lc.id DESC LIMIT 1)"
         " latest ON true"
-        " LEFT JOIN socialtjanst_case pc ON pc.id = COALESCE(d.case_id, latest.id)"
+        # Looked up per item, through the primary key: a plain join was planned as a hash of every case (1 M at
+        # national scale) for the few placed children that reach it.
+        " LEFT JOIN LATERAL (SELECT lpc.id, lpc.unit_id, lpc.responsible_id FROM socialtjanst_case lpc"
+        " WHERE lpc.id = COALESCE(d.case_id, latest.id) LIMIT 1) pc ON true"
         # A moved child's first item starts where the previous placement's clock was (review_clock_from), unless
         # it fell due before the move: then it is the previous placement's item, counted there.
         " CROSS JOIN LATERAL (SELECT COALESCE(p.review_clock_from, p.start_on) AS node"
