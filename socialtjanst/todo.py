@@ -212,11 +212,13 @@ def _registered_parts(cases: QuerySet[Case], responsible, kind: str, extra, toda
     for n, source in enumerate(todo_sources.todo_parts()):
         if kind not in ("", source.kind):
             continue
-        spec, scope = source.rows(cases, today), cases
-        # A part whose items the case's responsible answers for reads only that user's cases (as _parts does).
+        # A part whose items the case's responsible answers for reads only that user's cases (as _parts does); a
+        # part that names another responsible is read over every scoped case and filtered by it below.
+        scope = cases if responsible is None else cases.filter(responsible=responsible)
+        spec = source.rows(scope, today)
         by_case = responsible is not None and spec.responsible is None
-        if by_case:
-            scope = cases.filter(responsible=responsible)
+        if responsible is not None and not by_case:
+            scope = cases
             spec = source.rows(scope, today)
         case_row = Case.objects.filter(pk=OuterRef("_t_case"))
         qs = spec.queryset.order_by().annotate(_t_case=_as_expr(spec.case)).filter(
