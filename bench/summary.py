@@ -55,17 +55,17 @@ def _met(value: float, target: float | None) -> str:
 def table(rows: list[dict]) -> list[str]:
     lines = [
         "Issue 19 i siffror / figures — mål och kvot mot en referens i samma körning (inget avgörs på tid)",
-        "=" * 140,
-        f"{'Mätning / measurement':<46}{'värde':>10}{'mål':>10}{'inom':>6}{'referens':>11}{'kvot':>20}   referensen är",
-        "-" * 140,
+        "=" * 152,
+        f"{'Mätning / measurement':<58}{'värde':>10}{'mål':>10}{'inom':>6}{'referens':>11}{'kvot':>20}   referensen är",
+        "-" * 152,
     ]
     for r in rows:
         target = f"≤ {_number(r['target'], r['unit'])}" if r["target"] is not None else ""
         reference_label = r["reference_label"] + (f" ({r['ratio_label']})" if r.get("ratio_label") else "")
-        lines.append(f"{r['label']:<46}{_number(r['value'], r['unit']):>10}{target:>10}"
+        lines.append(f"{r['label']:<58}{_number(r['value'], r['unit']):>10}{target:>10}"
                      f"{_met(r['value'], r['target']):>6}{_number(r['reference'], r['unit']):>11}"
                      f"{_ratio(r['value'], r['reference']):>20}   {reference_label}")
-    lines.append("-" * 140)
+    lines.append("-" * 152)
     lines.append("kvot: hur mycket snabbare eller långsammare än referensen; mål enligt issue 19; inom = målet nått.")
     return lines
 
