@@ -123,8 +123,7 @@ _BRANCHES = (
 
 
 def _intake_sql(units) -> str:
-    """The period's and last year's intakes read once (one index range each on received_on), every breakdown
-    counted from them."""
+    """The period's intakes and last year's anmälningar read once (one join), every breakdown counted from them."""
     scope = "" if units is None else " AND c.unit_id = ANY(%(units)s)"
     return f"WITH r AS MATERIALIZED ({_ROWS}{scope}) " + " UNION ALL ".join(_BRANCHES)
 
@@ -133,7 +132,7 @@ def _intake_sql(units) -> str:
 # national scale, and the rows read once (the CTE) are kept in memory. Raised for this one statement only
 # (followup.sql_session, which also turns JIT off: compiling took about 0,7 s here, longer than it saves).
 SORT_MEMORY = "64MB"
-# The join of both years (500 000 intakes at national scale) is read once into the CTE: the default
+# The join of both years (375 000 rows at national scale) is read once into the CTE: the default
 # parallel_tuple_cost (0,1) made the planner build it in one process, 7–11 s against 5–7 s with workers at load 5.
 ROW_TRANSFER_COST = "0.01"
 
