@@ -92,3 +92,16 @@ def test_the_responsible_read_from_the_case_and_the_owners_cases_first_change_no
             (_key(i) for i in everything if i.responsible == user), key=repr)
     counts = TodoQuery(cases, today).counts_by_unit_and_responsible(within_days=14)
     assert sum(overdue for overdue, _soon in counts.values()) == TodoQuery(cases, today).totals()[1]
+
+
+@pytest.mark.parametrize("page", ["2", "99", "0", "-1", "abc", "1" * 30])
+def test_any_page_number_shows_a_page_and_the_same_totals(world, page):
+    """The page asked for is fetched with the totals; past the end (or junk) the list shows its last (or first)
+    page, read then, with the totals still right."""
+    client = login(world.eva)
+    first = client.get("/att-gora/").content.decode()
+    body = client.get("/att-gora/", {"page": page}).content.decode()
+    total = TodoQuery(Case.objects.filter(unit__in=world.eva.unitmembership_set.values("unit")),
+                      timezone.localdate()).totals()[0]
+    assert f"{total} öppna punkter" in first and f"{total} öppna punkter" in body
+    assert body.count("<tr") == first.count("<tr")  # one page of fewer than 25 items: the same rows
