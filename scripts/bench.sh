@@ -79,7 +79,7 @@ if [ "$SCALE" = national ]; then
   log "Bygger den nationella datamängden i SQL"
   # Without the data set nothing else can be measured.
   env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.national || { summary; exit 1; }
-  run_part env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.run --no-generate --runs 1 "${ROLLUP_ARGS[@]}"
+  run_part env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.run --no-generate --runs 2 "${ROLLUP_ARGS[@]}"
   run_part env DATABASE_URL="$OWNER_URL" uv run --frozen python -m bench.pages --sie 500000
   if [ "$RUN_LOAD" = 1 ]; then
     run_part env DATABASE_URL="$(app_url "$BENCH_DB")" uv run --frozen python -m bench.load
