@@ -36,12 +36,10 @@ from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED, OUT_OF_WINDOW_
 from . import deadlines, deadlines_sql, selectors, todo_sources
 from .followup.sql_session import report_cursor
 from .models import (
-    FAVOURABLE_DECISION_KINDS,
     Case,
     Decision,
     Intake,
     IntakeKind,
-    Intervention,
     Investigation,
     InvestigationExtension,
     TargetGroup,
@@ -164,6 +162,7 @@ def _safety_applies() -> Q:
 
 
 AWAITING_SCREENING_SQL = "SELECT intake_id FROM socialtjanst_intake_awaiting_screening"
+AWAITING_ENFORCEMENT_SQL = "SELECT decision_id FROM socialtjanst_decision_awaiting_enforcement"
 
 
 def _parts(cases: QuerySet[Case], responsible, kind: str, extra=(), today=None) -> list[QuerySet]:
@@ -193,9 +192,9 @@ def _parts(cases: QuerySet[Case], responsible, kind: str, extra=(), today=None) 
         parts.append(_columns(investigations, 2, INVESTIGATION, "responsible", deadlines_sql.investigation_due_expr(),
                               _in_window("started_on") & ~Exists(bad_extension), extra))
     if kind in ("", ENFORCEMENT):
-        started = Intervention.objects.filter(decision=OuterRef("pk"), started_on__isnull=False)
-        waiting = Decision.objects.filter(case__in=owned, kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="").filter(
-            ~Exists(started))
+        # Favourable decisions, not voided, with no insats verkställd: read from the table the triggers of migration
+        # 0022 keep (the absence of a verkställd insats was a hash anti-join of every decision with every insats).
+        waiting = Decision.objects.filter(case__in=owned, pk__in=RawSQL(AWAITING_ENFORCEMENT_SQL, ()))  # noqa: S611
         parts.append(_columns(waiting, 3, ENFORCEMENT, owner, deadlines_sql.enforcement_due_expr(),
                               _in_window("decided_on"), extra))
     return parts + _registered_parts(cases, responsible, kind, extra, today)

@@ -1,14 +1,16 @@
 """Att göra at national scale (issue 19 point 2): the aktualiseringar waiting for a förhandsbedömning are read from
 the table migration 0018's triggers keep, so that table must equal "no förhandsbedömning" after every kind of
-change: one row or many, through the ORM or in SQL, deleted, moved, truncated."""
+change: one row or many, through the ORM or in SQL, deleted, moved, truncated. Likewise the favourable decisions
+waiting for verkställighet (migration 0022's table) must equal "favourable, not voided, no insats verkställd"."""
 
 import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
-from socialtjanst.models import Intake, Screening
-from socialtjanst.todo import AWAITING_SCREENING_SQL
+from socialtjanst.models import FAVOURABLE_DECISION_KINDS, Decision, Intake, Intervention, Screening
+from socialtjanst.todo import AWAITING_ENFORCEMENT_SQL, AWAITING_SCREENING_SQL
 from tests.factories import CaseFactory, UserFactory
 from tests.web.test_todo import intake
 
@@ -74,3 +76,70 @@ def test_a_statement_of_many_rows_and_a_truncate_keep_it_equal(units, worker):
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may be pending for a TRUNCATE
         cur.execute("TRUNCATE socialtjanst_screening CASCADE")
     assert awaiting() == without_screening() == {item.pk for item in made}
+
+
+# --- the favourable decisions waiting for verkställighet (migration 0022) ----------------------------------------
+
+def awaiting_enforcement() -> set[int]:
+    with connection.cursor() as cur:
+        cur.execute(AWAITING_ENFORCEMENT_SQL)
+        return {row[0] for row in cur.fetchall()}
+
+
+def not_enforced() -> set[int]:
+    """The rule as the list asked it before the table: favourable, not voided, no insats verkställd."""
+    started = Intervention.objects.filter(decision=OuterRef("pk"), started_on__isnull=False)
+    return set(Decision.objects.filter(kind__in=FAVOURABLE_DECISION_KINDS, voided_reason="")
+               .exclude(Exists(started)).values_list("pk", flat=True))
+
+
+def decide(case, by, kind="bistand") -> Decision:
+    return Decision.objects.create(case=case, legal_basis="SoL", kind=kind, decided_on=RECEIVED, decided_by=by)
+
+
+def test_the_waiting_decisions_follow_every_change_of_decisions_and_insatser(units, worker):
+    case = CaseFactory(unit=units["own"], responsible=worker)
+    granted, care, refused = decide(case, worker), decide(case, worker, "vard"), decide(case, worker, "avslag")
+    assert awaiting_enforcement() == not_enforced() == {granted.pk, care.pk}
+
+    planned = Intervention.objects.create(decision=granted, kind="annat")  # not verkställd yet
+    assert awaiting_enforcement() == not_enforced() == {granted.pk, care.pk}
+    Intervention.objects.filter(pk=planned.pk).update(started_on=RECEIVED + DAY)
+    assert awaiting_enforcement() == not_enforced() == {care.pk}
+    Intervention.objects.filter(pk=planned.pk).update(decision=care)  # moved to another decision
+    assert awaiting_enforcement() == not_enforced() == {granted.pk}
+    Intervention.objects.filter(pk=planned.pk).update(started_on=None)
+    assert awaiting_enforcement() == not_enforced() == {granted.pk, care.pk}
+    Intervention.objects.create(decision=care, kind="annat", started_on=RECEIVED)
+    Intervention.objects.filter(pk=planned.pk).delete()
+    assert awaiting_enforcement() == not_enforced() == {granted.pk}
+
+    Decision.objects.filter(pk=granted.pk).update(voided_reason="Fel ärende")
+    Decision.objects.filter(pk=refused.pk).update(kind="bistand")
+    assert awaiting_enforcement() == not_enforced() == {refused.pk}
+    Decision.objects.filter(pk__in=[granted.pk, refused.pk]).update(voided_reason="", kind="omedelbart_omhandertagande")
+    assert awaiting_enforcement() == not_enforced() == {granted.pk, refused.pk}
+    Decision.objects.filter(pk=refused.pk).delete()
+    assert awaiting_enforcement() == not_enforced() == {granted.pk}
+
+
+def test_many_rows_sql_and_truncates_keep_the_waiting_decisions_equal(units, worker):
+    case = CaseFactory(unit=units["own"], responsible=worker)
+    made = Decision.objects.bulk_create([
+        Decision(case=case, legal_basis="SoL", kind=kind, decided_on=RECEIVED, decided_by=worker)
+        for kind in ("bistand", "vard", "avslag", "bistand", "vard")])
+    Intervention.objects.bulk_create([Intervention(decision=d, kind="annat", started_on=RECEIVED) for d in made[:2]])
+    assert awaiting_enforcement() == not_enforced() == {made[3].pk, made[4].pk}
+
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM socialtjanst_intervention WHERE decision_id = %s", [made[0].pk])
+        cur.execute("UPDATE socialtjanst_decision SET voided_reason = 'x' WHERE id = %s", [made[4].pk])
+    assert awaiting_enforcement() == not_enforced() == {made[0].pk, made[3].pk}
+
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check may be pending for a TRUNCATE
+        cur.execute("TRUNCATE socialtjanst_intervention CASCADE")
+    assert awaiting_enforcement() == not_enforced() == {made[0].pk, made[1].pk, made[3].pk}
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE socialtjanst_decision CASCADE")
+    assert awaiting_enforcement() == not_enforced() == set()
