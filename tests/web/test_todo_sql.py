@@ -105,3 +105,29 @@ def test_any_page_number_shows_a_page_and_the_same_totals(world, page):
                       timezone.localdate()).totals()[0]
     assert f"{total} öppna punkter" in first and f"{total} öppna punkter" in body
     assert body.count("<tr") == first.count("<tr")  # one page of fewer than 25 items: the same rows
+
+
+def test_an_extension_stored_outside_the_window_marks_only_its_own_utredning(todo):  # noqa: F811
+    """The utredningar with an extension dated outside common.date_window are read as one set (not probed per
+    utredning): that one gets no due date and the marker, the others keep theirs, an extension inside the window
+    moves its utredning's due date as deadlines.investigation_due says."""
+    from socialtjanst import deadlines
+    from socialtjanst.models import Investigation, InvestigationExtension
+    from socialtjanst.todo import INVESTIGATION
+    from tests.factories import CaseFactory
+    from tests.web.test_date_window_web import drop_checks
+
+    drop_checks(("socialtjanst_investigationextension", "investigationextension_new_due_on_in_window"))
+    today = timezone.localdate()
+    started = today - datetime.timedelta(days=10)
+    good, bad = (Investigation.objects.create(case=CaseFactory(unit=todo.b.unit, responsible=todo.olle),
+                                              started_on=started, responsible=todo.hanna) for _ in range(2))
+    InvestigationExtension.objects.create(investigation=good, decided_on=today, new_due_on=started + datetime.timedelta(
+        days=200), reason="Särskilda skäl", decided_by=todo.eva)
+    InvestigationExtension.objects.create(investigation=bad, decided_on=today, new_due_on=datetime.date(9999, 1, 1),
+                                          reason="Särskilda skäl", decided_by=todo.eva)
+    items = {i.case.pk: i for i in TodoQuery(Case.objects.filter(unit=todo.b.unit), today, kind=INVESTIGATION).rows()}
+    assert (items[good.case_id].due_on, items[good.case_id].kind) == (
+        deadlines.investigation_due(started, [(today, started + datetime.timedelta(days=200))]), INVESTIGATION)
+    assert items[bad.case_id].due_on is None and items[bad.case_id].kind.startswith(f"{INVESTIGATION} (")
+    assert items[todo.b.pk].due_on == deadlines.investigation_initial_due(today - datetime.timedelta(days=10))
