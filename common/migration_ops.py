@@ -19,3 +19,30 @@ class AddConstraintNotValid(migrations.AddConstraint):
             return
         sql = self.constraint.create_sql(model, schema_editor)
         schema_editor.execute(f"{sql} NOT VALID", params=None)
+
+
+def _trigger_function(name: str, body: str) -> str:
+    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN {body} RETURN NULL; END $$;")
+
+
+def statement_triggers_sql(triggers, truncate_triggers=()) -> list[str]:
+    """The SQL that keeps a derived table by triggers (Att göra's sets): per `triggers` row (name, table, event,
+    transition tables, body) a function and an AFTER ... FOR EACH STATEMENT trigger of that name reading the
+    statement's transition tables; per `truncate_triggers` row (name, table, body) one AFTER TRUNCATE, which fires
+    no row trigger (the test database's flush). Re-runnable: functions are replaced, triggers dropped first."""
+    return [
+        *(_trigger_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
+          f" CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition}"
+          f" FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+          for name, table, event, transition, body in triggers),
+        *(_trigger_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
+          f" CREATE TRIGGER {name} AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+          for name, table, body in truncate_triggers),
+    ]
+
+
+def drop_statement_triggers_sql(triggers, truncate_triggers=()) -> list[str]:
+    """statement_triggers_sql undone."""
+    return [f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()"
+            for name, table, *_rest in [*triggers, *truncate_triggers]]

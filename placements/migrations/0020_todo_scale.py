@@ -16,6 +16,7 @@ the equality tests fail until it does.)
 
 from django.db import migrations
 
+from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
 from socialtjanst.deadlines import ADULT_AGE_YEARS
 from socialtjanst.identity import AGE_ON_SQL
 
@@ -61,29 +62,17 @@ TRUNCATE_TRIGGERS = [
 ]
 
 
-def _function(name: str, body: str) -> str:
-    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {body} RETURN NULL; END $$;")
-
-
 FORWARD = [
     f"CREATE TABLE IF NOT EXISTS {CHILD} (placement_id bigint PRIMARY KEY)",
     f"COMMENT ON TABLE {CHILD} IS 'Att göra: placeringar av barn (under 18 vid starten), hållen av triggrar "
     "(placements 0020_todo_scale); skrivs aldrig av applikationen'",
-    *(_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
-      f" CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition}"
-      f" FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-      for name, table, event, transition, body in TRIGGERS),
-    *(_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
-      f" CREATE TRIGGER {name} AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-      for name, table, body in TRUNCATE_TRIGGERS),
+    *statement_triggers_sql(TRIGGERS, TRUNCATE_TRIGGERS),
     f"INSERT INTO {CHILD} (placement_id) {_children('placements_placement', 'socialtjanst_person')}"
     " ON CONFLICT DO NOTHING",
     f"ANALYZE {CHILD}",
 ]
 BACKWARD = [
-    *(f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()"
-      for name, table, *_rest in [*TRIGGERS, *TRUNCATE_TRIGGERS]),
+    *drop_statement_triggers_sql(TRIGGERS, TRUNCATE_TRIGGERS),
     f"DROP TABLE IF EXISTS {CHILD}",
 ]
 

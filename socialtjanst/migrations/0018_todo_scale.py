@@ -16,6 +16,8 @@ Raw SQL, like 0017: the model state is unchanged and makemigrations sees nothing
 
 from django.db import migrations
 
+from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
+
 AWAITING = "socialtjanst_intake_awaiting_screening"
 
 INDEXES = [
@@ -54,22 +56,11 @@ TRUNCATE_TRIGGERS = [
 ]
 
 
-def _function(name: str, body: str) -> str:
-    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {body} RETURN NULL; END $$;")
-
-
 FORWARD = [
     f"CREATE TABLE IF NOT EXISTS {AWAITING} (intake_id bigint PRIMARY KEY)",
     f"COMMENT ON TABLE {AWAITING} IS 'Att göra: aktualiseringar utan förhandsbedömning, hållen av triggrar "
     "(socialtjanst 0018_todo_scale); skrivs aldrig av applikationen'",
-    *(_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
-      f" CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition}"
-      f" FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-      for name, table, event, transition, body in TRIGGERS),
-    *(_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
-      f" CREATE TRIGGER {name} AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-      for name, table, body in TRUNCATE_TRIGGERS),
+    *statement_triggers_sql(TRIGGERS, TRUNCATE_TRIGGERS),
     f"INSERT INTO {AWAITING} (intake_id) SELECT i.id FROM socialtjanst_intake i WHERE NOT EXISTS"
     " (SELECT 1 FROM socialtjanst_screening s WHERE s.intake_id = i.id) ON CONFLICT DO NOTHING",
     *(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}" for name, definition in INDEXES),
@@ -77,8 +68,7 @@ FORWARD = [
 ]
 BACKWARD = [
     *(f"DROP INDEX IF EXISTS {name}" for name, _definition in INDEXES),
-    *(f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()"
-      for name, table, *_rest in [*TRIGGERS, *TRUNCATE_TRIGGERS]),
+    *drop_statement_triggers_sql(TRIGGERS, TRUNCATE_TRIGGERS),
     f"DROP TABLE IF EXISTS {AWAITING}",
 ]
 

@@ -25,6 +25,7 @@ test fails until it does.)
 
 from django.db import migrations
 
+from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
 from socialtjanst.models.caseflow import FAVOURABLE_DECISION_KINDS
 
 INDEXES = [
@@ -87,29 +88,17 @@ TRUNCATE_TRIGGERS = [
 ]
 
 
-def _function(name: str, body: str) -> str:
-    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {body} RETURN NULL; END $$;")
-
-
 FORWARD = [
     *(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}" for name, definition in INDEXES),
     f"CREATE TABLE IF NOT EXISTS {WAITING} (decision_id bigint PRIMARY KEY)",
     f"COMMENT ON TABLE {WAITING} IS 'Att göra: gynnande beslut som väntar på verkställighet, hållen av triggrar "
     "(socialtjanst 0022_todo_parts_scale); skrivs aldrig av applikationen'",
-    *(_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
-      f" CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition}"
-      f" FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-      for name, table, event, transition, body in TRIGGERS),
-    *(_function(name, body) + f" DROP TRIGGER IF EXISTS {name} ON {table};"
-      f" CREATE TRIGGER {name} AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
-      for name, table, body in TRUNCATE_TRIGGERS),
+    *statement_triggers_sql(TRIGGERS, TRUNCATE_TRIGGERS),
     f"INSERT INTO {WAITING} (decision_id) {_waiting('socialtjanst_decision')} ON CONFLICT DO NOTHING",
     f"ANALYZE {WAITING}",
 ]
 BACKWARD = [
-    *(f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()"
-      for name, table, *_rest in [*TRIGGERS, *TRUNCATE_TRIGGERS]),
+    *drop_statement_triggers_sql(TRIGGERS, TRUNCATE_TRIGGERS),
     f"DROP TABLE IF EXISTS {WAITING}",
     *(f"DROP INDEX IF EXISTS {name}" for name, _definition in INDEXES),
 ]
