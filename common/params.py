@@ -25,6 +25,11 @@ def bounded_int(raw: str | None, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
+def page_param(request, name: str = "page") -> int:
+    """The page number asked for (1–999 999); anything else is page 1. A list page past the end shows the last."""
+    return bounded_int(request.GET.get(name), 1, 999_999) or 1
+
+
 def _param(request, name: str, low: int, high: int, default: int | None, message: str) -> int | None:
     raw = request.GET.get(name)
     if not raw:

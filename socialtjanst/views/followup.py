@@ -19,7 +19,7 @@ from django_tables2.data import TableListData
 from common import reporting
 from common.date_window import ROLLUP_YEAR_MAX, ROLLUP_YEAR_MIN
 from common.exports import csv_response, xlsx_response
-from common.params import period_from_request, quarter_param, year_param
+from common.params import page_param, period_from_request, quarter_param, year_param
 from common.periods import MONTHS
 from common.tables import BaseTable
 from socialtjanst import access, todo_sources
@@ -282,16 +282,9 @@ def _ivo_table(user, lines, quarter_end):
     return [cases[line.case_id] for line in lines], rows, identity
 
 
-def _page_number(request) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", 1)), 10**6))
-    except (TypeError, ValueError):
-        return 1
-
-
 def ivo_list(request):
     year, quarter, ivo = _ivo(request)
-    number, lines = ivo.page(_page_number(request), IVO_PER_PAGE)
+    number, lines = ivo.page(page_param(request), IVO_PER_PAGE)
     cases, table_rows, identity = _ivo_table(request.user, lines, quarter_bounds(year, quarter)[1])
     audit_cases(user=request.user, action=AccessAction.LIST, cases=cases,
                 criteria=_criteria(request, list="ivo", year=year, quarter=quarter))

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.data import TableData
 
+from common.params import page_param
+
 from .. import access, assignment
 from ..audit import audit_persons
 from ..forms_assignment import AssignForm
@@ -127,13 +129,6 @@ class TodoData(TableData):
         self.order = aliases[0] if aliases else "due_on"
 
 
-def _page_asked(request) -> int:
-    """The page number in the address, for fetching that page with the totals; django-tables2 still judges it
-    (a page past the end shows the last one, fetched then)."""
-    page = request.GET.get("page", "")
-    return int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
-
-
 PER_PAGE = 25
 
 
@@ -152,7 +147,7 @@ def todo_list(request):
         searchable = access.person_name_filter_allowed(user)
         scoped = todo_search(scoped, query, persons=searchable, name_searchable=searchable)
     todo_query = TodoQuery(scoped, today, responsible, kind=data.get("kind") or "", due=data.get("due") or "")
-    todo_data = TodoData(todo_query, per_page=PER_PAGE, page=_page_asked(request))
+    todo_data = TodoData(todo_query, per_page=PER_PAGE, page=page_param(request))
     table = TodoTable(todo_data, request=request)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     total, overdue = todo_data.totals()
