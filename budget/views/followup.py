@@ -24,7 +24,7 @@ from socialtjanst.models import AccessAction
 
 from .. import deviations as dv
 from .. import reports
-from ..report_data import Period, ended_placement_days, ended_window
+from ..report_data import Period, ended_placement_times, ended_window
 
 REPORT_NAMES = ("placement_days", "volume_followup", "cost_centres", "purchases")
 MONTH_ABBR = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -155,15 +155,17 @@ def care_type_section(care_type: CareType, series: dict, year: int, months: int)
 def placement_time_rows(period: Period) -> list[dict]:
     """Genomsnittlig placeringstid (shared/domain.md §7) per care type: placements ended in the period,
     this year against the same months last year."""
-    now, last = ended_placement_days(period), ended_placement_days(period.last_year())
+    now, last = ended_placement_times(period), ended_placement_times(period.last_year())
     rows = []
     for ct in CareType.objects.filter(pk__in=set(now) | set(last)).order_by("target_group", "code"):
+        count, days = now.get(ct.pk, (0, 0))
+        count_last, days_last = last.get(ct.pk, (0, 0))
         rows.append({
             "care_type": ct.name,
-            "ended": format_value(len(now.get(ct.pk, [])), reporting.INT),
-            "mean_days": format_value(rounding.mean(now.get(ct.pk, [])), reporting.DECIMAL),
-            "ended_last_year": format_value(len(last.get(ct.pk, [])), reporting.INT),
-            "mean_days_last_year": format_value(rounding.mean(last.get(ct.pk, [])), reporting.DECIMAL),
+            "ended": format_value(count, reporting.INT),
+            "mean_days": format_value(rounding.mean_of_sum(days, count), reporting.DECIMAL),
+            "ended_last_year": format_value(count_last, reporting.INT),
+            "mean_days_last_year": format_value(rounding.mean_of_sum(days_last, count_last), reporting.DECIMAL),
         })
     return rows
 
