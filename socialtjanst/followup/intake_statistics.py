@@ -21,10 +21,11 @@ Rules (decided here, documented in the README paragraph of issue 6):
 - Scope: the command (user None) and the controller see the whole municipality, aggregated only (no scope
   condition is written at all); an enhetschef sees the units of socialtjanst.access.cases_for_user; anyone
   else sees nothing (access.followup_scope_unit_ids).
-- Every figure is set-based (issue 19 point 2): the aktualiseringar of the period and of the same months last
-  year are read once, in one statement that counts each breakdown from them with COUNT(DISTINCT person) only
-  where the page shows individuals (intake_figures); investigations and decisions are one statement per table,
-  by group and in total (GROUPING SETS).
+- The page and the export count from the trigger-kept table of socialtjanst.followup.statistics_facts (migration
+  0025_intake_kept): unique individuals are a count of kept rows flagged as a person's first, not a sort of persons.
+  The live statements below (intake_figures, investigation_figures, decision_figures: the period's rows read once,
+  COUNT(DISTINCT person) per breakdown, GROUPING SETS) are the oracle: `kept=False` counts with them, and the tests
+  hold both equal.
 """
 
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from decimal import Decimal
 from common import rounding
 from common.periods import Period
 from socialtjanst import access
+from socialtjanst.followup import statistics_facts
 from socialtjanst.followup.sql_session import report_cursor
 from socialtjanst.models import (
     Channel,
@@ -320,16 +322,25 @@ class IntakeStatistics:
     months: list[dict] = field(default_factory=list)
 
 
+def _all_figures(units, period: Period, kept: bool) -> tuple:
+    """(intake figures, (investigations by target group, total), (decisions by law, by target group, total)):
+    counted from the kept rows, or with the live statements (the oracle)."""
+    with report_cursor(work_mem=SORT_MEMORY, parallel_tuple_cost=ROW_TRANSFER_COST) as cursor:
+        if kept:
+            return (IntakeFigures(statistics_facts.intake_groups(units, period, cursor)),
+                    statistics_facts.investigation_figures(units, period, cursor),
+                    statistics_facts.decision_figures(units, period, cursor))
+        return (intake_figures(units, period, cursor), investigation_figures(units, period, cursor),
+                decision_figures(units, period, cursor))
+
+
 def intake_statistics(*, user, year: int, through_month: int | None = None,
-                      unit_id: int | None = None) -> IntakeStatistics:
+                      unit_id: int | None = None, kept: bool = True) -> IntakeStatistics:
     """Every breakdown of §8 for the page, in the user's scope: three statements (intakes of both years,
     investigations, decisions)."""
     period = Period(year, through_month)
-    units = statistics_units(user, unit_id)
-    with report_cursor(work_mem=SORT_MEMORY, parallel_tuple_cost=ROW_TRANSFER_COST) as cursor:
-        figures = intake_figures(units, period, cursor)
-        investigated, investigations_total = investigation_figures(units, period, cursor)
-        by_law, decided, decisions_total = decision_figures(units, period, cursor)
+    figures, (investigated, investigations_total), (by_law, decided, decisions_total) = _all_figures(
+        statistics_units(user, unit_id), period, kept)
     summary, summary_totals = _report_rows(figures, (investigated, investigations_total), (decided, decisions_total))
     return IntakeStatistics(
         period=period, summary=summary, summary_totals=summary_totals,
@@ -341,14 +352,11 @@ def intake_statistics(*, user, year: int, through_month: int | None = None,
 
 
 def report_rows(*, user, year: int, through_month: int | None = None,
-                unit_id: int | None = None) -> tuple[list[dict], dict]:
+                unit_id: int | None = None, kept: bool = True) -> tuple[list[dict], dict]:
     """The `intake_statistics` export: one row per target group, totals unique over the scope."""
-    period = Period(year, through_month)
-    units = statistics_units(user, unit_id)
-    with report_cursor(work_mem=SORT_MEMORY, parallel_tuple_cost=ROW_TRANSFER_COST) as cursor:
-        _by_law, decided, decisions_total = decision_figures(units, period, cursor)
-        return _report_rows(intake_figures(units, period, cursor), investigation_figures(units, period, cursor),
-                            (decided, decisions_total))
+    figures, investigated, (_by_law, decided, decisions_total) = _all_figures(
+        statistics_units(user, unit_id), Period(year, through_month), kept)
+    return _report_rows(figures, investigated, (decided, decisions_total))
 
 
 def _report_rows(figures: IntakeFigures, investigated: tuple[dict, dict],
