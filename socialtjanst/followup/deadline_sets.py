@@ -29,6 +29,12 @@ from .deadline_report import CHILD_MAX_AGE, ENFORCEMENT, INVESTIGATIONS, SCREENI
 from .sql_session import report_cursor
 
 DAYS = "days"
+# The case flow's items kept by triggers (socialtjanst.followup.deadline_kept, socialtjanst 0024_deadline_kept).
+KEPT = "socialtjanst_deadline_item"
+# Utredningstid's population: the person (p) 0–20 at the start (o.started_on); persons without a birth date are
+# left out.
+CHILD_AT_START_SQL = (f"(p.birth_date IS NOT NULL AND {age_on_sql('p.birth_date', 'o.started_on')}"
+                      f" <= {CHILD_MAX_AGE})")
 # The hash of the periods' items (about 600 000 rows for two years at national scale) fits in memory.
 WORK_MEM = "128MB"
 
@@ -192,10 +198,9 @@ def _figures_cores() -> dict[str, str]:
             INVESTIGATIONS: _investigations_core("", EXTENSIONS_PARAMS_SQL)}
 
 
-def _figures_sql(units, count: int) -> str:
+def _own_live_sql(units, count: int) -> str:
     judged = dsql.judged_sql("done_on", "due_on", "%(today)s")
     met = dsql.met_sql("done_on", "due_on")
-    counts = f"COUNT(*) FILTER (WHERE {judged} AND {met}), COUNT(*) FILTER (WHERE {judged})"
     # The case flow's kinds and utredningstid: their rows together (`day` picks the period: the due date, or the
     # day an investigation was completed), then ONE join with the cases for the unit, and the person's birth date
     # for utredningstid's 0–20 years only.
@@ -203,9 +208,8 @@ def _figures_sql(units, count: int) -> str:
         *(f"SELECT '{kind}' AS kind, case_id, due_on AS day, done_on, due_on, NULL::date AS started_on"
           f' FROM ({sql}) "{kind}"' for kind, sql in _figures_cores().items()),
         _days_rows_sql(count)])
-    age = age_on_sql("p.birth_date", "o.started_on")
     days = f"o.kind = '{DAYS}'"
-    parts = [
+    return (
         f"SELECT kind, period, unit_id, CASE WHEN kind = '{DAYS}' THEN SUM(done_on - started_on)"
         f" ELSE COUNT(*) FILTER (WHERE {judged} AND {met}) END,"
         f" CASE WHEN kind = '{DAYS}' THEN COUNT(*) ELSE COUNT(*) FILTER (WHERE {judged}) END"
@@ -213,21 +217,43 @@ def _figures_sql(units, count: int) -> str:
         f" o.started_on FROM ({own}) o JOIN socialtjanst_case c ON c.id = o.case_id"
         # (A NULL key is passed over without a probe: only utredningstid's rows look a person up.)
         f" LEFT JOIN socialtjanst_person p ON p.id = CASE WHEN {days} THEN c.person_id END"
-        f" WHERE (NOT {days} OR (p.birth_date IS NOT NULL AND {age} <= {CHILD_MAX_AGE})){_scope(units)}) t"
-        " WHERE period IS NOT NULL GROUP BY kind, period, unit_id",
-        *(f"SELECT kind, period, unit_id, {counts} FROM (SELECT '{k.key}' AS kind, {_period_sql('due_on', count)}"
-          f' AS period, unit_id, done_on, due_on FROM ({k.items_sql(units)}) "{k.key}") t WHERE period IS NOT NULL'
-          " GROUP BY kind, period, unit_id"
-          for k in todo_sources.deadline_kinds()),
-    ]
-    return " UNION ALL ".join(parts)
+        f" WHERE (NOT {days} OR {CHILD_AT_START_SQL}){_scope(units)}) t"
+        " WHERE period IS NOT NULL GROUP BY kind, period, unit_id")
+
+
+def _own_kept_sql(units, count: int) -> str:
+    """The case flow's kinds and utredningstid from the trigger-kept rows (socialtjanst.followup.deadline_kept):
+    an index range on the due date, each row already carrying its unit, judged as of %(today)s here."""
+    judged = dsql.judged_sql("done_on", "due_on", "%(today)s")
+    met = dsql.met_sql("done_on", "due_on")
+    scope = "" if units is None else " AND unit_id = ANY(%(units)s)"
+    return (
+        f"SELECT kind, period, unit_id, CASE WHEN kind = '{DAYS}' THEN SUM(days)"
+        f" ELSE COUNT(*) FILTER (WHERE {judged} AND {met}) END,"
+        f" CASE WHEN kind = '{DAYS}' THEN COUNT(*) ELSE COUNT(*) FILTER (WHERE {judged}) END"
+        f" FROM (SELECT kind, {_period_sql('day', count)} AS period, unit_id, done_on, day AS due_on, days"
+        f" FROM {KEPT} WHERE day BETWEEN %(start)s AND %(end)s{scope}) t"
+        " WHERE period IS NOT NULL GROUP BY kind, period, unit_id")
+
+
+def _registered_sql(units, count: int) -> list[str]:
+    judged = dsql.judged_sql("done_on", "due_on", "%(today)s")
+    met = dsql.met_sql("done_on", "due_on")
+    counts = f"COUNT(*) FILTER (WHERE {judged} AND {met}), COUNT(*) FILTER (WHERE {judged})"
+    return [f"SELECT kind, period, unit_id, {counts} FROM (SELECT '{k.key}' AS kind, {_period_sql('due_on', count)}"
+            f' AS period, unit_id, done_on, due_on FROM ({k.items_sql(units)}) "{k.key}") t WHERE period IS NOT NULL'
+            " GROUP BY kind, period, unit_id"
+            for k in todo_sources.deadline_kinds()]
 
 
 def figures_for_periods(units, periods: list[tuple[datetime.date, datetime.date]],
-                        today: datetime.date) -> list[dict[int, dict]]:
+                        today: datetime.date, *, live: bool = False) -> list[dict[int, dict]]:
     """For each (start, end) of `periods` (which must not overlap): unit id → {kind: (within, total) of the items
     judged today, "days": (sum, count) of utredningstid}. The kinds' items are read once for all the periods:
-    those due from the first start to the last end, each counted in the period its due date falls in."""
+    those due from the first start to the last end, each counted in the period its due date falls in.
+
+    The case flow's kinds are read from their trigger-kept rows; `live` computes them from the raw tables instead
+    (the same cores: the oracle the kept rows are tested against, and the bench's reference)."""
     ordered = sorted(periods)
     if any(a[1] >= b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
         raise ValueError("periods overlap")
@@ -236,11 +262,13 @@ def figures_for_periods(units, periods: list[tuple[datetime.date, datetime.date]
         params[f"p{n}_start"], params[f"p{n}_end"] = start, end
     out: list[dict[int, dict]] = [defaultdict(dict) for _ in periods]
     with report_cursor(WORK_MEM) as cursor:
-        cursor.execute(EXTENSIONS_SQL, params)
-        extensions = cursor.fetchall()
-        for n, column in enumerate(EXTENSION_COLUMNS):
-            params[f"ext_{column}"] = [row[n] for row in extensions]
-        cursor.execute(_figures_sql(units, len(periods)), params)
+        if live:
+            cursor.execute(EXTENSIONS_SQL, params)
+            extensions = cursor.fetchall()
+            for n, column in enumerate(EXTENSION_COLUMNS):
+                params[f"ext_{column}"] = [row[n] for row in extensions]
+        own = (_own_live_sql if live else _own_kept_sql)(units, len(periods))
+        cursor.execute(" UNION ALL ".join([own, *_registered_sql(units, len(periods))]), params)
         for kind, period, unit_id, first, second in cursor.fetchall():
             if kind != DAYS and not second:
                 continue  # nothing judged yet: the unit has no figure for this kind (as count_by_unit)
@@ -248,9 +276,12 @@ def figures_for_periods(units, periods: list[tuple[datetime.date, datetime.date]
     return [dict(found) for found in out]
 
 
-def figures(units, start: datetime.date, end: datetime.date, today: datetime.date) -> dict[int, dict]:
+def figures(units, start: datetime.date, end: datetime.date, today: datetime.date, *,
+            live: bool = False) -> dict[int, dict]:
     """unit id → {kind: (within, total) of the items judged today, "days": (sum, count) of utredningstid}."""
-    return figures_for_periods(units, [(start, end)], today)[0]
+    return figures_for_periods(units, [(start, end)], today, live=live)[0]
+
+
 # --- the drill-down -----------------------------------------------------------------------------
 
 MISS_COLUMNS = ("case_id", "person_id", "unit_id", "unit_name", "pk", "start_on", "due_on", "done_on", "days_late",
