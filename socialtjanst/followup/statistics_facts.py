@@ -51,19 +51,23 @@ INTAKE_SETS = (
     ("channel", "channel", "this AND report", False),
     ("month", "month", "report", False),
 )
-_GROUPED = ("this", "report", "kind", "target_group", "reporter_category", "channel", "month", "bucket", "screened",
-            "not_investigated", "first")
 _FULL_MEASURES = ("events", "individuals", "female", "male", "unknown", "not_investigated", "screened")
 _COUNTS = ("events", "individuals")
 
 
 def _intake_rows(flag: str, scope: str) -> str:
-    """The period's intakes and last year's anmälningar grouped by every key the breakdowns read."""
+    """The period's intakes and last year's anmälningar grouped by every key the breakdowns read: raw columns (the
+    date, not its month; the gender, not its bucket), two index ranges, so each row costs a hash and nothing else."""
+    keys = ("kind, target_group, reporter_category, channel, on_date, gender, screened, not_investigated,"
+            f" {flag} AS first")
+    rows = f"SELECT {keys}, count(*) AS n FROM {FACT} WHERE source = 'intake' AND on_date BETWEEN %({{}})s AND %({{}})s"
+    groups = ", ".join(str(n + 1) for n in range(9))
+    grouped = (f"{rows.format('start', 'end')}{scope} GROUP BY {groups} UNION ALL "
+               f"{rows.format('last_start', 'last_end')} AND kind = %(report)s{scope} GROUP BY {groups}")
     return (f"SELECT on_date >= %(start)s AS this, kind = %(report)s AS report, kind, target_group, reporter_category,"
-            f" channel, extract(month FROM on_date)::int AS month, {BUCKET} AS bucket, screened, not_investigated,"
-            f" {flag} AS first, count(*) AS n FROM {FACT} WHERE source = 'intake'"
-            " AND (on_date BETWEEN %(start)s AND %(end)s OR on_date BETWEEN %(last_start)s AND %(last_end)s"
-            f" AND kind = %(report)s){scope} GROUP BY {', '.join(str(n + 1) for n in range(len(_GROUPED)))}")
+            f" channel, date_part('month', on_date)::int AS month, {BUCKET} AS bucket, screened, not_investigated,"
+            " first, n"
+            f" FROM ({grouped}) r")
 
 
 def _sums(bit: int, full: bool) -> str:
