@@ -74,6 +74,12 @@ def signed_in_sessions(count: int) -> dict[str, list[str]]:
 LIST_PAGES = {"Att göra": ("handlaggare", "/att-gora/"), "personlista": ("handlaggare", "/personer/"),
               "ärendelista": ("handlaggare", "/arenden/"), "placeringslista": ("controller", "/placeringar/"),
               "IVO-lista": ("enhetschef", "/uppfoljning/ivo/")}
+# Every other page of the mix (GET), timed alone as well: the run is only as fast as the mix's CPU allows, so
+# each page's cost alone says which ones the machine's two cores spend the run on. "{case}" is a case of the run.
+OTHER_PAGES = {"ärende": ("handlaggare", "/arenden/{case}/"),
+               "ny anmälan (formulär)": ("handlaggare", "/anmalningar/create/"),
+               "frister": ("enhetschef", "/uppfoljning/frister/"), "Att göra, enhetschef": ("enhetschef", "/att-gora/"),
+               "uppföljning": ("controller", "/budget/uppfoljning/"), "rapporter": ("controller", "/rapporter/")}
 LIST_P95_TARGET_MS = 150
 ALONE_RUNS = 3
 
@@ -100,8 +106,8 @@ def warm_up(port: int, parallel: int = 12, timeout: float = 240.0) -> float:
     return time.perf_counter() - started
 
 
-def time_alone(port: int, cookie: str, sessions: dict[str, list[str]]) -> dict[str, float]:
-    """Each list page's time with nothing else running, in ms (best of ALONE_RUNS, one request at a time, against
+def time_alone(port: int, cookie: str, sessions: dict[str, list[str]], case_id: int) -> dict[str, float]:
+    """Each page's time with nothing else running, in ms (best of ALONE_RUNS, one request at a time, against
     the same server before the users start): the reference the p95 under load is compared with. A page over 10 s
     is not repeated."""
     import time
@@ -109,7 +115,8 @@ def time_alone(port: int, cookie: str, sessions: dict[str, list[str]]) -> dict[s
     import requests
 
     alone = {}
-    for name, (username, path) in LIST_PAGES.items():
+    for name, (username, path) in {**LIST_PAGES, **OTHER_PAGES}.items():
+        path = path.format(case=case_id)
         client = requests.Session()
         client.cookies.set(cookie, sessions[username][-1])
         times = []
@@ -131,11 +138,13 @@ def print_stats(stats_csv: Path, alone: dict[str, float] | None = None) -> int:
     alone = alone or {}
     with stats_csv.open(newline="") as f:
         rows = list(csv.DictReader(f))
-    print(f"{'sida':<28} {'anrop':>7} {'fel':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'sida':<28} {'anrop':>7} {'fel':>5} {'p50 ms':>8} {'p95 ms':>8} {'ensam ms':>9}")
     failures = 0
     for row in rows:
         name = "Totalt" if row["Name"] == "Aggregated" else row["Name"]
-        print(f"{name:<28} {row['Request Count']:>7} {row['Failure Count']:>5} {row['50%']:>8} {row['95%']:>8}")
+        own = f"{alone[row['Name']]:.0f}" if row["Name"] in alone else ""
+        print(f"{name:<28} {row['Request Count']:>7} {row['Failure Count']:>5} {row['50%']:>8} {row['95%']:>8}"
+              f" {own:>9}")
         if row["Name"] == "Aggregated":
             failures = int(row["Failure Count"])
             record(f"locust, alla sidor p95 ({row['Request Count']} anrop, {failures} fel)",
@@ -149,11 +158,19 @@ def print_stats(stats_csv: Path, alone: dict[str, float] | None = None) -> int:
     missing = [name for name in LIST_PAGES if name not in dict(lists)]
     if missing:
         print("Listsidor utan anrop i körningen: " + ", ".join(missing))
+    if "Att göra, enhetschef" in alone:
+        print(f"(Att göra ensam: handläggaren {alone['Att göra']:.0f} ms, enhetschefen "
+              f"{alone['Att göra, enhetschef']:.0f} ms; i lasten delar de raden Att göra)")
     for name, p95 in lists:
         record(f"listsida p95 i locust: {name} (p50 {p50[name]:.0f} ms)", p95, unit="ms", target=LIST_P95_TARGET_MS,
                reference=alone.get(name),
                reference_label=f"samma sida ensam, bästa av {ALONE_RUNS}")
     return failures
+
+
+def total_requests(stats_csv: Path) -> int:
+    with stats_csv.open(newline="") as f:
+        return next((int(row["Request Count"]) for row in csv.DictReader(f) if row["Name"] == "Aggregated"), 0)
 
 
 def main(argv=None) -> int:
@@ -171,7 +188,8 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    from bench import serve
+    from bench import cpu, serve
+    from bench.summary import record
 
     if not args.port:
         # Not a fixed port: another bench or drill on it answered for ours while our gunicorn gave up its bind.
@@ -184,9 +202,10 @@ def main(argv=None) -> int:
           f"(loggar i {out})", flush=True)
     try:
         print(f"Webbens arbetare svarar efter {warm_up(args.port):.1f} s".replace(".", ","), flush=True)
-        alone = time_alone(args.port, targets["cookie"], targets["sessions"])
-        print(f"Listsidorna ensamma före lasten (bästa av {ALONE_RUNS}): "
+        alone = time_alone(args.port, targets["cookie"], targets["sessions"], targets["case_ids"][0])
+        print(f"Sidorna ensamma före lasten (bästa av {ALONE_RUNS}): "
               + ", ".join(f"{name} {ms:.0f} ms" for name, ms in alone.items()), flush=True)
+        before = cpu.sample(web.pid)
         locust = subprocess.run(  # noqa: S603 - our own locustfile, loopback host
             [sys.executable, "-m", "locust", "-f", str(serve.ROOT / "bench" / "locustfile.py"), "--headless",
              "--users", str(args.users), "--spawn-rate", "10", "--run-time", f"{args.seconds}s",
@@ -195,6 +214,7 @@ def main(argv=None) -> int:
             env={**env, "LOAD_TARGETS": json.dumps(targets)}, cwd=serve.ROOT, capture_output=True, text=True,
             timeout=args.seconds + 180,
         )
+        after = cpu.sample(web.pid)
     finally:
         serve.stop(web)
     (out / "locust.log").write_text(locust.stdout + locust.stderr)
@@ -204,6 +224,14 @@ def main(argv=None) -> int:
         print("FEL: locust skrev ingen statistik")
         return 1
     failures = print_stats(stats, alone)
+    requests_made = total_requests(stats)
+    used = cpu.report(before, after, requests_made)
+    print(cpu.describe(used, requests_made))
+    record(f"locust: maskinens CPU upptagen ({used['cores']:.0f} kärnor)", used["busy_share"] * 100, unit="%")
+    if requests_made:
+        record("locust: CPU per anrop, webben", used["web_ms_per_request"], unit="ms")
+        record("locust: CPU per anrop, webb + databas + resten", used["machine_ms_per_request"], unit="ms")
+    record("locust: locusts egen CPU (kärnor)", used["locust_s"] / used["wall"], unit="kärnor")
     failures_csv = out / "load_failures.csv"
     if failures and failures_csv.exists():
         print(failures_csv.read_text()[:3000])

@@ -30,6 +30,8 @@ def _number(value: float | None, unit: str) -> str:
         return ""
     if unit == "ms":
         return f"{value:,.0f} ms".replace(",", " ")
+    if unit != "s":  # a share in per cent, cores
+        return f"{value:.2f} {unit}".replace(".", ",") if value < 10 else f"{value:.0f} {unit}"
     return (f"{value:.3f} s" if value < 10 else f"{value:.1f} s").replace(".", ",")
 
 
