@@ -23,7 +23,13 @@ from socialtjanst.todo_sources import (
 
 from . import selectors
 from .care_plans import plan_control_counts, plan_control_rows
-from .clock_queries import care_clock_placements, of_scoped_persons, placement_case_id
+from .clock_queries import (
+    CARE_CLOCK_VISIBLE_FROM,
+    CARE_CLOCK_VISIBLE_UNTIL,
+    care_clock_placements,
+    of_scoped_persons,
+    placement_case_id,
+)
 from .models import CarePlan, CarePlanKind, Placement, PlacementNotification
 from .models.care_plans import OPEN_NOTIFICATION
 
@@ -43,7 +49,8 @@ def _plan_rows(kind: str, due_expr):
         missing = ~Exists(CarePlan.objects.filter(placement=OuterRef("pk"), kind=kind))
         return TodoRows(queryset=of_scoped_persons(care_clock_placements(today), cases).filter(missing),
                         case=placement_case_id(),
-                        due=due_expr("start_on"), valid=IN_WINDOW)
+                        due=due_expr("start_on"), valid=IN_WINDOW,
+                        visible_from=CARE_CLOCK_VISIBLE_FROM, visible_until=CARE_CLOCK_VISIBLE_UNTIL)
     return rows
 
 

@@ -62,7 +62,15 @@ def child_placements(placements):
 
 def care_clock_placements(today):
     """Ongoing placements with the review clock (care_followup.clock_applies, in SQL): heldygnsvård of a child
-    under 18 at the start, under SoL or LVU, not voided, started by `today`."""
-    return child_placements(Placement.objects.filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today, is_24h=True, voided_reason="",
-        legal_basis__in=deadlines.CARE_REVIEW_LEGAL_BASES))
+    under 18 at the start, under SoL or LVU, not voided, started by `today` (None: whenever; the kept items store
+    CARE_CLOCK_VISIBLE_FROM / _UNTIL and compare them with today when read)."""
+    placements = Placement.objects.filter(is_24h=True, voided_reason="",
+                                          legal_basis__in=deadlines.CARE_REVIEW_LEGAL_BASES)
+    if today is not None:
+        placements = placements.filter(Q(end_on__isnull=True) | Q(end_on__gte=today), start_on__lte=today)
+    return child_placements(placements)
+
+
+# "Ongoing on today" as the two dates care_clock_placements(today) compares, for TodoRows (visible_from/until).
+CARE_CLOCK_VISIBLE_FROM = "start_on"
+CARE_CLOCK_VISIBLE_UNTIL = "end_on"

@@ -17,6 +17,8 @@ from . import care_review_sets
 
 # AgeOn is re-exported for modules written before clock_queries existed; import it from there.
 from .clock_queries import (  # noqa: F401
+    CARE_CLOCK_VISIBLE_FROM,
+    CARE_CLOCK_VISIBLE_UNTIL,
     AgeOn,
     care_clock_placements,
     last_review_on,
@@ -34,6 +36,7 @@ def _care_review_rows(cases, today) -> TodoRows:
         case=placement_case_id(),
         due=deadlines_sql.care_review_due_expr(review_clock_start(), last_review_on()),
         valid=Q(start_on__gte=CASE_EARLIEST, start_on__lte=CASE_LATEST_STORED),
+        visible_from=CARE_CLOCK_VISIBLE_FROM, visible_until=CARE_CLOCK_VISIBLE_UNTIL,
     )
 
 

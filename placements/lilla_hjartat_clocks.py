@@ -41,24 +41,27 @@ def custody_due_expr():
     return deadlines_sql.custody_transfer_due_expr("start_on", last)
 
 
-def custody_placements(today: datetime.date):
+def custody_placements(today: datetime.date | None):
     """lilla_hjartat.custody_transfer_due in SQL, for the items due by today + the lead: ongoing (not voided)
-    familjehem placements of a child who is under 18 on the due date."""
+    familjehem placements of a child who is under 18 on the due date. `today` None: whatever the due date (the kept
+    items store it and compare it with today + the lead when read, TodoRows.lead)."""
     # A child on the due date was one on the start (the due date is later): the kept set of a child's placements
     # narrows them before each one's due date and age are computed.
-    return (child_placements(Placement.objects.filter(end_on__isnull=True, voided_reason="",
-                                                      person__birth_date__isnull=False,
-                                                      care_type__code__in=FAMILY_HOME_CARE_TYPE_CODES))
-            .alias(custody_due=custody_due_expr())
-            .alias(age_at_due=AgeOn(F("person__birth_date"), F("custody_due")))
-            .filter(age_at_due__lt=deadlines.ADULT_AGE_YEARS,
-                    custody_due__lte=deadlines.add_calendar_months(today, CUSTODY_TODO_LEAD_MONTHS)))
+    placements = (child_placements(Placement.objects.filter(end_on__isnull=True, voided_reason="",
+                                                            person__birth_date__isnull=False,
+                                                            care_type__code__in=FAMILY_HOME_CARE_TYPE_CODES))
+                  .alias(custody_due=custody_due_expr())
+                  .alias(age_at_due=AgeOn(F("person__birth_date"), F("custody_due")))
+                  .filter(age_at_due__lt=deadlines.ADULT_AGE_YEARS))
+    if today is None:
+        return placements
+    return placements.filter(custody_due__lte=deadlines.add_calendar_months(today, CUSTODY_TODO_LEAD_MONTHS))
 
 
-def _custody_rows(cases, today: datetime.date) -> TodoRows:
+def _custody_rows(cases, today: datetime.date | None) -> TodoRows:
     return TodoRows(queryset=of_scoped_persons(custody_placements(today), cases), case=placement_case_id(),
                     due=custody_due_expr(),
-                    valid=IN_WINDOW)
+                    valid=IN_WINDOW, lead=(custody_due_expr(), CUSTODY_TODO_LEAD_MONTHS))
 
 
 def open_followups():

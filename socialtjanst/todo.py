@@ -10,47 +10,24 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
-from django.db import models
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    CharField,
-    DateField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED, OUT_OF_WINDOW_MARKER
-
-from . import deadlines, deadlines_sql, selectors, todo_sources
+from . import selectors, todo_kept, todo_sources
 from .followup.sql_session import report_cursor
-from .models import (
-    Case,
-    Decision,
-    Intake,
-    IntakeKind,
-    Investigation,
-    InvestigationExtension,
-    TargetGroup,
+from .models import Case
+from .todo_parts import (  # noqa: F401  (the kinds and the sets' SQL, imported from here by the pages and tests)
+    AWAITING_ENFORCEMENT_SQL,
+    AWAITING_SCREENING_SQL,
+    ENFORCEMENT,
+    INVESTIGATION,
+    KINDS,
+    REGISTERED_PART_BASE,
+    SAFETY,
+    SCREENING,
+    _parts,
 )
-from .users import UNASSIGNED, user_full_name
-
-SAFETY = "Omedelbar skyddsbedömning"
-SCREENING = "Förhandsbedömning"
-INVESTIGATION = "Utredning"
-ENFORCEMENT = "Verkställighet"
-KINDS = (SAFETY, SCREENING, INVESTIGATION, ENFORCEMENT)
-REGISTERED_PART_BASE = 100  # t_part of the first registered part (socialtjanst.todo_sources), in key order
+from .users import user_full_name
 
 
 def kinds() -> tuple[str, ...]:
@@ -89,168 +66,6 @@ class TodoItem:
         return self.due_on is not None and self.due_on < self.today
 
 
-# --- the items as one statement ------------------------------------------------------------
-
-
-def _in_window(*fields: str) -> Q:
-    """common.date_window.in_window over stored columns (the same bounds as its window_check CHECKs)."""
-    q = Q()
-    for field in fields:
-        q &= Q(**{f"{field}__gte": CASE_EARLIEST, f"{field}__lte": CASE_LATEST_STORED})
-    return q
-
-
-def _full_name(prefix: str):
-    """socialtjanst.users.user_full_name in SQL, for sorting by the column: the name, else the user name."""
-    name = Trim(Concat(F(f"{prefix}__first_name"), Value(" "), F(f"{prefix}__last_name"), output_field=CharField()))
-    return Coalesce(NullIf(name, Value("")), F(f"{prefix}__username"), Value(UNASSIGNED), output_field=CharField())
-
-
-def _full_name_of_user():
-    """_full_name over the user model itself (a registered part reaches its responsible by id)."""
-    name = Trim(Concat(F("first_name"), Value(" "), F("last_name"), output_field=CharField()))
-    return Coalesce(NullIf(name, Value("")), F("username"), Value(UNASSIGNED), output_field=CharField())
-
-
-def _columns(qs: QuerySet, part: int, kind: str, responsible: str, due, valid: Q, extra=(), case: str = "case"
-             ) -> QuerySet:
-    """One kind of item as the list's columns; a row whose stored dates lie outside the window gets no due
-    date and the marker, so one bad row never breaks the list. The `extra` columns (the unit's name or id, the
-    responsible's name) only when a sort or a count needs them: each is a join over every item."""
-    more = {
-        "t_unit": F(f"{case}__unit__name"), "t_unit_id": F(f"{case}__unit_id"), "t_resp_name": _full_name(responsible),
-    }
-    ok = ExpressionWrapper(valid, output_field=BooleanField())
-    by_case = responsible == f"{case}__responsible" and not _needs_responsible(extra)
-    # order_by(): no model's default ordering inside the UNION (a sort per part for nothing).
-    return qs.order_by().annotate(_ok=ok).values(
-        t_part=Value(part, output_field=IntegerField()),
-        t_obj=F("pk"),
-        t_case=F(f"{case}_id"),
-        **_responsible_columns(None if by_case else F(f"{responsible}_id")),
-        t_due=models.Case(When(_ok=True, then=due), default=None, output_field=DateField()),
-        t_kind=models.Case(When(_ok=True, then=Value(kind)), default=Value(f"{kind} ({OUT_OF_WINDOW_MARKER})"),
-                           output_field=CharField()),
-        **{name: more[name] for name in extra},
-    )
-
-
-def _needs_responsible(extra) -> bool:
-    """Whether the statement reads every item's responsible (the workload's counts per responsible, the sort by
-    name); the list's page and totals do not, so an item the case's responsible answers for leaves it to the page's
-    cases (_items): a join per item saved."""
-    return bool({"t_resp_name", "t_unit_id"} & set(extra))
-
-
-def _responsible_columns(responsible) -> dict:
-    """t_resp, the id of who answers for the item, and t_by_case: true when that is the case's responsible, left
-    NULL in t_resp for _items to read from the case (`responsible` None)."""
-    if responsible is None:
-        return {"t_resp": Cast(Value(None), output_field=BigIntegerField()), "t_by_case": Value(True)}
-    return {"t_resp": responsible, "t_by_case": Value(False)}
-
-
-def _safety_applies() -> Q:
-    """deadlines.safety_assessment_applies as a filter, derived from the rule itself."""
-    q = Q(pk__in=[])
-    for kind in IntakeKind.values:
-        for group in TargetGroup.values:
-            if deadlines.safety_assessment_applies(kind, group):
-                q |= Q(kind=kind, target_group=group)
-    return q
-
-
-AWAITING_SCREENING_SQL = "SELECT intake_id FROM socialtjanst_intake_awaiting_screening"
-AWAITING_ENFORCEMENT_SQL = "SELECT decision_id FROM socialtjanst_decision_awaiting_enforcement"
-
-
-def _parts(cases: QuerySet[Case], responsible, kind: str, extra=(), today=None) -> list[QuerySet]:
-    parts = []
-    owner = "case__responsible"
-    # The items the case's responsible answers for are read from that user's cases only (a handläggare's few
-    # thousand rather than the unit's hundred thousand): the same items as filtering them afterwards.
-    owned = cases if responsible is None else cases.filter(responsible=responsible)
-    # Those without a förhandsbedömning, read from the table the triggers of migration 0018 keep: "no row in
-    # socialtjanst_screening" is otherwise a probe per aktualisering of every open case in scope.
-    intakes = Intake.objects.filter(case__in=owned, pk__in=RawSQL(AWAITING_SCREENING_SQL, ()))  # noqa: S611 - a constant
-    if kind in ("", SAFETY):
-        safety = intakes.filter(_safety_applies(), safety_assessed_on__isnull=True)
-        parts.append(_columns(safety, 0, SAFETY, owner, deadlines_sql.safety_assessment_due_expr(),
-                              _in_window("received_on"), extra))
-    if kind in ("", SCREENING):
-        screening = intakes.filter(target_group__in=[
-            g for g in TargetGroup.values if deadlines.screening_deadline_applies(g)])
-        parts.append(_columns(screening, 1, SCREENING, owner, deadlines_sql.screening_initial_due_expr(),
-                              _in_window("received_on"), extra))
-    if kind in ("", INVESTIGATION):
-        investigations = Investigation.objects.filter(case__in=cases, completed_on__isnull=True)
-        if responsible is not None:
-            investigations = investigations.filter(responsible=responsible)
-        # The few utredningar with an extension dated outside the window, as one set (a hashed sub-plan read once)
-        # rather than a probe of the extensions per open utredning, twice (the date and the kind columns).
-        bad_extension = InvestigationExtension.objects.exclude(_in_window("decided_on", "new_due_on")).values(
-            "investigation_id")
-        parts.append(_columns(investigations, 2, INVESTIGATION, "responsible", deadlines_sql.investigation_due_expr(),
-                              _in_window("started_on") & ~Q(pk__in=bad_extension), extra))
-    if kind in ("", ENFORCEMENT):
-        # Favourable decisions, not voided, with no insats verkställd: read from the table the triggers of migration
-        # 0022 keep (the absence of a verkställd insats was a hash anti-join of every decision with every insats).
-        waiting = Decision.objects.filter(case__in=owned, pk__in=RawSQL(AWAITING_ENFORCEMENT_SQL, ()))  # noqa: S611
-        parts.append(_columns(waiting, 3, ENFORCEMENT, owner, deadlines_sql.enforcement_due_expr(),
-                              _in_window("decided_on"), extra))
-    return parts + _registered_parts(cases, responsible, kind, extra, today)
-
-
-def _as_expr(value):
-    return F(value) if isinstance(value, str) else value
-
-
-def _registered_parts(cases: QuerySet[Case], responsible, kind: str, extra, today) -> list[QuerySet]:
-    """Other apps' items (socialtjanst.todo_sources), narrowed here to the scoped cases and the responsible, so
-    no registration can forget the scope. The case, unit and responsible's name are read by case id."""
-    parts = []
-    for n, source in enumerate(todo_sources.todo_parts()):
-        if kind not in ("", source.kind):
-            continue
-        # A part whose items the case's responsible answers for reads only that user's cases (as _parts does); a
-        # part that names another responsible is read over every scoped case and filtered by it below.
-        scope = cases if responsible is None else cases.filter(responsible=responsible)
-        spec = source.rows(scope, today)
-        by_case = responsible is not None and spec.responsible is None
-        if responsible is not None and not by_case:
-            scope = cases
-            spec = source.rows(scope, today)
-        case_row = Case.objects.filter(pk=OuterRef("_t_case"))
-        qs = spec.queryset.order_by().annotate(_t_case=_as_expr(spec.case)).filter(
-            _t_case__in=scope.order_by().values("pk"))
-        lazy = spec.responsible is None and not _needs_responsible(extra)
-        resp = (_as_expr(spec.responsible) if spec.responsible is not None
-                else Subquery(case_row.values("responsible_id")[:1]))
-        if not lazy:
-            qs = qs.annotate(_t_resp=resp)
-        if responsible is not None and not by_case:
-            qs = qs.filter(_t_resp=responsible.pk)
-        user_row = get_user_model().objects.filter(pk=OuterRef("_t_resp")).annotate(
-            _n=_full_name_of_user()).values("_n")[:1]
-        more = {
-            "t_unit": Subquery(case_row.values("unit__name")[:1]),
-            "t_unit_id": Subquery(case_row.values("unit_id")[:1]),
-            "t_resp_name": Coalesce(Subquery(user_row), Value(UNASSIGNED), output_field=CharField()),
-        }
-        ok = ExpressionWrapper(spec.valid if spec.valid is not None else Q(pk__isnull=False),
-                               output_field=BooleanField())
-        label = source.kind
-        parts.append(qs.annotate(_ok=ok).values(
-            t_part=Value(REGISTERED_PART_BASE + n, output_field=IntegerField()),
-            t_obj=F("pk"), t_case=F("_t_case"), **_responsible_columns(None if lazy else F("_t_resp")),
-            t_due=models.Case(When(_ok=True, then=spec.due), default=None, output_field=DateField()),
-            t_kind=models.Case(When(_ok=True, then=Value(label)),
-                               default=Value(f"{label} ({OUT_OF_WINDOW_MARKER})"), output_field=CharField()),
-            **{name: more[name] for name in extra},
-        ))
-    return parts
-
-
 # The table's sortable columns (socialtjanst.tables.TodoTable) → SQL. Strings sort by code point (COLLATE "C"),
 # as the Python sort of the list did; ties keep the list's own order, overdue first.
 # (GREATEST(t_part - 1, 0): an intake's two items together, then investigations, then decisions.)
@@ -285,8 +100,16 @@ class TodoQuery:
     responsible: object = None
     kind: str = ""
     due: str = ""
+    # The open cases are exactly every open case of these units (the list without a search): the kept items are
+    # then read by unit, not joined with the cases.
+    unit_ids: list[int] | None = None
+    # True: every item built from the raw rows (the oracle the kept items are tested against, and the bench's
+    # reference); False: read from the kept items (socialtjanst.todo_kept).
+    live: bool = False
 
     def _from(self, extra=()) -> tuple[str, list]:
+        if not self.live:
+            return todo_kept.kept_from(self, extra)
         parts = _parts(self.cases, self.responsible, self.kind, extra, self.today)
         if not parts:
             return "", []
@@ -300,13 +123,17 @@ class TodoQuery:
             params.extend(p)
         if not sqls:
             return "", []
-        where, where_params = "", []
-        if self.due == OVERDUE:
-            where, where_params = " WHERE items.t_due < %s", [self.today]
-        elif self.due.isdigit():
-            days = datetime.timedelta(days=int(self.due))
-            where, where_params = " WHERE items.t_due BETWEEN %s AND %s", [self.today, self.today + days]
+        where, where_params = self.due_filter()
         return f"FROM ({' UNION ALL '.join(sqls)}) items{where}", [*params, *where_params]
+
+    def due_filter(self) -> tuple[str, list]:
+        """The due filter over the items' t_due: overdue, or due within so many days."""
+        if self.due == OVERDUE:
+            return " WHERE items.t_due < %s", [self.today]
+        if self.due.isdigit():
+            days = datetime.timedelta(days=int(self.due))
+            return " WHERE items.t_due BETWEEN %s AND %s", [self.today, self.today + days]
+        return "", []
 
     def totals(self) -> tuple[int, int]:
         """(items, overdue items)."""
@@ -322,11 +149,11 @@ class TodoQuery:
         return self._rows(order, offset, limit, counted=False)[0]
 
     def page(self, *, order: str = "due_on", offset: int = 0, limit: int = 25) -> tuple[list[TodoItem], int, int]:
-        """(the page's items, items, overdue items): the page and the totals from one statement, since each
-        statement builds every open item in scope to count or sort them (the totals are window counts over the
-        items before the page is cut). Past the last page there is no row to carry them: then totals() asks."""
+        """(the page's items, items, overdue items): the page and the totals from one statement. Live, each
+        statement builds every open item in scope (the totals are window counts over the items before the page is
+        cut), and past the last page there is no row to carry them: then totals() asks."""
         found, total, overdue = self._rows(order, offset, limit, counted=True)
-        if not found and offset > 0:
+        if not found and offset > 0 and self.live:
             total, overdue = self.totals()
         return found, total, overdue
 
@@ -338,16 +165,25 @@ class TodoQuery:
         page = ""
         if limit is not None:
             page, params = " LIMIT %s OFFSET %s", [*params, limit, offset]
-        counts, count_params = "", []
-        if counted:
-            counts, count_params = ", count(*) OVER (), count(*) FILTER (WHERE items.t_due < %s) OVER ()", [self.today]
+        columns = "t_part, t_obj, t_case, t_resp, t_by_case, t_due, t_kind"
+        select = f"SELECT {columns} {body} ORDER BY {_order_sql(order)}{page}"
+        if counted and not self.live:
+            # Over the kept items: the totals as a plain count and the page as a top-N sort, each a scan of the
+            # narrow table (a window count buffers every item to disk first); the totals' row is there even past
+            # the last page.
+            count_body, count_params = self._from()
+            select = (f"SELECT p.*, n.total, n.overdue FROM (SELECT count(*) AS total, count(*) FILTER"
+                      f" (WHERE items.t_due < %s) AS overdue {count_body}) n LEFT JOIN LATERAL ({select}) p ON TRUE")
+            params = [self.today, *count_params, *params]
+        elif counted:
+            select = (f"SELECT {columns}, count(*) OVER (), count(*) FILTER (WHERE items.t_due < %s) OVER () {body}"
+                      f" ORDER BY {_order_sql(order)}{page}")
+            params = [self.today, *params]
         with report_cursor() as cur:
-            cur.execute(f"SELECT t_part, t_obj, t_case, t_resp, t_by_case, t_due, t_kind{counts} {body} "
-                        f"ORDER BY {_order_sql(order)}{page}", [*count_params, *params])
+            cur.execute(select, params)
             found = cur.fetchall()
         total, overdue = (found[0][7], found[0][8]) if counted and found else (0, 0)
-        return _items([row[:7] for row in found], self.today), total, overdue
-
+        return _items([row[:7] for row in found if row[0] is not None], self.today), total, overdue
 
     def counts_by_unit_and_responsible(self, *, within_days: int) -> dict[tuple[int, int | None], tuple[int, int]]:
         """{(unit id, responsible id or None): (overdue, due within `within_days` from today)}, the same notions

@@ -9,8 +9,10 @@ deadlines_sql.py): a registration says which rows, which due date and where a ro
 (a) Att göra: `register_todo_part(key, kind, rows, url)`. `rows(cases, today)` returns `TodoRows`: a queryset of
     the open items (any model), the expression or field path of each item's case id, its due date expression,
     optionally a `valid` Q (rows failing it get no due date and the out-of-window marker) and the responsible
-    user's id (default: the case's responsible). socialtjanst.todo narrows the rows to the scoped `cases` and the
-    chosen responsible itself, puts them into its one UNION statement, and links each item with `url(obj_id)`.
+    user's id (default: the case's responsible). `rows(cases, None)` (the kept items' fill) leaves out what
+    depends on today and says it in visible_from / visible_until / lead instead. socialtjanst.todo narrows the
+    rows to the scoped `cases` and the chosen responsible itself, puts them into its one UNION statement (and the
+    kept items, socialtjanst.todo_kept), and links each item with `url(obj_id)`.
 (b) The deadline report: `register_deadline_kind(key, prefix, label, title, items_sql, ...)`. `items_sql(units)`
     returns one SQL SELECT of the kind's items whose due date lies in %(start)s..%(end)s, with the columns of
     socialtjanst.followup.deadline_sets (ITEM_COLUMNS below), in the given units (None: every unit; else
@@ -56,6 +58,11 @@ class TodoRows:
     due: object  # the due date: an expression from socialtjanst.deadlines_sql
     valid: Q | None = None  # stored dates inside common.date_window; None: always
     responsible: object = None  # the answering user's id (path or expression); None: the case's responsible
+    # What depends on today, as dates the kept items store (socialtjanst.todo_kept) and Att göra compares with today
+    # when it reads them: `rows(cases, None)` leaves these filters out and names them here instead.
+    visible_from: object = None  # shown from this date (the placement's start); None: always
+    visible_until: object = None  # shown until this date, inclusive (the placement's end); None or NULL: always
+    lead: tuple | None = None  # (the date compared, months): shown once that date is within so many months
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,8 @@ def todo_list(request):
     if query:
         searchable = access.person_name_filter_allowed(user)
         scoped = todo_search(scoped, query, persons=searchable, name_searchable=searchable)
-    todo_query = TodoQuery(scoped, today, responsible, kind=data.get("kind") or "", due=data.get("due") or "")
+    todo_query = TodoQuery(scoped, today, responsible, kind=data.get("kind") or "", due=data.get("due") or "",
+                           unit_ids=None if query else _scope_units(user, scoped, data.get("unit")))
     todo_data = TodoData(todo_query, per_page=PER_PAGE, page=page_param(request))
     table = TodoTable(todo_data, request=request)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
@@ -159,6 +160,15 @@ def todo_list(request):
         "overdue": overdue, "total": total, "sort_description": sort_description(table),
         **_unassigned_context(request, data.get("unit")),
     })
+
+
+def _scope_units(user, scoped, unit) -> list[int]:
+    """The units whose open cases are the list's scope without a search: access.cases_for_user is every case of the
+    user's units (or none), narrowed by the unit filter (none when the filter is invalid); the kept items are then
+    read by unit."""
+    if scoped.query.is_empty():
+        return []
+    return [unit.pk] if unit is not None else sorted(access.user_unit_ids(user))
 
 
 UNASSIGNED_SHOWN = 50
