@@ -35,8 +35,26 @@ def _scope(units) -> str:
     return "" if units is None else f" AND {UNIT_SQL} = ANY(%(units)s)"
 
 
+KEPT = "placements_care_review_item"
+KEPT_COLUMNS = ("unit_id", "case_id", "person_id", "pk", "sub", "start_on", "done_on", "due_on", "responsible_id",
+                "legal_basis")
+
+
 def care_review_items_sql(units) -> str:
-    """The items due in %(start)s..%(end)s, in socialtjanst.todo_sources.ITEM_COLUMNS. The case is the one the
+    """The items due in %(start)s..%(end)s, in socialtjanst.todo_sources.ITEM_COLUMNS, read from their trigger-kept
+    rows (placements.care_review_kept, placements 0023_deadline_kept): an index range on the due date."""
+    return (
+        "SELECT unit_id, case_id, person_id, pk, sub, start_on, done_on, due_on, responsible_id,"
+        " NULL::date AS extended_due_on, NULL::date AS extension_decided_on, legal_basis, '' AS intervention_kind"
+        f" FROM {KEPT} WHERE due_on BETWEEN %(start)s AND %(end)s"
+        + ("" if units is None else " AND unit_id = ANY(%(units)s)")
+    )
+
+
+def care_review_items_live_sql(units, placements: str = "") -> str:
+    """The items due in %(start)s..%(end)s, in socialtjanst.todo_sources.ITEM_COLUMNS, computed from the raw
+    tables: what the kept rows hold (the oracle they are tested against). `placements`, a condition on the
+    placement p, narrows them (the kept rows' refresh of the placements a change affected). The case is the one the
     review is journalled in (care_followup.placement_case): the insats' case, else the person's latest case in the
     placement's unit; its responsible answers for the item."""
     due = dsql.care_review_due_sql("n.node")
@@ -70,6 +88,7 @@ def care_review_items_sql(units) -> str:
         f" WHERE p.is_24h AND p.voided_reason = '' AND p.legal_basis = ANY({BASES_SQL})"
         f" AND per.birth_date IS NOT NULL AND {age} < {deadlines.ADULT_AGE_YEARS} AND {REVIEW_WINDOW}"
         f" AND p.start_on <= %(end)s AND (p.end_on IS NULL OR p.end_on >= {earliest}){_scope(units)}"
+        + (f" AND ({placements})" if placements else "") +
         " OFFSET 0) x WHERE x.due_on BETWEEN %(start)s AND %(end)s"
         " AND (x.done_on IS NOT NULL OR x.placement_end_on IS NULL OR x.placement_end_on > x.due_on)"
     )
