@@ -290,32 +290,56 @@ MISS_COLUMNS = ("case_id", "person_id", "unit_id", "unit_name", "pk", "start_on"
 
 class MissRows:
     """The misses of one kind, latest-due first, as a lazy sequence of dicts: len() counts in SQL and a slice
-    fetches that page only (what a paginator asks of it). The export iterates it in one pass."""
+    fetches that page only (what a paginator asks of it). The export iterates it in one pass.
+
+    The case flow's kinds count their misses in the trigger-kept rows (an index range) and take a page's keys from
+    there too; the page's columns are then read from the live items of the page's own due dates only, so no
+    request computes every item of the period, let alone twice (once to count, once for the page)."""
 
     def __init__(self, kind: str, units, start: datetime.date, end: datetime.date, today: datetime.date):
-        self.kind = kind
-        self._from = (f" FROM ({items_sql()[kind](units)}) x JOIN socialtjanst_unit u ON u.id = x.unit_id"
-                      f" WHERE {dsql.missed_sql('x.done_on', 'x.due_on', '%(today)s')}")
+        self.kind, self._units, self._today = kind, units, today
         self._params = _params(units, start, end, today)
         self._count = None
+        scope = "" if units is None else " AND unit_id = ANY(%(units)s)"
+        self._kept = (f" FROM {KEPT} WHERE kind = %(kind)s AND day BETWEEN %(start)s AND %(end)s{scope}"
+                      f" AND {dsql.missed_sql('done_on', 'day', '%(today)s')}") if kind in CORES else None
+
+    def _from(self, units) -> str:
+        return (f" FROM ({items_sql()[self.kind](units)}) x JOIN socialtjanst_unit u ON u.id = x.unit_id"
+                f" WHERE {dsql.missed_sql('x.done_on', 'x.due_on', '%(today)s')}")
 
     def __len__(self) -> int:
         if self._count is None:
             with report_cursor() as cursor:
-                cursor.execute("SELECT COUNT(*)" + self._from, self._params)
+                cursor.execute("SELECT COUNT(*)" + (self._kept or self._from(self._units)),
+                               {**self._params, "kind": self.kind})
                 self._count = cursor.fetchone()[0]
         return self._count
 
     def _fetch(self, limit: int | None, offset: int) -> list[dict]:
+        params, keys = self._params, ""
+        if self._kept and limit is not None:
+            with report_cursor() as cursor:
+                cursor.execute(f"SELECT pk, sub, day{self._kept} ORDER BY day DESC, pk DESC, sub"
+                               " LIMIT %(limit)s OFFSET %(offset)s",
+                               {**params, "kind": self.kind, "limit": limit, "offset": offset})
+                page = cursor.fetchall()
+            if not page:
+                return []
+            # The live items due from the page's first to its last due date, and of those the page's own.
+            params = {**_params(self._units, page[-1][2], page[0][2], self._today),
+                      "page_pk": [r[0] for r in page], "page_sub": [r[1] for r in page]}
+            keys = " AND (x.pk, x.sub) IN (SELECT * FROM unnest(%(page_pk)s::bigint[], %(page_sub)s::bigint[]))"
+            limit, offset = None, 0
         days_late = dsql.days_late_sql("x.done_on", "x.due_on", "%(today)s")
         sql = (
             "SELECT x.case_id, x.person_id, x.unit_id, u.name, x.pk, x.start_on, x.due_on, x.done_on,"
             f" {days_late}, x.responsible_id, x.extended_due_on, x.extension_decided_on, x.legal_basis,"
-            f" x.intervention_kind{self._from} ORDER BY x.due_on DESC, x.pk DESC, x.sub"
+            f" x.intervention_kind{self._from(self._units)}{keys} ORDER BY x.due_on DESC, x.pk DESC, x.sub"
             + (" LIMIT %(limit)s OFFSET %(offset)s" if limit is not None else "")
         )
         with report_cursor() as cursor:
-            cursor.execute(sql, {**self._params, "limit": limit, "offset": offset})
+            cursor.execute(sql, {**params, "limit": limit, "offset": offset})
             return [dict(zip(MISS_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
     def __getitem__(self, key):
