@@ -196,3 +196,36 @@ def test_random_dates(world, start, end, birth, reviewed, shift):
         CareReview.objects.create(placement=pia, decided_on=today + max(reviewed, start) * DAY, kind="overvagande",
                                   outcome="fortsatt_vard", decided_by=world.hanna)
     same(today + shift * DAY)
+
+
+def test_a_deleted_case_and_the_placement_import(world):
+    """A case deleted in SQL (as gallring deletes a personakt's rows), and placements made and changed by the
+    import (placements.importing, sets of rows in one statement each)."""
+    from placements.importing import import_placements
+    from socialtjanst.identity import synthetic_id_number
+
+    today = timezone.localdate()
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM socialtjanst_intake WHERE case_id = %s", [world.d.pk])
+        cur.execute("DELETE FROM socialtjanst_case WHERE id = %s", [world.d.pk])
+    same()
+    birth = today - 3000 * DAY
+    number = synthetic_id_number(birth, 7)
+    CaseFactory(unit=world.units["own"], responsible=world.hanna,
+                person=PersonFactory(first_name="Importerad", birth_date=birth, id_number=number))
+    header = "placerings_id;personnummer;kön;enhet;vårdform;utförare;utförare_namn;verksamhet;lagrum;startdatum;" \
+             "slutdatum;pris_från;dygnspris;månadsbelopp;arvode;omkostnad"
+
+    def row(end: str) -> bytes:
+        line = (f"IMP1;{number};;{world.units['own'].code};FH_EGET;;;5732X;SoL;{today - 400 * DAY};{end};;;30000;"
+                "18000;12000")
+        return f"{header}\n{line}".encode()
+    import_placements(content=row(""), filename="placeringar.csv")
+    plans = [k for k in same(today + 100 * DAY) if k[0] == "Vårdplan"]
+    assert len(plans) == 2  # Pia's and the imported child's
+    import_placements(content=row(str(today - 10 * DAY)), filename="placeringar.csv")  # ended: off the list
+    assert [k for k in same() if k[0] == "Vårdplan"] == [k for k in plans if k[1] != plans_case(number)]
+
+
+def plans_case(number: str) -> int:
+    return Case.objects.get(person__id_number=number).pk
