@@ -385,12 +385,6 @@ def _report_rows(figures: IntakeFigures, investigated: tuple[dict, dict],
 
 def share_reports_not_investigated(year: int) -> Decimal | None:
     """Municipality-wide share (0–1) of the year's anmälningar ending in 'inte inleda utredning': the total row's
-    not_investigated_share, counted without reading a case or a person (no individual is counted)."""
-    period = Period(year)
-    params = {"start": period.first_day, "end": period.last_day, "report": str(IntakeKind.REPORT),
-              "not_open": str(ScreeningOutcome.NOT_OPEN)}
-    ((not_investigated, screened),) = _fetch(None, (
-        "SELECT COUNT(*) FILTER (WHERE s.outcome = %(not_open)s), COUNT(s.id) FROM socialtjanst_intake i"
-        " LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id"
-        " WHERE i.received_on BETWEEN %(start)s AND %(end)s AND i.kind = %(report)s"), params)
-    return rounding.share(not_investigated, screened)
+    not_investigated_share, counted from the kept rows without reading a case or a person (no individual is counted)."""
+    with report_cursor() as cursor:
+        return rounding.share(*statistics_facts.not_investigated_and_screened(Period(year), cursor))

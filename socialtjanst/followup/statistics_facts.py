@@ -142,6 +142,15 @@ def intake_groups(units, period, cursor) -> dict:
     return groups
 
 
+def not_investigated_and_screened(period, cursor) -> tuple[int, int]:
+    """(anmälningar of the period whose förhandsbedömning ended in 'inte inleda utredning', those with one decided),
+    whole municipality: the indicator's share, from one index range."""
+    cursor.execute(f"SELECT count(*) FILTER (WHERE not_investigated), count(*) FILTER (WHERE screened) FROM {FACT}"
+                   " WHERE source = 'intake' AND on_date BETWEEN %(start)s AND %(end)s AND kind = %(report)s",
+                   _params(None, start=period.first_day, end=period.last_day))
+    return cursor.fetchone()
+
+
 # --- investigations and decisions ----------------------------------------------------------------------------
 
 PEOPLE = ("events", "individuals", "female", "male", "unknown", "events_female", "events_male", "events_unknown")
