@@ -188,6 +188,8 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from django.db import connection
+
     from bench import cpu, serve
     from bench.summary import record
 
@@ -205,6 +207,8 @@ def main(argv=None) -> int:
         alone = time_alone(args.port, targets["cookie"], targets["sessions"], targets["case_ids"][0])
         print(f"Sidorna ensamma före lasten (bästa av {ALONE_RUNS}): "
               + ", ".join(f"{name} {ms:.0f} ms" for name, ms in alone.items()), flush=True)
+        database = cpu.DatabaseMeter(connection.settings_dict["NAME"])
+        database.start()
         before = cpu.sample(web.pid)
         locust = subprocess.run(  # noqa: S603 - our own locustfile, loopback host
             [sys.executable, "-m", "locust", "-f", str(serve.ROOT / "bench" / "locustfile.py"), "--headless",
@@ -215,6 +219,7 @@ def main(argv=None) -> int:
             timeout=args.seconds + 180,
         )
         after = cpu.sample(web.pid)
+        database_s = database.stop()
     finally:
         serve.stop(web)
     (out / "locust.log").write_text(locust.stdout + locust.stderr)
@@ -225,11 +230,12 @@ def main(argv=None) -> int:
         return 1
     failures = print_stats(stats, alone)
     requests_made = total_requests(stats)
-    used = cpu.report(before, after, requests_made)
+    used = cpu.report(before, after, requests_made, database_s)
     print(cpu.describe(used, requests_made))
     record(f"locust: maskinens CPU upptagen ({used['cores']:.0f} kärnor)", used["busy_share"] * 100, unit="%")
     if requests_made:
         record("locust: CPU per anrop, webben", used["web_ms_per_request"], unit="ms")
+        record("locust: CPU per anrop, databasen (minst)", used["database_ms_per_request"], unit="ms")
         record("locust: CPU per anrop, webb + databas + resten", used["machine_ms_per_request"], unit="ms")
     record("locust: locusts egen CPU (kärnor)", used["locust_s"] / used["wall"], unit="kärnor")
     failures_csv = out / "load_failures.csv"
