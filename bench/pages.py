@@ -1,9 +1,10 @@
 """`make bench` (issue 19 point 4): the deadline report (page and xlsx), intake statistics, Att göra and the
 placement list through Django's test client as the demo users open them, each beside a reference measured in
 the same run: a hand-written set-based statement for the deadline report and the statistics, the list's bare
-COUNT(*) for Att göra and the placement list. Att göra is timed for an enhetschef and for a whole-municipality
-scope (a bench user, `bench_hela_kommunen`, enhetschef in every unit). Each line names issue 19's target beside
-it. Also the SIE import of issue 17 (budget.ledger.bench, rolled back).
+COUNT(*) for Att göra and the placement list, a count of the placements ended in the year for the budget
+follow-up page. Att göra is timed for an enhetschef and for a whole-municipality scope (a bench user,
+`bench_hela_kommunen`, enhetschef in every unit). Each line names issue 19's target beside it. Also the SIE import
+of issue 17 (budget.ledger.bench, rolled back).
 Figures only, best of --runs; the exit status is non-zero only if a page does not answer 200.
 """
 
@@ -42,6 +43,13 @@ SELECT count(*) FROM socialtjanst_case c JOIN socialtjanst_unitmembership m ON m
 JOIN auth_user u ON u.id = m.user_id WHERE u.username = 'enhetschef' AND c.status = 'pagaende'
 """
 PLACEMENTS_COUNT = "SELECT count(*) FROM placements_placement WHERE voided_reason = ''"
+# The follow-up page's heaviest figure by hand: placements ended in the year, their number and days per care type
+# (a same-day placement is one day), this year and last year.
+ENDED_REFERENCE = """
+SELECT care_type_id, end_on >= %(lo)s, count(*), sum(GREATEST(end_on - start_on, 1))
+FROM placements_placement WHERE voided_reason = '' AND end_on >= %(lo)s - interval '1 year' AND end_on < %(hi)s
+GROUP BY 1, 2
+"""
 OPEN_CASES_ALL_COUNT = "SELECT count(*) FROM socialtjanst_case c WHERE c.status = 'pagaende'"
 WHOLE_MUNICIPALITY = "bench_hela_kommunen"
 
@@ -133,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
          sql(OPEN_CASES_COUNT)),
         ("placeringslista, controller", page("controller", "/placeringar/"), None, "COUNT(*) placeringar",
          sql(PLACEMENTS_COUNT)),
+        (f"budgetuppföljning {args.year}, controller", page("controller", f"/budget/uppfoljning/?year={args.year}"),
+         None, "avslutade placeringar i SQL", sql(ENDED_REFERENCE)),
     ]
     print("")
     print("Sidor och rapporter / pages and reports — siffror, inte godkänt/underkänt (bästa av "
