@@ -112,9 +112,34 @@ SOURCES = [  # (short name, table, how a row names its placements)
     ("review", "placements_carereview", "SELECT t.placement_id FROM {t} t"),
     ("case", "socialtjanst_case", OF_CASES),
 ]
+# The columns the rule reads of a placement and of a case: an UPDATE that changes none of them (the import's
+# price_version, a case's status) refreshes nothing. tests/placements/test_care_review_kept.py updates each.
+READ_COLUMNS = {
+    "placement": ("start_on", "end_on", "is_24h", "voided_reason", "legal_basis", "lvu_ground", "review_clock_from",
+                  "unit_id", "person_id", "intervention_id"),
+    "case": ("unit_id", "person_id", "responsible_id", "opened_on"),
+}
+
+
+def _changed_rows(name: str, select: str) -> str:
+    """`select` over the rows an UPDATE changed in a column the rule reads, before and after."""
+    columns = READ_COLUMNS[name]
+    changed = (f"(SELECT n.* FROM changed n JOIN before b ON b.id = n.id WHERE ({', '.join('n.' + c for c in columns)})"
+               f" IS DISTINCT FROM ({', '.join('b.' + c for c in columns)}))")
+    was = (f"(SELECT b.* FROM changed n JOIN before b ON b.id = n.id WHERE ({', '.join('n.' + c for c in columns)})"
+           f" IS DISTINCT FROM ({', '.join('b.' + c for c in columns)}))")
+    return _refresh(f"{select.format(t=was)} UNION {select.format(t=changed)}")
+
+
+def _triggers(name: str, table: str, select: str):
+    for event, transition, body in _each(select):
+        if event == "UPDATE" and name in READ_COLUMNS:
+            body = _changed_rows(name, select)
+        yield (f"care_review_kept_{name}_{event.lower()}", table, event, transition, body)
+
+
 TRIGGERS = [
-    *((f"care_review_kept_{name}_{event.lower()}", table, event, transition, body)
-      for name, table, select in SOURCES for event, transition, body in _each(select)),
+    *(trigger for name, table, select in SOURCES for trigger in _triggers(name, table, select)),
     # Rows that are only read: a corrected birth date, an insats moved to another decision, a decision to
     # another case (their inserts name no placement yet; their deletes are refused while a placement points there).
     ("care_review_kept_person_update", "socialtjanst_person", "UPDATE", "OLD TABLE AS before NEW TABLE AS changed",
