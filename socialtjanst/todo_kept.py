@@ -83,8 +83,18 @@ def items_select(connection, *, flow: bool) -> str:
     return psycopg.ClientCursor(connection.connection).mogrify(sql, params)
 
 
+# Two transactions refreshing the same person must not interleave: under READ COMMITTED the second one's DELETE
+# cannot see the rows the first one inserted (its snapshot is older) and would leave them, stale, beside its own.
+# So a refresh first takes a transaction lock per person, in a fixed order; per bucket of persons rather than per
+# person, so a bulk import's thousands of persons take at most LOCK_BUCKETS of the shared lock table's slots.
+LOCK_NAMESPACE = 1926  # the first key of pg_advisory_xact_lock(int, int): issue 19, socialtjanst 0026
+LOCK_BUCKETS = 256
+
+
 def refresh_function_sql(connection, *, flow: bool) -> str:
-    """CREATE OR REPLACE of the app's refresh function: forget the persons' items of its parts, keep them anew."""
+    """CREATE OR REPLACE of the app's refresh function: forget the persons' items of its parts, keep them anew.
+    Each statement of a plpgsql function takes a new snapshot, so after the lock the DELETE sees every row a
+    transaction that held it committed."""
     name, parts = (FLOW_REFRESH, FLOW_PARTS) if flow else (REGISTERED_REFRESH, REGISTERED_PARTS)
     columns = ", ".join(COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[2:])
@@ -92,7 +102,9 @@ def refresh_function_sql(connection, *, flow: bool) -> str:
     # custom plan for a one-person array) cost 40-80 ms where running it costs 1-2 ms.
     return (f"CREATE OR REPLACE FUNCTION {name}({PERSONS_ARG} bigint[]) RETURNS void LANGUAGE plpgsql"
             " SET plan_cache_mode = force_generic_plan AS $todo$"
-            f" BEGIN DELETE FROM {KEPT} WHERE person_id = ANY({PERSONS_ARG}) AND {parts};"
+            f" BEGIN PERFORM pg_advisory_xact_lock({LOCK_NAMESPACE}, b.bucket) FROM (SELECT DISTINCT"
+            f" (p % {LOCK_BUCKETS})::int AS bucket FROM unnest({PERSONS_ARG}) p ORDER BY 1) b;"
+            f" DELETE FROM {KEPT} WHERE person_id = ANY({PERSONS_ARG}) AND {parts};"
             f" INSERT INTO {KEPT} ({columns}) {items_select(connection, flow=flow)}"
             f" ON CONFLICT (part, obj) DO UPDATE SET {updates}; END $todo$")
 
@@ -161,14 +173,18 @@ FLOW_TABLES = [
 
 # --- the read ----------------------------------------------------------------------------------------------------
 
+_leads: dict[tuple, list[tuple[int, int]]] = {}
+
+
 def _lead_parts(today) -> list[tuple[int, object]]:
-    """(part, the last date shown today) of each registered part with a lead (TodoRows.lead)."""
-    found = []
-    for n, source in enumerate(todo_sources.todo_parts()):
-        lead = source.rows(Case.objects.none(), None).lead
-        if lead is not None:
-            found.append((todo_parts.REGISTERED_PART_BASE + n, deadlines.add_calendar_months(today, lead[1])))
-    return found
+    """(part, the last date shown today) of each registered part with a lead (TodoRows.lead). The leads are read
+    from the registrations once (building each part's querysets per request cost more than the count)."""
+    sources = todo_sources.todo_parts()
+    key = tuple(source.key for source in sources)
+    if key not in _leads:
+        _leads[key] = [(todo_parts.REGISTERED_PART_BASE + n, lead[1]) for n, source in enumerate(sources)
+                       if (lead := source.rows(Case.objects.none(), None).lead) is not None]
+    return [(part, deadlines.add_calendar_months(today, months)) for part, months in _leads[key]]
 
 
 def _kind_parts(kind: str) -> list[int]:

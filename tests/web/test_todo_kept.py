@@ -180,6 +180,7 @@ def test_the_installed_functions_are_todays_statement(world):
             cur.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [function])
             (body,) = cur.fetchone()
             assert todo_kept.items_select(connection, flow=flow) in body
+            assert body == todo_kept.refresh_function_sql(connection, flow=flow).split("$todo$")[1]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
