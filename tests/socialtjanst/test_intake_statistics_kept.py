@@ -251,3 +251,32 @@ def test_two_transactions_changing_one_person_leave_her_rows_equal_to_the_twin(u
     assert kept() == live()
     assert {row[1] for row in kept() if row[0] == "intake"} == set(
         Intake.objects.values_list("pk", flat=True)) and doomed.pk not in {row[1] for row in kept()}
+
+
+@pytest.mark.django_db
+def test_gallring_of_a_personakt_by_the_app_role_takes_her_rows_with_it(units):
+    from socialtjanst import retention
+    from socialtjanst.roles import Role
+    from tests.socialtjanst.test_retention import DUE, NOT_YET, RUN, _set_app_role, at, ensure_rules, personakt
+
+    ensure_rules()
+    user = UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["other"]])
+    due, fresh = personakt(DUE, user, units["other"]), personakt(NOT_YET, user, units["other"])
+    assert {row[2] for row in kept()} == {due.pk, fresh.pk}
+    _set_app_role()  # the web and worker processes' role: the SECURITY DEFINER function deletes for it
+    with at(RUN):
+        assert retention.retention_run(run_by="sara").personakter == 1
+    assert kept() == live()
+    assert {row[2] for row in kept()} == {fresh.pk}
+
+
+@pytest.mark.django_db
+def test_the_app_role_runs_the_triggers_when_it_registers_and_screens(units, world):
+    from tests.socialtjanst.test_retention import _set_app_role
+
+    _set_app_role()  # what the web process logs in as: it needs the rows it refreshes and the persons' lock
+    intake = make_intake(world["own"], D(2024, 6, 3), concerns=["vald"])
+    make_screening(intake, "inte_inleda")
+    Investigation.objects.filter(case=world["own"]).delete()
+    assert kept() == live()
+    assert ("intake", intake.pk) in {row[:2] for row in kept()}
