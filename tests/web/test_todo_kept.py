@@ -230,3 +230,20 @@ def test_a_deleted_case_and_the_placement_import(world):
 
 def plans_case(number: str) -> int:
     return Case.objects.get(person__id_number=number).pk
+
+
+def test_the_pages_unit_scope_is_the_access_scope(world, controller):
+    """Without a search the page reads the kept items by unit (views.todo._scope_units): the same items as the
+    user's access-scoped open cases, for every role (a controller's scope is no case at all)."""
+    from socialtjanst import access
+    from socialtjanst.views.todo import _scope_units
+
+    today = timezone.localdate()
+    for user in (world.hanna, world.olle, world.eva, controller):
+        cases = access.cases_for_user(user).filter(status=Case.Status.OPEN)
+        for unit in (None, world.units["own"]):
+            scoped = cases if unit is None else cases.filter(unit=unit)
+            live = sorted(map(_key, TodoQuery(scoped, today, live=True).rows()), key=repr)
+            by_unit = TodoQuery(scoped, today, unit_ids=_scope_units(user, scoped, unit)).rows()
+            assert sorted(map(_key, by_unit), key=repr) == live
+    assert _scope_units(controller, access.cases_for_user(controller), None) == []
