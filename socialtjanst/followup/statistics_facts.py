@@ -57,17 +57,16 @@ _COUNTS = ("events", "individuals")
 
 def _intake_rows(flag: str, scope: str) -> str:
     """The period's intakes and last year's anmälningar grouped by every key the breakdowns read: raw columns (the
-    date, not its month; the gender, not its bucket), two index ranges, so each row costs a hash and nothing else."""
-    keys = ("kind, target_group, reporter_category, channel, on_date, gender, screened, not_investigated,"
-            f" {flag} AS first")
-    rows = f"SELECT {keys}, count(*) AS n FROM {FACT} WHERE source = 'intake' AND on_date BETWEEN %({{}})s AND %({{}})s"
-    groups = ", ".join(str(n + 1) for n in range(9))
-    grouped = (f"{rows.format('start', 'end')}{scope} GROUP BY {groups} UNION ALL "
-               f"{rows.format('last_start', 'last_end')} AND kind = %(report)s{scope} GROUP BY {groups}")
+    date, not its month; the gender, not its bucket), two index ranges, so each row costs a hash and nothing else.
+    Last year is shown by target group, in total and by month only: its kind, anmälare and kanal are not grouped."""
+    shared = f"target_group, on_date, gender, screened, not_investigated, {flag} AS first, count(*) AS n FROM {FACT}"
+    this = (f"SELECT kind, reporter_category, channel, {shared} WHERE source = 'intake'"
+            f" AND on_date BETWEEN %(start)s AND %(end)s{scope} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9")
+    last = (f"SELECT %(report)s, '', '', {shared} WHERE source = 'intake' AND on_date BETWEEN %(last_start)s"
+            f" AND %(last_end)s AND kind = %(report)s{scope} GROUP BY 4, 5, 6, 7, 8, 9")
     return (f"SELECT on_date >= %(start)s AS this, kind = %(report)s AS report, kind, target_group, reporter_category,"
             f" channel, date_part('month', on_date)::int AS month, {BUCKET} AS bucket, screened, not_investigated,"
-            " first, n"
-            f" FROM ({grouped}) r")
+            f" first, n FROM ({this} UNION ALL {last}) r")
 
 
 def _sums(bit: int, full: bool) -> str:
