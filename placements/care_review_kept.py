@@ -48,8 +48,11 @@ def fill_sql() -> str:
 
 def refresh_function_sql() -> str:
     """placements_care_review_refresh(placements bigint[]): forget the placements' rows and insert what the rule
-    gives for them now. EXECUTE plans the insert for the placements at hand."""
+    gives for them now. EXECUTE plans the insert for the placements at hand. The placements' rows are locked
+    first, in id order, so two transactions refresh one placement one after the other (as
+    socialtjanst.followup.deadline_kept's refresh does with its cases)."""
     insert = f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) " + _items_sql("p.id = ANY($1)")
     return (f"CREATE OR REPLACE FUNCTION {REFRESH_FUNCTION}(placements bigint[]) RETURNS void LANGUAGE plpgsql"
-            f" AS $fn$ BEGIN DELETE FROM {KEPT} WHERE pk = ANY(placements);"
+            " AS $fn$ BEGIN PERFORM 1 FROM placements_placement WHERE id = ANY(placements) ORDER BY id"
+            f" FOR NO KEY UPDATE; DELETE FROM {KEPT} WHERE pk = ANY(placements);"
             f" EXECUTE $ins${insert}$ins$ USING placements; END $fn$")

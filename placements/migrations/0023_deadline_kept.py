@@ -25,33 +25,34 @@ KEPT = "placements_care_review_item"
 # --- frozen copies (see the docstring) ---------------------------------------------------------------------
 REFRESH = (
     'CREATE OR REPLACE FUNCTION placements_care_review_refresh(placements bigint[]) RETURNS void LANGUAGE'
-    ' plpgsql AS $fn$ BEGIN DELETE FROM placements_care_review_item WHERE pk = ANY(placements); EXECUTE $'
-    'ins$INSERT INTO placements_care_review_item (unit_id, case_id, person_id, pk, sub, start_on, done_on'
-    ', due_on, responsible_id, legal_basis) SELECT unit_id, case_id, person_id, pk, sub, start_on, done_o'
-    'n, due_on, responsible_id, legal_basis FROM (SELECT * FROM (SELECT CASE WHEN d.case_id IS NOT NULL T'
-    'HEN pc.unit_id ELSE p.unit_id END AS unit_id, pc.id AS case_id, p.person_id, p.id AS pk, (n.node - p'
-    '.start_on) AS sub, n.node AS start_on, lead(n.node) OVER (PARTITION BY p.id ORDER BY n.node) AS done'
-    "_on, ((COALESCE(NULL::date, n.node) + interval '6 months')::date) AS due_on, pc.responsible_id, NULL"
-    '::date AS extended_due_on, NULL::date AS extension_decided_on, p.legal_basis || CASE WHEN p.lvu_grou'
-    "nd <> '' THEN ' ' || p.lvu_ground || ' §' ELSE '' END AS legal_basis, '' AS intervention_kind, p.end"
-    '_on AS placement_end_on FROM placements_placement p JOIN socialtjanst_person per ON per.id = p.perso'
-    'n_id LEFT JOIN socialtjanst_intervention iv ON iv.id = p.intervention_id LEFT JOIN socialtjanst_deci'
-    'sion d ON d.id = iv.decision_id LEFT JOIN LATERAL (SELECT lc.id FROM socialtjanst_case lc WHERE d.ca'
-    'se_id IS NULL AND lc.person_id = p.person_id AND lc.unit_id = p.unit_id ORDER BY lc.opened_on DESC, '
-    'lc.id DESC LIMIT 1) latest ON true LEFT JOIN LATERAL (SELECT lpc.id, lpc.unit_id, lpc.responsible_id'
-    ' FROM socialtjanst_case lpc WHERE lpc.id = COALESCE(d.case_id, latest.id) LIMIT 1) pc ON true CROSS '
-    'JOIN LATERAL (SELECT COALESCE(p.review_clock_from, p.start_on) AS node WHERE p.review_clock_from IS '
-    "NULL OR ((COALESCE(NULL::date, p.review_clock_from) + interval '6 months')::date) >= p.start_on UNIO"
-    'N SELECT r.decided_on FROM placements_carereview r WHERE r.placement_id = p.id AND r.decided_on >= p'
-    ".start_on) n WHERE p.is_24h AND p.voided_reason = '' AND p.legal_basis = ANY(ARRAY['SoL', 'LVU']) AN"
-    'D per.birth_date IS NOT NULL AND (extract(year FROM p.start_on)::int - extract(year FROM per.birth_d'
-    'ate)::int - CASE WHEN (extract(month FROM p.start_on), extract(day FROM p.start_on)) < (extract(mont'
-    'h FROM per.birth_date), extract(day FROM per.birth_date)) THEN 1 ELSE 0 END) < 18 AND (p.start_on BE'
-    "TWEEN '1900-01-01'::date AND '2100-12-31'::date) AND p.start_on <= '2199-12-31'::date AND (p.end_on "
-    "IS NULL OR p.end_on >= ((('1899-01-01'::date::date + interval '-6 months')::date) - 3)) AND (p.id = "
-    "ANY($1)) OFFSET 0) x WHERE x.due_on BETWEEN '1899-01-01'::date AND '2199-12-31'::date AND (x.done_on"
-    ' IS NOT NULL OR x.placement_end_on IS NULL OR x.placement_end_on > x.due_on)) i$ins$ USING placement'
-    's; END $fn$'
+    ' plpgsql AS $fn$ BEGIN PERFORM 1 FROM placements_placement WHERE id = ANY(placements) ORDER BY id FO'
+    'R NO KEY UPDATE; DELETE FROM placements_care_review_item WHERE pk = ANY(placements); EXECUTE $ins$IN'
+    'SERT INTO placements_care_review_item (unit_id, case_id, person_id, pk, sub, start_on, done_on, due_'
+    'on, responsible_id, legal_basis) SELECT unit_id, case_id, person_id, pk, sub, start_on, done_on, due'
+    '_on, responsible_id, legal_basis FROM (SELECT * FROM (SELECT CASE WHEN d.case_id IS NOT NULL THEN pc'
+    '.unit_id ELSE p.unit_id END AS unit_id, pc.id AS case_id, p.person_id, p.id AS pk, (n.node - p.start'
+    '_on) AS sub, n.node AS start_on, lead(n.node) OVER (PARTITION BY p.id ORDER BY n.node) AS done_on, ('
+    "(COALESCE(NULL::date, n.node) + interval '6 months')::date) AS due_on, pc.responsible_id, NULL::date"
+    ' AS extended_due_on, NULL::date AS extension_decided_on, p.legal_basis || CASE WHEN p.lvu_ground <> '
+    "'' THEN ' ' || p.lvu_ground || ' §' ELSE '' END AS legal_basis, '' AS intervention_kind, p.end_on AS"
+    ' placement_end_on FROM placements_placement p JOIN socialtjanst_person per ON per.id = p.person_id L'
+    'EFT JOIN socialtjanst_intervention iv ON iv.id = p.intervention_id LEFT JOIN socialtjanst_decision d'
+    ' ON d.id = iv.decision_id LEFT JOIN LATERAL (SELECT lc.id FROM socialtjanst_case lc WHERE d.case_id '
+    'IS NULL AND lc.person_id = p.person_id AND lc.unit_id = p.unit_id ORDER BY lc.opened_on DESC, lc.id '
+    'DESC LIMIT 1) latest ON true LEFT JOIN LATERAL (SELECT lpc.id, lpc.unit_id, lpc.responsible_id FROM '
+    'socialtjanst_case lpc WHERE lpc.id = COALESCE(d.case_id, latest.id) LIMIT 1) pc ON true CROSS JOIN L'
+    'ATERAL (SELECT COALESCE(p.review_clock_from, p.start_on) AS node WHERE p.review_clock_from IS NULL O'
+    "R ((COALESCE(NULL::date, p.review_clock_from) + interval '6 months')::date) >= p.start_on UNION SELE"
+    'CT r.decided_on FROM placements_carereview r WHERE r.placement_id = p.id AND r.decided_on >= p.start'
+    "_on) n WHERE p.is_24h AND p.voided_reason = '' AND p.legal_basis = ANY(ARRAY['SoL', 'LVU']) AND per."
+    'birth_date IS NOT NULL AND (extract(year FROM p.start_on)::int - extract(year FROM per.birth_date)::'
+    'int - CASE WHEN (extract(month FROM p.start_on), extract(day FROM p.start_on)) < (extract(month FROM'
+    ' per.birth_date), extract(day FROM per.birth_date)) THEN 1 ELSE 0 END) < 18 AND (p.start_on BETWEEN '
+    "'1900-01-01'::date AND '2100-12-31'::date) AND p.start_on <= '2199-12-31'::date AND (p.end_on IS NUL"
+    "L OR p.end_on >= ((('1899-01-01'::date::date + interval '-6 months')::date) - 3)) AND (p.id = ANY($1"
+    ")) OFFSET 0) x WHERE x.due_on BETWEEN '1899-01-01'::date AND '2199-12-31'::date AND (x.done_on IS NO"
+    'T NULL OR x.placement_end_on IS NULL OR x.placement_end_on > x.due_on)) i$ins$ USING placements; END'
+    ' $fn$'
 )
 FILL = (
     'INSERT INTO placements_care_review_item (unit_id, case_id, person_id, pk, sub, start_on, done_on, du'

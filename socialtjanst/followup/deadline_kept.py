@@ -64,8 +64,13 @@ def fill_sql() -> str:
 
 def refresh_function_sql() -> str:
     """deadline_refresh(cases bigint[]): forget the cases' rows and insert what the cores give for them now.
-    EXECUTE plans the insert for the cases at hand (a few for a page's change, thousands for an import)."""
+    EXECUTE plans the insert for the cases at hand (a few for a page's change, thousands for an import).
+
+    The cases' rows are locked first, in id order (tuple locks: an import's thousands fit): a second transaction
+    refreshing a case waits until the first commits, and its DELETE (a new snapshot under READ COMMITTED) then
+    sees and removes the rows the first inserted, instead of leaving a row the second's change made stale."""
     insert = f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) " + _literal(_items_sql("o.case_id = ANY($1)"))
     return (f"CREATE OR REPLACE FUNCTION {REFRESH_FUNCTION}(cases bigint[]) RETURNS void LANGUAGE plpgsql AS $fn$"
-            f" BEGIN DELETE FROM {KEPT} WHERE case_id = ANY(cases);"
+            " BEGIN PERFORM 1 FROM socialtjanst_case WHERE id = ANY(cases) ORDER BY id FOR NO KEY UPDATE;"
+            f" DELETE FROM {KEPT} WHERE case_id = ANY(cases);"
             f" EXECUTE $ins${insert}$ins$ USING cases; END $fn$")

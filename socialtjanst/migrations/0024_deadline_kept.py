@@ -25,92 +25,93 @@ KINDS = ("forhandsbedomningar", "utredningar", "verkstallighet", "days")
 # --- frozen copies (see the docstring) ---------------------------------------------------------------------
 REFRESH = (
     'CREATE OR REPLACE FUNCTION socialtjanst_deadline_refresh(cases bigint[]) RETURNS void LANGUAGE plpgs'
-    'ql AS $fn$ BEGIN DELETE FROM socialtjanst_deadline_item WHERE case_id = ANY(cases); EXECUTE $ins$INS'
-    'ERT INTO socialtjanst_deadline_item (kind, case_id, unit_id, pk, sub, day, done_on, days) SELECT o.k'
-    "ind, o.case_id, c.unit_id, o.pk, o.sub, o.day, o.done_on, CASE WHEN o.kind = 'days' THEN o.done_on -"
-    " o.started_on END AS days FROM (SELECT 'forhandsbedomningar' AS kind, k.case_id, k.pk, k.sub, k.due_"
-    'on AS day, k.done_on, NULL::date AS started_on FROM (SELECT * FROM (SELECT i.case_id, i.id AS pk, 0 '
-    'AS sub, i.received_on AS start_on, s.decided_on AS done_on, (CASE WHEN (s.extended_due_on) IS NOT NU'
-    'LL AND (s.extension_decided_on) IS NOT NULL AND NOT ((s.extension_decided_on) > ((i.received_on + 14'
-    '))) THEN (s.extended_due_on) ELSE (i.received_on + 14) END) AS due_on, NULL::integer AS responsible_'
-    "id, s.extended_due_on, s.extension_decided_on, '' AS legal_basis, '' AS intervention_kind FROM socia"
-    'ltjanst_intake i LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id WHERE i.target_group = ANY'
-    "('{barn_unga}') AND i.received_on <= '2199-12-31'::date AND (i.received_on IS NULL OR i.received_on "
-    "BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND (s.extended_due_on IS NULL OR s.extended_due_"
-    "on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND (s.extension_decided_on IS NULL OR s.exten"
-    "sion_decided_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND i.received_on >= '1898-12-18'"
-    '::date UNION ALL SELECT i.case_id, i.id AS pk, 0 AS sub, i.received_on AS start_on, s.decided_on AS '
-    'done_on, (CASE WHEN (s.extended_due_on) IS NOT NULL AND (s.extension_decided_on) IS NOT NULL AND NOT'
-    ' ((s.extension_decided_on) > ((i.received_on + 14))) THEN (s.extended_due_on) ELSE (i.received_on + '
-    "14) END) AS due_on, NULL::integer AS responsible_id, s.extended_due_on, s.extension_decided_on, '' A"
-    "S legal_basis, '' AS intervention_kind FROM socialtjanst_intake i JOIN socialtjanst_screening s ON s"
-    ".intake_id = i.id WHERE i.target_group = ANY('{barn_unga}') AND i.received_on <= '2199-12-31'::date "
-    "AND (i.received_on IS NULL OR i.received_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND ("
-    "s.extended_due_on IS NULL OR s.extended_due_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AN"
-    "D (s.extension_decided_on IS NULL OR s.extension_decided_on BETWEEN '1900-01-01'::date AND '2100-12-"
-    "31'::date) AND i.received_on < '1898-12-18'::date AND s.extended_due_on >= '1899-01-01'::date) x) k "
-    "UNION ALL SELECT 'utredningar' AS kind, k.case_id, k.pk, k.sub, k.due_on AS day, k.done_on, NULL::da"
-    'te AS started_on FROM (SELECT * FROM (SELECT v.case_id, v.id AS pk, 0 AS sub, v.started_on AS start_'
-    "on, v.completed_on AS done_on, COALESCE(ext.valid_due, ((v.started_on + interval '4 months')::date))"
-    " AS due_on, v.responsible_id, NULL::date AS extended_due_on, NULL::date AS extension_decided_on, '' "
-    "AS legal_basis, '' AS intervention_kind FROM socialtjanst_investigation v LEFT JOIN (SELECT g.invest"
-    'igation_id, g.valid, g.due_in_period, d.valid_due FROM (SELECT e.investigation_id, bool_and((e.decid'
-    "ed_on IS NULL OR e.decided_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND (e.new_due_on I"
-    "S NULL OR e.new_due_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date)) AS valid, bool_or(e.new_d"
-    "ue_on >= '1899-01-01'::date) AS due_in_period FROM socialtjanst_investigationextension e JOIN social"
-    "tjanst_investigation ev ON ev.id = e.investigation_id WHERE ev.started_on <= '2199-12-31'::date GROU"
-    "P BY e.investigation_id, ev.started_on HAVING ev.started_on >= '1898-08-29'::date OR bool_or(e.new_d"
-    "ue_on >= '1899-01-01'::date)) g JOIN (SELECT ext_w.investigation_id, COALESCE((array_agg(ext_w.new_d"
-    'ue_on ORDER BY ext_w.decided_on DESC, ext_w.new_due_on DESC) FILTER (WHERE NOT ext_w.broken))[1], (('
-    "ext_w.started_on + interval '4 months')::date)) AS valid_due FROM (SELECT ext_v.*, bool_or(ext_v.lat"
-    'e) OVER (PARTITION BY ext_v.investigation_id ORDER BY ext_v.decided_on, ext_v.new_due_on ROWS UNBOUN'
-    'DED PRECEDING) AS broken FROM (SELECT ext_e.investigation_id, ext_e.decided_on, ext_e.new_due_on, ex'
-    't_e.started_on, ((ext_e.decided_on) > (COALESCE(lag(ext_e.new_due_on) OVER (PARTITION BY ext_e.inves'
-    "tigation_id ORDER BY ext_e.decided_on, ext_e.new_due_on), ((ext_e.started_on + interval '4 months'):"
-    ':date)))) AS late FROM (SELECT e.investigation_id, ev.started_on, e.decided_on, e.new_due_on FROM so'
-    'cialtjanst_investigationextension e JOIN socialtjanst_investigation ev ON ev.id = e.investigation_id'
-    " WHERE ev.started_on <= '2199-12-31'::date) ext_e) ext_v) ext_w GROUP BY ext_w.investigation_id, ext"
-    '_w.started_on) d ON d.investigation_id = g.investigation_id) ext ON ext.investigation_id = v.id WHER'
-    "E v.started_on <= '2199-12-31'::date AND (v.started_on IS NULL OR v.started_on BETWEEN '1900-01-01':"
-    ":date AND '2100-12-31'::date) AND ext.valid IS NOT FALSE AND v.started_on >= '1898-08-29'::date UNIO"
-    'N ALL SELECT v.case_id, v.id AS pk, 0 AS sub, v.started_on AS start_on, v.completed_on AS done_on, C'
-    "OALESCE(ext.valid_due, ((v.started_on + interval '4 months')::date)) AS due_on, v.responsible_id, NU"
-    "LL::date AS extended_due_on, NULL::date AS extension_decided_on, '' AS legal_basis, '' AS interventi"
-    'on_kind FROM socialtjanst_investigation v LEFT JOIN (SELECT g.investigation_id, g.valid, g.due_in_pe'
-    'riod, d.valid_due FROM (SELECT e.investigation_id, bool_and((e.decided_on IS NULL OR e.decided_on BE'
-    "TWEEN '1900-01-01'::date AND '2100-12-31'::date) AND (e.new_due_on IS NULL OR e.new_due_on BETWEEN '"
-    "1900-01-01'::date AND '2100-12-31'::date)) AS valid, bool_or(e.new_due_on >= '1899-01-01'::date) AS "
-    'due_in_period FROM socialtjanst_investigationextension e JOIN socialtjanst_investigation ev ON ev.id'
-    " = e.investigation_id WHERE ev.started_on <= '2199-12-31'::date GROUP BY e.investigation_id, ev.star"
-    "ted_on HAVING ev.started_on >= '1898-08-29'::date OR bool_or(e.new_due_on >= '1899-01-01'::date)) g "
-    'JOIN (SELECT ext_w.investigation_id, COALESCE((array_agg(ext_w.new_due_on ORDER BY ext_w.decided_on '
-    "DESC, ext_w.new_due_on DESC) FILTER (WHERE NOT ext_w.broken))[1], ((ext_w.started_on + interval '4 m"
-    "onths')::date)) AS valid_due FROM (SELECT ext_v.*, bool_or(ext_v.late) OVER (PARTITION BY ext_v.inve"
-    'stigation_id ORDER BY ext_v.decided_on, ext_v.new_due_on ROWS UNBOUNDED PRECEDING) AS broken FROM (S'
-    'ELECT ext_e.investigation_id, ext_e.decided_on, ext_e.new_due_on, ext_e.started_on, ((ext_e.decided_'
-    'on) > (COALESCE(lag(ext_e.new_due_on) OVER (PARTITION BY ext_e.investigation_id ORDER BY ext_e.decid'
-    "ed_on, ext_e.new_due_on), ((ext_e.started_on + interval '4 months')::date)))) AS late FROM (SELECT e"
-    '.investigation_id, ev.started_on, e.decided_on, e.new_due_on FROM socialtjanst_investigationextensio'
-    "n e JOIN socialtjanst_investigation ev ON ev.id = e.investigation_id WHERE ev.started_on <= '2199-12"
-    "-31'::date) ext_e) ext_v) ext_w GROUP BY ext_w.investigation_id, ext_w.started_on) d ON d.investigat"
-    "ion_id = g.investigation_id) ext ON ext.investigation_id = v.id WHERE v.started_on <= '2199-12-31'::"
-    "date AND (v.started_on IS NULL OR v.started_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AN"
-    "D ext.valid IS NOT FALSE AND v.started_on < '1898-08-29'::date AND ext.due_in_period) x) k UNION ALL"
-    " SELECT 'verkstallighet' AS kind, k.case_id, k.pk, k.sub, k.due_on AS day, k.done_on, NULL::date AS "
-    'started_on FROM (SELECT * FROM (SELECT d.case_id, d.id AS pk, COALESCE(iv.id, 0) AS sub, d.decided_o'
-    "n AS start_on, iv.started_on AS done_on, ((d.decided_on + interval '3 months')::date) AS due_on, NUL"
-    'L::integer AS responsible_id, NULL::date AS extended_due_on, NULL::date AS extension_decided_on, d.l'
-    "egal_basis, COALESCE(iv.kind, '') AS intervention_kind FROM socialtjanst_decision d LEFT JOIN social"
-    "tjanst_intervention iv ON iv.decision_id = d.id WHERE d.kind = ANY('{bistand,vard,omedelbart_omhande"
-    "rtagande}') AND d.voided_reason = '' AND d.decided_on BETWEEN '1898-09-28'::date AND '2199-12-31'::d"
-    "ate AND (d.decided_on IS NULL OR d.decided_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date)) x)"
-    " k UNION ALL SELECT 'days' AS kind, v.case_id, v.id AS pk, 0 AS sub, v.completed_on AS day, v.comple"
-    'ted_on AS done_on, v.started_on FROM socialtjanst_investigation v WHERE v.completed_on IS NOT NULL) '
-    'o JOIN socialtjanst_case c ON c.id = o.case_id LEFT JOIN socialtjanst_person p ON p.id = CASE WHEN o'
-    ".kind = 'days' THEN c.person_id END WHERE (o.case_id = ANY($1)) AND (o.kind <> 'days' OR (p.birth_da"
-    'te IS NOT NULL AND (extract(year FROM o.started_on)::int - extract(year FROM p.birth_date)::int - CA'
-    'SE WHEN (extract(month FROM o.started_on), extract(day FROM o.started_on)) < (extract(month FROM p.b'
-    'irth_date), extract(day FROM p.birth_date)) THEN 1 ELSE 0 END) <= 20))$ins$ USING cases; END $fn$'
+    'ql AS $fn$ BEGIN PERFORM 1 FROM socialtjanst_case WHERE id = ANY(cases) ORDER BY id FOR NO KEY UPDAT'
+    'E; DELETE FROM socialtjanst_deadline_item WHERE case_id = ANY(cases); EXECUTE $ins$INSERT INTO socia'
+    'ltjanst_deadline_item (kind, case_id, unit_id, pk, sub, day, done_on, days) SELECT o.kind, o.case_id'
+    ", c.unit_id, o.pk, o.sub, o.day, o.done_on, CASE WHEN o.kind = 'days' THEN o.done_on - o.started_on "
+    "END AS days FROM (SELECT 'forhandsbedomningar' AS kind, k.case_id, k.pk, k.sub, k.due_on AS day, k.d"
+    'one_on, NULL::date AS started_on FROM (SELECT * FROM (SELECT i.case_id, i.id AS pk, 0 AS sub, i.rece'
+    'ived_on AS start_on, s.decided_on AS done_on, (CASE WHEN (s.extended_due_on) IS NOT NULL AND (s.exte'
+    'nsion_decided_on) IS NOT NULL AND NOT ((s.extension_decided_on) > ((i.received_on + 14))) THEN (s.ex'
+    'tended_due_on) ELSE (i.received_on + 14) END) AS due_on, NULL::integer AS responsible_id, s.extended'
+    "_due_on, s.extension_decided_on, '' AS legal_basis, '' AS intervention_kind FROM socialtjanst_intake"
+    " i LEFT JOIN socialtjanst_screening s ON s.intake_id = i.id WHERE i.target_group = ANY('{barn_unga}'"
+    ") AND i.received_on <= '2199-12-31'::date AND (i.received_on IS NULL OR i.received_on BETWEEN '1900-"
+    "01-01'::date AND '2100-12-31'::date) AND (s.extended_due_on IS NULL OR s.extended_due_on BETWEEN '19"
+    "00-01-01'::date AND '2100-12-31'::date) AND (s.extension_decided_on IS NULL OR s.extension_decided_o"
+    "n BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND i.received_on >= '1898-12-18'::date UNION A"
+    'LL SELECT i.case_id, i.id AS pk, 0 AS sub, i.received_on AS start_on, s.decided_on AS done_on, (CASE'
+    ' WHEN (s.extended_due_on) IS NOT NULL AND (s.extension_decided_on) IS NOT NULL AND NOT ((s.extension'
+    '_decided_on) > ((i.received_on + 14))) THEN (s.extended_due_on) ELSE (i.received_on + 14) END) AS du'
+    "e_on, NULL::integer AS responsible_id, s.extended_due_on, s.extension_decided_on, '' AS legal_basis,"
+    " '' AS intervention_kind FROM socialtjanst_intake i JOIN socialtjanst_screening s ON s.intake_id = i"
+    ".id WHERE i.target_group = ANY('{barn_unga}') AND i.received_on <= '2199-12-31'::date AND (i.receive"
+    "d_on IS NULL OR i.received_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND (s.extended_due"
+    "_on IS NULL OR s.extended_due_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND (s.extension"
+    "_decided_on IS NULL OR s.extension_decided_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND"
+    " i.received_on < '1898-12-18'::date AND s.extended_due_on >= '1899-01-01'::date) x) k UNION ALL SELE"
+    "CT 'utredningar' AS kind, k.case_id, k.pk, k.sub, k.due_on AS day, k.done_on, NULL::date AS started_"
+    'on FROM (SELECT * FROM (SELECT v.case_id, v.id AS pk, 0 AS sub, v.started_on AS start_on, v.complete'
+    "d_on AS done_on, COALESCE(ext.valid_due, ((v.started_on + interval '4 months')::date)) AS due_on, v."
+    "responsible_id, NULL::date AS extended_due_on, NULL::date AS extension_decided_on, '' AS legal_basis"
+    ", '' AS intervention_kind FROM socialtjanst_investigation v LEFT JOIN (SELECT g.investigation_id, g."
+    'valid, g.due_in_period, d.valid_due FROM (SELECT e.investigation_id, bool_and((e.decided_on IS NULL '
+    "OR e.decided_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND (e.new_due_on IS NULL OR e.ne"
+    "w_due_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date)) AS valid, bool_or(e.new_due_on >= '1899"
+    "-01-01'::date) AS due_in_period FROM socialtjanst_investigationextension e JOIN socialtjanst_investi"
+    "gation ev ON ev.id = e.investigation_id WHERE ev.started_on <= '2199-12-31'::date GROUP BY e.investi"
+    "gation_id, ev.started_on HAVING ev.started_on >= '1898-08-29'::date OR bool_or(e.new_due_on >= '1899"
+    "-01-01'::date)) g JOIN (SELECT ext_w.investigation_id, COALESCE((array_agg(ext_w.new_due_on ORDER BY"
+    ' ext_w.decided_on DESC, ext_w.new_due_on DESC) FILTER (WHERE NOT ext_w.broken))[1], ((ext_w.started_'
+    "on + interval '4 months')::date)) AS valid_due FROM (SELECT ext_v.*, bool_or(ext_v.late) OVER (PARTI"
+    'TION BY ext_v.investigation_id ORDER BY ext_v.decided_on, ext_v.new_due_on ROWS UNBOUNDED PRECEDING)'
+    ' AS broken FROM (SELECT ext_e.investigation_id, ext_e.decided_on, ext_e.new_due_on, ext_e.started_on'
+    ', ((ext_e.decided_on) > (COALESCE(lag(ext_e.new_due_on) OVER (PARTITION BY ext_e.investigation_id OR'
+    "DER BY ext_e.decided_on, ext_e.new_due_on), ((ext_e.started_on + interval '4 months')::date)))) AS l"
+    'ate FROM (SELECT e.investigation_id, ev.started_on, e.decided_on, e.new_due_on FROM socialtjanst_inv'
+    'estigationextension e JOIN socialtjanst_investigation ev ON ev.id = e.investigation_id WHERE ev.star'
+    "ted_on <= '2199-12-31'::date) ext_e) ext_v) ext_w GROUP BY ext_w.investigation_id, ext_w.started_on)"
+    ' d ON d.investigation_id = g.investigation_id) ext ON ext.investigation_id = v.id WHERE v.started_on'
+    " <= '2199-12-31'::date AND (v.started_on IS NULL OR v.started_on BETWEEN '1900-01-01'::date AND '210"
+    "0-12-31'::date) AND ext.valid IS NOT FALSE AND v.started_on >= '1898-08-29'::date UNION ALL SELECT v"
+    '.case_id, v.id AS pk, 0 AS sub, v.started_on AS start_on, v.completed_on AS done_on, COALESCE(ext.va'
+    "lid_due, ((v.started_on + interval '4 months')::date)) AS due_on, v.responsible_id, NULL::date AS ex"
+    "tended_due_on, NULL::date AS extension_decided_on, '' AS legal_basis, '' AS intervention_kind FROM s"
+    'ocialtjanst_investigation v LEFT JOIN (SELECT g.investigation_id, g.valid, g.due_in_period, d.valid_'
+    "due FROM (SELECT e.investigation_id, bool_and((e.decided_on IS NULL OR e.decided_on BETWEEN '1900-01"
+    "-01'::date AND '2100-12-31'::date) AND (e.new_due_on IS NULL OR e.new_due_on BETWEEN '1900-01-01'::d"
+    "ate AND '2100-12-31'::date)) AS valid, bool_or(e.new_due_on >= '1899-01-01'::date) AS due_in_period "
+    'FROM socialtjanst_investigationextension e JOIN socialtjanst_investigation ev ON ev.id = e.investiga'
+    "tion_id WHERE ev.started_on <= '2199-12-31'::date GROUP BY e.investigation_id, ev.started_on HAVING "
+    "ev.started_on >= '1898-08-29'::date OR bool_or(e.new_due_on >= '1899-01-01'::date)) g JOIN (SELECT e"
+    'xt_w.investigation_id, COALESCE((array_agg(ext_w.new_due_on ORDER BY ext_w.decided_on DESC, ext_w.ne'
+    "w_due_on DESC) FILTER (WHERE NOT ext_w.broken))[1], ((ext_w.started_on + interval '4 months')::date)"
+    ') AS valid_due FROM (SELECT ext_v.*, bool_or(ext_v.late) OVER (PARTITION BY ext_v.investigation_id O'
+    'RDER BY ext_v.decided_on, ext_v.new_due_on ROWS UNBOUNDED PRECEDING) AS broken FROM (SELECT ext_e.in'
+    'vestigation_id, ext_e.decided_on, ext_e.new_due_on, ext_e.started_on, ((ext_e.decided_on) > (COALESC'
+    'E(lag(ext_e.new_due_on) OVER (PARTITION BY ext_e.investigation_id ORDER BY ext_e.decided_on, ext_e.n'
+    "ew_due_on), ((ext_e.started_on + interval '4 months')::date)))) AS late FROM (SELECT e.investigation"
+    '_id, ev.started_on, e.decided_on, e.new_due_on FROM socialtjanst_investigationextension e JOIN socia'
+    "ltjanst_investigation ev ON ev.id = e.investigation_id WHERE ev.started_on <= '2199-12-31'::date) ex"
+    't_e) ext_v) ext_w GROUP BY ext_w.investigation_id, ext_w.started_on) d ON d.investigation_id = g.inv'
+    "estigation_id) ext ON ext.investigation_id = v.id WHERE v.started_on <= '2199-12-31'::date AND (v.st"
+    "arted_on IS NULL OR v.started_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date) AND ext.valid IS"
+    " NOT FALSE AND v.started_on < '1898-08-29'::date AND ext.due_in_period) x) k UNION ALL SELECT 'verks"
+    "tallighet' AS kind, k.case_id, k.pk, k.sub, k.due_on AS day, k.done_on, NULL::date AS started_on FRO"
+    'M (SELECT * FROM (SELECT d.case_id, d.id AS pk, COALESCE(iv.id, 0) AS sub, d.decided_on AS start_on,'
+    " iv.started_on AS done_on, ((d.decided_on + interval '3 months')::date) AS due_on, NULL::integer AS "
+    'responsible_id, NULL::date AS extended_due_on, NULL::date AS extension_decided_on, d.legal_basis, CO'
+    "ALESCE(iv.kind, '') AS intervention_kind FROM socialtjanst_decision d LEFT JOIN socialtjanst_interve"
+    "ntion iv ON iv.decision_id = d.id WHERE d.kind = ANY('{bistand,vard,omedelbart_omhandertagande}') AN"
+    "D d.voided_reason = '' AND d.decided_on BETWEEN '1898-09-28'::date AND '2199-12-31'::date AND (d.dec"
+    "ided_on IS NULL OR d.decided_on BETWEEN '1900-01-01'::date AND '2100-12-31'::date)) x) k UNION ALL S"
+    "ELECT 'days' AS kind, v.case_id, v.id AS pk, 0 AS sub, v.completed_on AS day, v.completed_on AS done"
+    '_on, v.started_on FROM socialtjanst_investigation v WHERE v.completed_on IS NOT NULL) o JOIN socialt'
+    "janst_case c ON c.id = o.case_id LEFT JOIN socialtjanst_person p ON p.id = CASE WHEN o.kind = 'days'"
+    " THEN c.person_id END WHERE (o.case_id = ANY($1)) AND (o.kind <> 'days' OR (p.birth_date IS NOT NULL"
+    ' AND (extract(year FROM o.started_on)::int - extract(year FROM p.birth_date)::int - CASE WHEN (extra'
+    'ct(month FROM o.started_on), extract(day FROM o.started_on)) < (extract(month FROM p.birth_date), ex'
+    'tract(day FROM p.birth_date)) THEN 1 ELSE 0 END) <= 20))$ins$ USING cases; END $fn$'
 )
 FILL = (
     'INSERT INTO socialtjanst_deadline_item (kind, case_id, unit_id, pk, sub, day, done_on, days) SELECT '
