@@ -7,8 +7,10 @@ import datetime
 import random
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
+from hypothesis import given
+from hypothesis import strategies as st
 
 from socialtjanst import retention
 from socialtjanst.followup import deadline_kept, deadline_sets
@@ -18,6 +20,7 @@ from socialtjanst.roles import Role
 from tests.factories import CaseFactory, PersonFactory, UnitFactory, UserFactory
 from tests.socialtjanst.test_deadline_report import decision, extend, intake, investigation
 from tests.socialtjanst.test_deadline_sets import TODAY, random_cases  # noqa: F401  (the fixture)
+from tests.socialtjanst.test_deadlines_sql import SETTINGS
 from tests.socialtjanst.test_retention import DUE, NOT_YET, RUN, at, ensure_rules, personakt
 
 D = datetime.date
@@ -198,3 +201,42 @@ def test_two_transactions_changing_one_case_leave_its_rows_equal_to_the_cores(un
         waiting.join(timeout=30)
         assert not waiting.is_alive()
     assert not [r for r in assert_kept_is_live() if r[1] == case.pk and r[0] == dr.ENFORCEMENT]
+
+
+_DAYS = st.dates(min_value=D(2023, 10, 1), max_value=D(2025, 3, 31))
+_STEP = st.one_of(
+    st.tuples(st.just("intake"), _DAYS, st.one_of(st.none(), st.integers(0, 40)), st.booleans()),
+    st.tuples(st.just("investigation"), _DAYS, st.one_of(st.none(), st.integers(0, 200)), st.booleans()),
+    st.tuples(st.just("decision"), _DAYS, st.one_of(st.none(), st.integers(0, 150)), st.booleans()),
+    st.tuples(st.just("move"), _DAYS, st.none(), st.booleans()),
+    st.tuples(st.just("delete"), _DAYS, st.none(), st.booleans()),
+)
+
+
+@pytest.mark.django_db
+@SETTINGS
+@given(st.lists(_STEP, min_size=1, max_size=8))
+def test_the_kept_rows_equal_the_cores_after_random_changes(units, steps):
+    """Random intakes, investigations (with an extension), decisions, moves and deletes around month ends: after
+    each statement the kept rows are the cores' rows."""
+    with transaction.atomic():
+        cases = [CaseFactory(unit=units["own"], person=PersonFactory(birth_date=D(2010, 2, 28))),
+                 CaseFactory(unit=units["other"], person=PersonFactory(birth_date=None))]
+        for n, (what, day, after, flag) in enumerate(steps):
+            case = cases[n % 2]
+            later = day + datetime.timedelta(days=after) if after is not None else None
+            if what == "intake":
+                intake(case, day, screened_on=later)
+            elif what == "investigation":
+                inv = investigation(case, day, later)
+                if flag:
+                    extend(inv, day + datetime.timedelta(days=100), day + datetime.timedelta(days=150))
+            elif what == "decision":
+                decision(case, day, started_on=later, with_intervention=flag)
+            elif what == "move":
+                Case.objects.filter(pk=case.pk).update(unit=units["other"] if flag else UnitFactory())
+            else:
+                Intervention.objects.filter(decision__case=case).delete()
+                Decision.objects.filter(case=case).update(voided_reason="Fel" if flag else "")
+            assert_kept_is_live()
+        transaction.set_rollback(True)
