@@ -8,7 +8,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from placements import care_followup, care_review_kept, services
 from placements.care_review_sets import care_review_items_live_sql, care_review_items_sql
@@ -16,8 +18,9 @@ from placements.models import CareReview, Placement
 from socialtjanst.followup import deadline_sets
 from socialtjanst.models import Case, Person
 from tests.factories import CaseFactory, PersonFactory, UnitFactory, UserFactory
-from tests.placements.factories import care_type
+from tests.placements.factories import PlacementFactory, care_type
 from tests.socialtjanst.test_deadline_report import decision
+from tests.socialtjanst.test_deadlines_sql import SETTINGS
 
 D = datetime.date
 CHILD_BIRTH = D(2012, 4, 4)
@@ -154,3 +157,35 @@ def test_the_report_reads_the_kept_rows_as_the_live_rule_counts(placed):
             kept = sorted(cur.fetchall(), key=repr)
         assert [r[:13] for r in live] == kept
     assert deadline_sets.figures(None, D(2025, 1, 1), D(2025, 12, 31), today)
+
+
+_DAYS = st.dates(min_value=D(2023, 6, 1), max_value=D(2025, 6, 30))
+_PLACEMENT = st.tuples(_DAYS, st.one_of(st.none(), st.integers(1, 500)), st.sampled_from(["SoL", "LVU"]),
+                       st.sampled_from([CHILD_BIRTH, D(2006, 8, 31), None]),
+                       st.lists(st.integers(1, 400), max_size=3), st.booleans())
+
+
+@pytest.mark.django_db
+@SETTINGS
+@given(st.lists(_PLACEMENT, min_size=1, max_size=4))
+def test_the_kept_rows_equal_the_rule_after_random_placements(units, handlaggare, placements):
+    """Random children placed around month ends, ended or not, reviewed on random days, then moved to another
+    unit: after each statement the kept rows are the rule's rows."""
+    with transaction.atomic():
+        for start, length, basis, birth, reviews, move in placements:
+            person = PersonFactory(birth_date=birth)
+            CaseFactory(unit=units["own"], person=person, responsible=handlaggare)
+            end = start + datetime.timedelta(days=length) if length else None
+            placement = PlacementFactory(person=person, unit=units["own"], care_type=care_type("FH_JOUR"),
+                                         legal_basis=basis, start_on=start, end_on=end,
+                                         end_reason="enligt_plan" if end else "")
+            assert_kept_is_live()
+            for days in reviews:
+                CareReview.objects.create(placement=placement, kind="overvagande", outcome="fortsatt_vard",
+                                          decided_on=start + datetime.timedelta(days=days), decided_by=handlaggare)
+                assert_kept_is_live()
+            if move:
+                Placement.objects.filter(pk=placement.pk).update(unit=units["other"])
+                Case.objects.filter(person=person).update(unit=units["other"])
+                assert_kept_is_live()
+        transaction.set_rollback(True)
