@@ -126,26 +126,39 @@ def _of_cases(rows: str) -> str:
     return f"SELECT c.person_id FROM {rows} r JOIN socialtjanst_case c ON c.id = r.case_id"
 
 
-def _row_triggers(name: str, table: str, source: str) -> list[tuple]:
+def _changed(columns, *, side: str = "r") -> str:
+    """The rows of an UPDATE (`side` r: as they are now, b: as they were) in which a column the twin reads changed:
+    completing an utredning or editing a report's free text refreshes nothing."""
+    now, was = (", ".join(f"{t}.{c}" for c in columns) for t in ("r", "b"))
+    return f"(SELECT {side}.* FROM changed r JOIN before b ON b.id = r.id WHERE ({now}) IS DISTINCT FROM ({was}))"
+
+
+def _row_triggers(name: str, table: str, source: str, read) -> list[tuple]:
+    """`read`: the columns of `table` the twin reads."""
+    was = _kept(source, f"SELECT w.id FROM {_changed(read, side='b')} w")
     return [
         (f"statistics_{name}_insert", table, "INSERT", "NEW TABLE AS changed", _refresh(_of_cases("changed"))),
         (f"statistics_{name}_update", table, "UPDATE", "OLD TABLE AS before NEW TABLE AS changed",
-         _refresh(f"{_of_cases('changed')} UNION {_kept(source, 'SELECT b.id FROM before b')}")),
+         _refresh(f"{_of_cases(_changed(read))} UNION {was}")),
         (f"statistics_{name}_delete", table, "DELETE", "OLD TABLE AS changed",
          _refresh(_kept(source, "SELECT b.id FROM changed b"))),
     ]
 
 
 _SCREENED = _kept("intake", "SELECT r.intake_id FROM {} r")
+_SCREENING_READ = ("intake_id", "outcome")
 # (trigger name, table, event, transition tables, the function's body)
 TRIGGERS = [
-    *_row_triggers("intake", "socialtjanst_intake", "intake"),
-    *_row_triggers("investigation", "socialtjanst_investigation", "investigation"),
-    *_row_triggers("decision", "socialtjanst_decision", "decision"),
+    *_row_triggers("intake", "socialtjanst_intake", "intake", ("case_id", "received_on", "kind", "target_group",
+                                                              "reporter_category", "channel", "concern_categories")),
+    *_row_triggers("investigation", "socialtjanst_investigation", "investigation", ("case_id", "started_on")),
+    *_row_triggers("decision", "socialtjanst_decision", "decision",
+                   ("case_id", "decided_on", "legal_basis", "voided_reason")),
     ("statistics_screening_insert", "socialtjanst_screening", "INSERT", "NEW TABLE AS changed",
      _refresh(_SCREENED.format("changed"))),
     ("statistics_screening_update", "socialtjanst_screening", "UPDATE", "OLD TABLE AS before NEW TABLE AS changed",
-     _refresh(f"{_SCREENED.format('changed')} UNION {_SCREENED.format('before')}")),
+     _refresh(f"{_SCREENED.format(_changed(_SCREENING_READ))} UNION "
+              f"{_SCREENED.format(_changed(_SCREENING_READ, side='b'))}")),
     ("statistics_screening_delete", "socialtjanst_screening", "DELETE", "OLD TABLE AS changed",
      _refresh(_SCREENED.format("changed"))),
     # A case read by the rows: its unit and its person. Inserting one adds no row (its intakes do).

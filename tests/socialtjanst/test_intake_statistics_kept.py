@@ -83,6 +83,12 @@ def test_the_table_follows_inserts_and_every_column_the_rows_read(units, world):
         assert_kept(units)
     Screening.objects.filter(intake=first).update(outcome="inleda")
     assert_kept(units)
+    other = make_intake(world["other"], D(2024, 1, 10))
+    Screening.objects.filter(intake=first).update(intake=other)  # moved to another aktualisering
+    assert_kept(units)
+    Screening.objects.filter(intake=other).update(intake=first)
+    Intake.objects.filter(pk=first.pk).update(concern_text="Ny text")  # nothing the rows read: no refresh needed
+    assert_kept(units)
     Screening.objects.filter(intake=first).delete()
     assert_kept(units)
     investigation = Investigation.objects.get()
