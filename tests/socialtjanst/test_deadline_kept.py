@@ -240,3 +240,17 @@ def test_the_kept_rows_equal_the_cores_after_random_changes(units, steps):
                 Decision.objects.filter(case=case).update(voided_reason="Fel" if flag else "")
             assert_kept_is_live()
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_app_role_may_read_insert_and_delete_the_kept_rows_but_not_rewrite_them():
+    # The triggers run as the role that made the change (the app's): they insert and delete, nothing more.
+    import os
+
+    role = os.environ.get("DATABASE_APP_ROLE", "ifo_app")
+    with connection.cursor() as cur:
+        for table in (deadline_kept.KEPT, "placements_care_review_item"):
+            cur.execute("SELECT " + ", ".join(f"has_table_privilege(%s, %s, '{p}')" for p in
+                                              ("SELECT", "INSERT", "DELETE", "UPDATE", "TRUNCATE")),
+                        [role, table] * 5)
+            assert cur.fetchone() == (True, True, True, False, False), table
