@@ -74,3 +74,30 @@ def care_clock_placements(today):
 # "Ongoing on today" as the two dates care_clock_placements(today) compares, for TodoRows (visible_from/until).
 CARE_CLOCK_VISIBLE_FROM = "start_on"
 CARE_CLOCK_VISIBLE_UNTIL = "end_on"
+
+
+# Att göra's kept items (socialtjanst.todo_kept): the tables the registered parts read, each with the SELECT of the
+# persons whose items a change of its rows in {rel} may touch, the columns whose UPDATE matters (None: any) and
+# whether its UPDATEs matter at all. Frozen into placements 0024_todo_kept's triggers when that was written.
+_TODO_BY_PLACEMENT = "SELECT p.person_id FROM {rel} r JOIN placements_placement p ON p.id = r.placement_id"
+TODO_KEPT_TABLES = [
+    ("placements_placement", "SELECT r.person_id FROM {rel} r",
+     ("person_id", "start_on", "end_on", "is_24h", "voided_reason", "legal_basis", "care_type_id", "intervention_id",
+      "unit_id", "review_clock_from"), True),
+    ("placements_child_placement", _TODO_BY_PLACEMENT, None, False),
+    ("placements_carereview", _TODO_BY_PLACEMENT, ("placement_id", "decided_on"), True),
+    ("placements_careplan", _TODO_BY_PLACEMENT, ("placement_id", "kind"), True),
+    ("placements_placementnotification", _TODO_BY_PLACEMENT, ("placement_id", "due_on", "relevant", "notified_on"),
+     True),
+    ("placements_custodytransferconsideration", _TODO_BY_PLACEMENT, ("placement_id", "considered_on"), True),
+    ("placements_lvufollowup", _TODO_BY_PLACEMENT, ("placement_id", "due_on", "finished_on"), True),
+    ("placements_caretype", "SELECT p.person_id FROM {rel} r JOIN placements_placement p ON p.care_type_id = r.id",
+     ("code",), True),
+    ("socialtjanst_case", "SELECT r.person_id FROM {rel} r",
+     ("status", "unit_id", "responsible_id", "person_id", "opened_on"), True),
+    ("socialtjanst_person", "SELECT r.id FROM {rel} r", ("birth_date",), True),
+    ("socialtjanst_intervention",
+     "SELECT p.person_id FROM {rel} r JOIN placements_placement p ON p.intervention_id = r.id", ("decision_id",), True),
+    ("socialtjanst_decision", "SELECT p.person_id FROM {rel} r JOIN socialtjanst_intervention n"
+     " ON n.decision_id = r.id JOIN placements_placement p ON p.intervention_id = n.id", ("case_id",), True),
+]

@@ -88,8 +88,9 @@ def _order_sql(order: str) -> str:
 
 @dataclass
 class TodoQuery:
-    """The open items of the given (already access-scoped) cases, narrowed by who answers for them, their kind
-    and their due date, as one UNION ALL statement whose rows are fetched a page at a time.
+    """The open items of the given (already access-scoped) open cases, narrowed by who answers for them, their kind
+    and their due date, read from the kept items (socialtjanst.todo_kept, which hold open cases' items only) or,
+    `live`, built by one UNION ALL statement over the raw rows; either way fetched a page at a time.
 
     Its statements run with JIT off (report_cursor, as the follow-up's): the UNION's plan costs enough to switch on
     JIT with inlining and optimisation, and compiling it took about 10 of the 15 s the page took at national

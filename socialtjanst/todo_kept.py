@@ -89,6 +89,7 @@ def items_select(connection, *, flow: bool) -> str:
 # person, so a bulk import's thousands of persons take at most LOCK_BUCKETS of the shared lock table's slots.
 LOCK_NAMESPACE = 1926  # the first key of pg_advisory_xact_lock(int, int): issue 19, socialtjanst 0026
 LOCK_BUCKETS = 256
+BULK_PERSONS = 2000  # a refresh of more persons than this is planned for its own array
 
 
 def refresh_function_sql(connection, *, flow: bool) -> str:
@@ -98,15 +99,19 @@ def refresh_function_sql(connection, *, flow: bool) -> str:
     name, parts = (FLOW_REFRESH, FLOW_PARTS) if flow else (REGISTERED_REFRESH, REGISTERED_PARTS)
     columns = ", ".join(COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS[2:])
+    insert = f"INSERT INTO {KEPT} ({columns}) {items_select(connection, flow=flow)} ON CONFLICT (part, obj) DO" \
+             f" UPDATE SET {updates}"
     # A generic plan, made once per connection: the statement is large, and planning it anew for each write (a
-    # custom plan for a one-person array) cost 40-80 ms where running it costs 1-2 ms.
+    # custom plan for a one-person array) cost 40-80 ms where running it costs 1-2 ms. A statement of many rows (an
+    # import, a bulk load) gets a plan of its own (EXECUTE): the generic one probes person by person.
+    dynamic = insert.replace(PERSONS_ARG, "$1")
     return (f"CREATE OR REPLACE FUNCTION {name}({PERSONS_ARG} bigint[]) RETURNS void LANGUAGE plpgsql"
             " SET plan_cache_mode = force_generic_plan AS $todo$"
             f" BEGIN PERFORM pg_advisory_xact_lock({LOCK_NAMESPACE}, b.bucket) FROM (SELECT DISTINCT"
             f" (p % {LOCK_BUCKETS})::int AS bucket FROM unnest({PERSONS_ARG}) p ORDER BY 1) b;"
             f" DELETE FROM {KEPT} WHERE person_id = ANY({PERSONS_ARG}) AND {parts};"
-            f" INSERT INTO {KEPT} ({columns}) {items_select(connection, flow=flow)}"
-            f" ON CONFLICT (part, obj) DO UPDATE SET {updates}; END $todo$")
+            f" IF cardinality({PERSONS_ARG}) > {BULK_PERSONS} THEN EXECUTE $bulk${dynamic}$bulk$ USING {PERSONS_ARG};"
+            f" ELSE {insert}; END IF; END $todo$")
 
 
 # --- the triggers: which persons a change touches ----------------------------------------------------------------
@@ -144,6 +149,14 @@ def _refill_all(function: str) -> str:
     return f"DELETE FROM {KEPT} WHERE {parts}; PERFORM {function}(ARRAY(SELECT id FROM socialtjanst_person));"
 
 
+def refill_sql() -> list[str]:
+    """Every kept item made anew through both refresh functions: for a bulk loader that switched the todo_ triggers
+    off while it loaded (bench/national.py), once at the end rather than one refresh of every person per statement."""
+    persons = "ARRAY(SELECT id FROM socialtjanst_person)"
+    return [f"DELETE FROM {KEPT}", f"SELECT {FLOW_REFRESH}({persons})", f"SELECT {REGISTERED_REFRESH}({persons})",
+            f"ANALYZE {KEPT}"]
+
+
 def fill_sql(connection, *, flow: bool) -> str:
     """The app's parts kept from the rows already stored: the refresh's statement over every person, planned for
     that (the function's generic plan is made for a few persons)."""
@@ -169,6 +182,22 @@ FLOW_TABLES = [
     ("socialtjanst_decision_awaiting_enforcement", "SELECT c.person_id FROM {rel} r JOIN socialtjanst_decision d"
      " ON d.id = r.decision_id JOIN socialtjanst_case c ON c.id = d.case_id", None, False),
 ]
+
+
+def install_sql(connection, *, flow: bool, tables) -> tuple[list[str], list[str]]:
+    """(forward, backward) SQL of one app's share: the table (the case flow's migration makes it), the refresh
+    function, the statement triggers on `tables` (rows as FLOW_TABLES') and the fill. The migrations hold a frozen
+    copy of this, written when they were; a new migration takes a new copy when test_todo_kept says the database's
+    function differs from what this module writes now."""
+    from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
+
+    name, prefix = (FLOW_REFRESH, "todo_flow") if flow else (REGISTERED_REFRESH, "todo_reg")
+    rows, truncates = triggers(name, prefix, tables)
+    forward = [*(TABLE_SQL if flow else []), refresh_function_sql(connection, flow=flow),
+               *statement_triggers_sql(rows, truncates), fill_sql(connection, flow=flow), f"ANALYZE {KEPT}"]
+    backward = [*drop_statement_triggers_sql(rows, truncates), f"DROP FUNCTION IF EXISTS {name}(bigint[])",
+                f"DROP TABLE IF EXISTS {KEPT}" if flow else f"DELETE FROM {KEPT} WHERE {REGISTERED_PARTS}"]
+    return forward, backward
 
 
 # --- the read ----------------------------------------------------------------------------------------------------

@@ -247,3 +247,18 @@ def test_the_pages_unit_scope_is_the_access_scope(world, controller):
             by_unit = TodoQuery(scoped, today, unit_ids=_scope_units(user, scoped, unit)).rows()
             assert sorted(map(_key, by_unit), key=repr) == live
     assert _scope_units(controller, access.cases_for_user(controller), None) == []
+
+
+def test_a_statement_of_more_persons_than_a_bulk_plans_for_itself(world):
+    """More than todo_kept.BULK_PERSONS persons in one statement take the refresh's EXECUTE path (its own plan)."""
+    n = todo_kept.BULK_PERSONS + 5
+    persons = Person.objects.bulk_create([PersonFactory.build() for _ in range(n)])
+    cases = Case.objects.bulk_create([CaseFactory.build(person=p, unit=world.units["own"], responsible=world.olle)
+                                      for p in persons])
+    received = timezone.localdate() - 3 * DAY
+    Intake.objects.bulk_create([Intake(
+        case=case, kind="orosanmalan", received_at=datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC),
+        received_on=received, channel="telefon", target_group="barn_unga", registered_by=world.olle)
+        for case in cases])
+    items = same()
+    assert sum(1 for k in items if k[0] == "Förhandsbedömning" and k[4] == world.olle.pk) >= n
