@@ -262,3 +262,15 @@ def test_a_statement_of_more_persons_than_a_bulk_plans_for_itself(world):
         for case in cases])
     items = same()
     assert sum(1 for k in items if k[0] == "Förhandsbedömning" and k[4] == world.olle.pk) >= n
+
+
+def test_the_app_role_may_read_insert_and_delete_the_kept_items_but_not_rewrite_them():
+    """The triggers run as the role that made the change (the app's): they insert and delete, nothing more."""
+    import os
+
+    role = os.environ.get("DATABASE_APP_ROLE", "ifo_app")
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + ", ".join(f"has_table_privilege(%s, %s, '{p}')" for p in
+                                          ("SELECT", "INSERT", "DELETE", "UPDATE", "TRUNCATE")),
+                    [role, todo_kept.KEPT] * 5)
+        assert cur.fetchone() == (True, True, True, False, False)
