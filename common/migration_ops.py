@@ -1,5 +1,6 @@
 """Migration operations shared by the apps (placements and budget import from here, never the reverse)."""
 
+from django.conf import settings
 from django.db import migrations
 
 
@@ -46,3 +47,17 @@ def drop_statement_triggers_sql(triggers, truncate_triggers=()) -> list[str]:
     """statement_triggers_sql undone."""
     return [f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}()"
             for name, table, *_rest in [*triggers, *truncate_triggers]]
+
+
+def kept_table_privileges(table: str) -> migrations.RunPython:
+    """A trigger-kept table's rights for the app's role, which runs the triggers: it reads, inserts and deletes
+    kept rows, never rewrites or empties them (the rows come only from the refresh functions)."""
+
+    def forwards(apps, schema_editor):
+        role = settings.DATABASE_APP_ROLE
+        if role:
+            quoted = schema_editor.quote_name(role)
+            schema_editor.execute(f"REVOKE UPDATE, TRUNCATE ON {table} FROM {quoted}")
+            schema_editor.execute(f"GRANT SELECT, INSERT, DELETE ON {table} TO {quoted}")
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)

@@ -15,10 +15,9 @@ are the item's). TRUNCATE fires no row trigger (the test database's flush): it r
 application's role runs the triggers: it may SELECT, INSERT and DELETE the kept rows, never UPDATE or TRUNCATE.
 """
 
-from django.conf import settings
 from django.db import migrations
 
-from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
+from common.migration_ops import drop_statement_triggers_sql, kept_table_privileges, statement_triggers_sql
 
 KEPT = "placements_care_review_item"
 
@@ -185,15 +184,7 @@ BACKWARD = [
 ]
 
 
-def privileges(apps, schema_editor):
-    """The app's role runs the triggers: it reads, inserts and deletes kept rows, nothing more."""
-    role = settings.DATABASE_APP_ROLE
-    if role:
-        schema_editor.execute(f"REVOKE UPDATE, TRUNCATE ON {KEPT} FROM {schema_editor.quote_name(role)}")
-        schema_editor.execute(f"GRANT SELECT, INSERT, DELETE ON {KEPT} TO {schema_editor.quote_name(role)}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("placements", "0022_deadline_scale"), ("socialtjanst", "0024_deadline_kept")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD), migrations.RunPython(privileges, migrations.RunPython.noop)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD), kept_table_privileges(KEPT)]

@@ -14,10 +14,9 @@ database's flush): it refills the whole table. The application's role runs the t
 and DELETE the kept rows, never UPDATE or TRUNCATE them.
 """
 
-from django.conf import settings
 from django.db import migrations
 
-from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
+from common.migration_ops import drop_statement_triggers_sql, kept_table_privileges, statement_triggers_sql
 
 KEPT = "socialtjanst_deadline_item"
 KINDS = ("forhandsbedomningar", "utredningar", "verkstallighet", "days")
@@ -277,15 +276,7 @@ BACKWARD = [
 ]
 
 
-def privileges(apps, schema_editor):
-    """The app's role runs the triggers: it reads, inserts and deletes kept rows, nothing more."""
-    role = settings.DATABASE_APP_ROLE
-    if role:
-        schema_editor.execute(f"REVOKE UPDATE, TRUNCATE ON {KEPT} FROM {schema_editor.quote_name(role)}")
-        schema_editor.execute(f"GRANT SELECT, INSERT, DELETE ON {KEPT} TO {schema_editor.quote_name(role)}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("socialtjanst", "0023_list_scale")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD), migrations.RunPython(privileges, migrations.RunPython.noop)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD), kept_table_privileges(KEPT)]

@@ -8,8 +8,9 @@ function's body is the live statement socialtjanst/todo_parts.py compiles (one r
 change to the app cannot change what this migration did. tests/web/test_todo_kept.py compares the database's
 function with what the app writes now: if a rule changes, a new migration takes a new copy. No model."""
 
-from django.conf import settings
 from django.db import migrations
+
+from common.migration_ops import kept_table_privileges
 
 FORWARD = [
     ('CREATE TABLE IF NOT EXISTS socialtjanst_todo_item (part smallint NOT NULL, obj bigint NOT NULL, case'
@@ -481,16 +482,7 @@ BACKWARD = [
 ]
 
 
-def revoke(apps, schema_editor):
-    """The triggers run as the role that made the change (the app's): they insert and delete kept rows, nothing
-    more, so the app role may not rewrite or empty them."""
-    role = settings.DATABASE_APP_ROLE
-    if role:
-        with schema_editor.connection.cursor() as cur:
-            cur.execute(f"REVOKE UPDATE, TRUNCATE ON socialtjanst_todo_item FROM {schema_editor.quote_name(role)}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("socialtjanst", "0025_intake_kept")]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD), migrations.RunPython(revoke, migrations.RunPython.noop)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD), kept_table_privileges("socialtjanst_todo_item")]
