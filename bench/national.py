@@ -272,6 +272,15 @@ def _casework(cur, units: dict, worker: int, *, persons: int, cases: int) -> dic
         "decision_id": "d.id", "kind": "'annat'", "started_on": "d.decided_on + pg_temp.pick(d.id, 11)"},
         "socialtjanst_decision d JOIN socialtjanst_case c ON c.id = d.case_id "
         "WHERE d.kind IN ('bistand', 'vard') AND (c.status = 'avslutat' OR pg_temp.pick(d.id, 12) >= 30)")
+    # A placed child's ongoing heldygnsvård is followed in an open case of its own in the placement's unit, which
+    # the drawn cases above seldom are: without it Att göra would find none of the children's clocks.
+    counts["child_cases"] = insert_select(cur, Case, {
+        "person_id": "k.person_id", "unit_id": "k.unit_id", "opened_on": "k.start_on", "status": "'pagaende'",
+        "responsible_id": f"(ARRAY{staff})[1 + k.person_id % {len(staff)}]"},
+        f"(SELECT DISTINCT ON (pl.person_id) pl.person_id, pl.unit_id, pl.start_on FROM placements_placement pl "
+        f"WHERE pl.unit_id = {units['UTR_BARN']} AND pl.end_on IS NULL AND pl.voided_reason = '' "
+        "AND NOT EXISTS (SELECT 1 FROM socialtjanst_case c WHERE c.person_id = pl.person_id "
+        "AND c.unit_id = pl.unit_id AND c.status = 'pagaende') ORDER BY pl.person_id, pl.start_on) k")
     return counts
 
 
