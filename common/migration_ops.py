@@ -1,5 +1,7 @@
 """Migration operations shared by the apps (placements and budget import from here, never the reverse)."""
 
+import re
+
 from django.conf import settings
 from django.db import migrations
 
@@ -61,3 +63,27 @@ def kept_table_privileges(table: str) -> migrations.RunPython:
             schema_editor.execute(f"GRANT SELECT, INSERT, DELETE ON {table} TO {quoted}")
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+def pausable_triggers(*likes: str) -> migrations.RunPython:
+    """The statement triggers whose names match `likes` get common.kept's WHEN, so a transaction can pause them
+    (common.kept.paused). Each trigger is re-created from its own definition (pg_get_triggerdef), so the frozen
+    bodies of earlier migrations stay as they are; backwards takes the WHEN away again."""
+
+    def rewrite(schema_editor, pause: bool) -> None:
+        from common.kept import RUNS_WHEN
+
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t"
+                           " JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND t.tgname LIKE ANY(%s)"
+                           " ORDER BY 1", [list(likes)])
+            for name, table, definition in cursor.fetchall():
+                bare = re.sub(r" WHEN \(.*\) EXECUTE FUNCTION ", " EXECUTE FUNCTION ", definition)
+                wanted = bare.replace(" EXECUTE FUNCTION ", f" WHEN ({RUNS_WHEN}) EXECUTE FUNCTION ", 1) if pause \
+                    else bare
+                if wanted != definition:
+                    cursor.execute(f"DROP TRIGGER {schema_editor.quote_name(name)}"
+                                   f" ON {schema_editor.quote_name(table)}; {wanted}")
+
+    return migrations.RunPython(lambda apps, schema_editor: rewrite(schema_editor, True),
+                                lambda apps, schema_editor: rewrite(schema_editor, False))

@@ -9,7 +9,10 @@ class SocialtjanstConfig(AppConfig):
     def ready(self):
         # Registers this app's reports in common.reporting (deadlines, intake_statistics, the follow-up
         # tables), and the receivers that write log-in, failed log-in, lock-out and log-out rows to the access log.
-        from socialtjanst import auth_events  # noqa: F401
+        from socialtjanst import (
+            auth_events,  # noqa: F401
+            kept_tables,  # noqa: F401 - registers the kept report tables with common.kept
+        )
         from socialtjanst.followup import (  # noqa: F401
             report_defs,
             report_defs_followup,

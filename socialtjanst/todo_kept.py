@@ -149,20 +149,18 @@ def _refill_all(function: str) -> str:
     return f"DELETE FROM {KEPT} WHERE {parts}; PERFORM {function}(ARRAY(SELECT id FROM socialtjanst_person));"
 
 
-def refill_sql() -> list[str]:
-    """Every kept item made anew through both refresh functions: for a bulk loader that switched the todo_ triggers
-    off while it loaded (bench/national.py), once at the end rather than one refresh of every person per statement."""
-    persons = "ARRAY(SELECT id FROM socialtjanst_person)"
-    return [f"DELETE FROM {KEPT}", f"SELECT {FLOW_REFRESH}({persons})", f"SELECT {REGISTERED_REFRESH}({persons})",
-            f"ANALYZE {KEPT}"]
+def live_items_sql(connection, *, flow: bool) -> str:
+    """Every person's items of the app's parts as the live statement gives them now: the migrations' fill, and the
+    remaking after a bulk load (common.kept). Planned for every person (the function's generic plan is made for
+    a few)."""
+    return items_select(connection, flow=flow).replace(f"SELECT unnest({PERSONS_ARG})",
+                                                       "SELECT id FROM socialtjanst_person")
 
 
 def fill_sql(connection, *, flow: bool) -> str:
-    """The app's parts kept from the rows already stored: the refresh's statement over every person, planned for
-    that (the function's generic plan is made for a few persons)."""
-    select = items_select(connection, flow=flow).replace(
-        f"SELECT unnest({PERSONS_ARG})", "SELECT id FROM socialtjanst_person")
-    return f"INSERT INTO {KEPT} ({', '.join(COLUMNS)}) {select} ON CONFLICT (part, obj) DO NOTHING"
+    """The app's parts kept from the rows already stored."""
+    return (f"INSERT INTO {KEPT} ({', '.join(COLUMNS)}) {live_items_sql(connection, flow=flow)}"
+            " ON CONFLICT (part, obj) DO NOTHING")
 
 
 _BY_CASE = "SELECT c.person_id FROM {rel} r JOIN socialtjanst_case c ON c.id = r.case_id"

@@ -18,12 +18,21 @@ socialtjanst.followup.intake_statistics, which stay as the oracle the tests comp
 from socialtjanst.models import Gender, IntakeKind
 
 FACT = "socialtjanst_statistics_fact"
+LIVE = "socialtjanst_statistics_fact_live"  # the table's twin (the view of migration 0025_intake_kept)
+KEPT_COLUMNS = ("source", "row_id", "person_id", "unit_id", "on_date", "gender", "kind", "target_group",
+                "reporter_category", "channel", "legal_basis", "concern", "screened", "not_investigated", "first_all",
+                "first_unit", "multi_unit")
 # The bit of each breakdown in first_all / first_unit (the migration's windows, in this order).
 FIRST_BITS = {"total": 1, "target_group": 2, "reporter": 4, "channel": 8, "month": 16, "kind": 32, "concern": 64}
 DECISION_BITS = {"total": 1, "target_group": 2, "law": 4}
 BUCKET = (f"CASE WHEN gender = '{Gender.FEMALE}' THEN 'female' WHEN gender = '{Gender.MALE}' THEN 'male'"
           " ELSE 'unknown' END")
 REPORT = f"'{IntakeKind.REPORT}'"
+
+
+def live_facts_sql() -> str:
+    """Every row the table should hold, from its twin, in the order the pages read (as the migration's refill)."""
+    return f"SELECT {', '.join(KEPT_COLUMNS)} FROM {LIVE} ORDER BY source, on_date"  # noqa: S608 - constants
 
 
 def _scope(units) -> tuple[str, str]:
