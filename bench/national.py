@@ -13,16 +13,16 @@ import time
 
 from django.db import connection, transaction
 
+from common import kept
+
 LOADED_TABLES = ("socialtjanst_person", "placements_provider", "placements_placement", "placements_priceperiod",
                  "socialtjanst_case", "socialtjanst_intake", "socialtjanst_screening", "socialtjanst_investigation",
                  "socialtjanst_decision", "socialtjanst_intervention")
 OFF_DURING_LOAD = "tgname LIKE 'pgtrigger_%%' OR tgname LIKE 'budget_%%'"
-# The trigger-kept report tables' triggers, on whatever table they sit (the awaiting sets' tables too): on, each bulk
-# INSERT of the load would refresh every person or case at once (one such refresh ran for over 16 minutes), so
-# they are off while loading and the tables are filled once afterwards (_fill_kept), by the fills their
-# migrations use.
-KEPT_TRIGGERS = ("tgname LIKE 'deadline\\_kept\\_%%' OR tgname LIKE 'care\\_review\\_kept\\_%%'"
-                 " OR tgname LIKE 'statistics\\_%%' OR tgname LIKE 'todo\\_%%'")
+# The trigger-kept report tables' triggers (common.kept's registered ones, on whatever table they sit) are off too:
+# on, each bulk INSERT of the load would refresh every person or case at once (one such refresh ran for over 16
+# minutes). The tables are made anew once afterwards (common.kept.refill). ALTER TABLE rather than common.kept.paused:
+# a paused trigger still collects its statement's transition table, a million rows here.
 
 LUHN = """CREATE FUNCTION pg_temp.luhn(digits text) RETURNS int LANGUAGE sql IMMUTABLE AS $$
   SELECT (10 - SUM(CASE WHEN d > 9 THEN d - 9 ELSE d END) % 10) % 10
@@ -121,7 +121,7 @@ def build(*, persons: int = 300_000, cases: int = 1_000_000) -> dict:
             "extract(year FROM COALESCE(pl.end_on, date '2026-06-30'))::int) AS y")
         counts.update(_casework(cur, units, worker, persons=persons, cases=cases))
         _triggers_on(cur, triggers)
-        _fill_kept(cur)
+        kept.refill(cur)
         cur.execute("DELETE FROM budget_dirtymonth")
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
@@ -151,7 +151,8 @@ def _children(cur, units: dict) -> int:
 
 def _triggers_off(cur) -> list[tuple[str, str]]:
     cur.execute("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                f"WHERE NOT t.tgisinternal AND ((c.relname = ANY(%s) AND ({OFF_DURING_LOAD})) OR ({KEPT_TRIGGERS}))",
+                "WHERE NOT t.tgisinternal AND ((c.relname = ANY(%s) AND"
+                f" ({OFF_DURING_LOAD})) OR {kept.trigger_condition()})",
                 [list(LOADED_TABLES)])
     triggers = cur.fetchall()
     for table, trigger in triggers:
@@ -163,21 +164,6 @@ def _triggers_on(cur, triggers) -> None:
     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for table, trigger in triggers:
         cur.execute(f'ALTER TABLE {table} ENABLE TRIGGER "{trigger}"')
-
-
-def _fill_kept(cur) -> None:
-    """The trigger-kept report tables made anew from what was loaded, once, with their migrations' fills."""
-    from placements import care_review_kept
-    from socialtjanst import todo_kept
-    from socialtjanst.followup import deadline_kept
-
-    for kept in (deadline_kept, care_review_kept):
-        cur.execute(f"DELETE FROM {kept.KEPT}")
-        cur.execute(kept.fill_sql())
-    cur.execute("SELECT socialtjanst_statistics_refill()")
-    cur.execute(f"DELETE FROM {todo_kept.KEPT}")
-    for flow in (True, False):
-        cur.execute(todo_kept.fill_sql(connection, flow=flow))
 
 
 CASEWORK_TABLES = ("socialtjanst_intervention", "socialtjanst_decision", "socialtjanst_investigationextension",
@@ -199,7 +185,7 @@ def rebuild_casework(*, persons: int = 300_000, cases: int = 1_000_000) -> dict:
             cur.execute(f"DELETE FROM {table}")
         counts = _casework(cur, units, worker, persons=persons, cases=cases)
         _triggers_on(cur, triggers)
-        _fill_kept(cur)
+        kept.refill(cur)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     counts["seconds"] = time.perf_counter() - started
