@@ -11,9 +11,9 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
+from common.kept import paused
 from socialtjanst.identity import luhn_check_digit
 from socialtjanst.models import Case, TargetGroup
 
@@ -192,7 +192,7 @@ def _foster_care_payments(placement: Placement) -> list[FosterCarePayment]:
                               amount=Decimal("2500.00"), comment="Inskrivning: kläder och utrustning")]
 
 
-@transaction.atomic
+@paused()
 def load_demo_placements(*, seed: int = 2026) -> dict[str, int]:
     today = timezone.localdate()
     window_start = datetime.date(today.year - 2, 1, 1)

@@ -16,6 +16,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from common.kept import paused
 from socialtjanst import deadlines
 from socialtjanst.assignment import assignable_users
 
@@ -40,6 +41,7 @@ LATE_PLAN_SHARE = 0.10
 OPEN_CHECKLIST_SHARE = 0.05
 
 
+@paused()
 def load_demo_followup(*, seed: int = 2026) -> dict[str, int]:
     today = timezone.localdate()
     counts = dict.fromkeys(("placements", "reviews", "contacts", "plans", "notifications"), 0)

@@ -7,8 +7,9 @@ import random
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission, User
-from django.db import transaction
 from django.utils import timezone
+
+from common.kept import paused
 
 from .demo_staff import USERS, caseload_spread
 from .identity import synthetic_id_number
@@ -38,7 +39,7 @@ def ensure_roles() -> dict[str, Group]:
     return role_groups_sync()
 
 
-@transaction.atomic
+@paused()
 def load_demo(*, persons: int = 120, seed: int = 2026) -> dict[str, int]:
     groups = ensure_roles()
     units = {}

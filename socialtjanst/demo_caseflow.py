@@ -15,8 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils import timezone
+
+from common.kept import paused
 
 from . import deadlines
 from .demo_staff import staff_of
@@ -139,7 +140,7 @@ def _users(codes) -> dict[str, list[User]]:
     return users
 
 
-@transaction.atomic
+@paused()
 def load_demo_inflow(*, seed: int = 7) -> int:
     """Both target groups' inflow; returns the number of new aktualiseringar."""
     return sum(_load_profile(profile, seed=seed + i) for i, profile in enumerate((CHILDREN, ADULTS)))

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from common.kept import paused
 from common.periods import add_months, month_end
 from socialtjanst.followup import controls, indicators
 
@@ -66,6 +67,7 @@ INDICATORS = [
 ]
 
 
+@paused()
 def load_demo_followup(*, token_file: Path | None) -> dict:
     """Indicators, control rounds and the e-tjänst client; the token is in the result only when newly made."""
     token = demo_etjanst_client(token_file=token_file)

@@ -12,6 +12,8 @@ from collections import defaultdict
 from django.contrib.auth.models import User
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from common.kept import paused
+
 from .models import Case, Investigation, Unit
 from .roles import Role
 
@@ -52,6 +54,7 @@ def staff_of(unit_code: str, role: str = Role.HANDLAGGARE) -> list[str]:
     return sorted(u for u, _f, _l, r, codes, _s in USERS if r == role and unit_code in codes)
 
 
+@paused()
 def caseload_spread() -> int:
     """Spreads the open cases of the demo units over their handläggare; returns the number of cases moved.
     Open investigations follow their case's handläggare."""

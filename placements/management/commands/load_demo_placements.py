@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.kept import paused
 from placements.demo import load_demo_placements
 from placements.demo_followup import load_demo_followup
 
@@ -9,6 +10,7 @@ from placements.demo_followup import load_demo_followup
 class Command(BaseCommand):
     help = "Läser in demoplaceringar för Demokommunens personer (kör load_demo först). Kan köras flera gånger."
 
+    @paused()  # the kept report tables remade once, after all of it (common.kept)
     def handle(self, *args, **options):
         try:
             result = load_demo_placements()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from common.kept import paused
 from socialtjanst.demo import load_demo
 from socialtjanst.demo_caseflow import load_demo_inflow
 from socialtjanst.demo_followup import load_demo_followup, token_file_for
@@ -10,6 +11,7 @@ from socialtjanst.demo_staff import caseload_spread
 class Command(BaseCommand):
     help = "Läser in referensdata och den syntetiska demokommunen (idempotent)."
 
+    @paused()  # the kept report tables remade once, after all of it (common.kept)
     def handle(self, *args, **options):
         result = load_demo()
         self.stdout.write(
