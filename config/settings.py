@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "socialtjanst.access_middleware.DeniedAccessMiddleware",
     # The domain's NotFound (services never raise HTTP exceptions) answers 404 like a view's own Http404.
     "common.middleware_errors.DomainErrorMiddleware",
+    # Last: a request that lost a deadlock or serialization conflict runs again instead of answering 500.
+    "common.middleware_retry.RetryOnLockConflictMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
