@@ -17,6 +17,7 @@ from socialtjanst.followup import deadline_kept, deadline_sets
 from socialtjanst.followup import deadline_report as dr
 from socialtjanst.models import Case, Decision, Intake, Intervention, Investigation, InvestigationExtension, Screening
 from socialtjanst.roles import Role
+from tests.concurrency import assert_waits_for, connect
 from tests.factories import CaseFactory, PersonFactory, UnitFactory, UserFactory
 from tests.socialtjanst.test_deadline_report import decision, extend, intake, investigation
 from tests.socialtjanst.test_deadline_sets import TODAY, random_cases  # noqa: F401  (the fixture)
@@ -179,27 +180,14 @@ def test_the_drill_down_pages_are_the_live_misses_in_order(random_cases):  # noq
 def test_two_transactions_changing_one_case_leave_its_rows_equal_to_the_cores(units):
     """One gives an insats to a decision while the other voids that decision: the second refresh waits for the
     first to commit, then sees its rows, so the insats' row does not survive the voiding."""
-    import threading
-
-    import psycopg
-
     case = CaseFactory(unit=units["own"], person=PersonFactory(birth_date=D(2012, 5, 1)))
     given = decision(case, D(2024, 3, 1), with_intervention=False)
-    settings_ = connection.settings_dict
-    dsn = {"dbname": settings_["NAME"], "user": settings_["USER"], "host": settings_["HOST"],
-           "port": settings_["PORT"], "password": settings_["PASSWORD"] or None}
-    with psycopg.connect(**dsn) as first, psycopg.connect(**dsn) as second:
+    with connect() as first, connect() as second:
         first.execute("INSERT INTO socialtjanst_intervention (decision_id, kind, started_on, ended_on, version)"
                       " VALUES (%s, 'oppenvard', date '2024-04-01', NULL, 0)", [given.pk])
-        waiting = threading.Thread(target=lambda: (
+        assert_waits_for(first, lambda: (
             second.execute("UPDATE socialtjanst_decision SET voided_reason = 'Fel ärende' WHERE id = %s",
                            [given.pk]), second.commit()))
-        waiting.start()
-        waiting.join(timeout=1)
-        assert waiting.is_alive()  # the second refresh waits for the first transaction
-        first.commit()
-        waiting.join(timeout=30)
-        assert not waiting.is_alive()
     assert not [r for r in assert_kept_is_live() if r[1] == case.pk and r[0] == dr.ENFORCEMENT]
 
 

@@ -15,6 +15,7 @@ from common.periods import Period
 from socialtjanst.followup import intake_statistics as stats
 from socialtjanst.followup import statistics_facts
 from socialtjanst.models import Case, Decision, Intake, Investigation, Person, Screening, Unit
+from tests.concurrency import assert_waits_for, connect
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 from tests.socialtjanst.test_intake_figures import EVENTS, GENDERS, INTAKES, _python_figures, _python_people
 from tests.socialtjanst.test_intake_statistics import make_decision, make_intake, make_investigation, make_screening
@@ -229,31 +230,18 @@ def test_the_kept_people_figures_count_as_the_rules_on_random_cases(units, event
 def test_two_transactions_changing_one_person_leave_her_rows_equal_to_the_twin(units):
     """One adds an anmälan about Anna while the other deletes another of hers: the second refresh waits for the
     first to commit, then sees its rows, so the deleted anmälan's row does not survive in the table."""
-    import threading
-
-    import psycopg
-
     anna = PersonFactory(gender="kvinna")
     case = CaseFactory(unit=units["own"], person=anna)
     doomed = make_intake(CaseFactory(unit=units["other"], person=anna), D(2024, 2, 1))  # her other case
     by = UserFactory(username="samtidig")
-    settings_ = connection.settings_dict
-    dsn = {"dbname": settings_["NAME"], "user": settings_["USER"], "host": settings_["HOST"],
-           "port": settings_["PORT"], "password": settings_["PASSWORD"] or None}
-    with psycopg.connect(**dsn) as first, psycopg.connect(**dsn) as second:
+    with connect() as first, connect() as second:
         first.execute(
             "INSERT INTO socialtjanst_intake (kind, received_at, received_on, channel, target_group,"
             " reporter_category, reporter_contact, concern_categories, concern_text, safety_result, version,"
             " created_at, case_id, registered_by_id) VALUES ('orosanmalan', now(), date '2024-01-15', 'telefon',"
             " 'barn_unga', 'skola', '', '{}', '', '', 0, now(), %s, %s)", [case.pk, by.pk])
-        waiting = threading.Thread(target=lambda: (
+        assert_waits_for(first, lambda: (
             second.execute("DELETE FROM socialtjanst_intake WHERE id = %s", [doomed.pk]), second.commit()))
-        waiting.start()
-        waiting.join(timeout=1)
-        assert waiting.is_alive()  # the second refresh waits for the first transaction
-        first.commit()
-        waiting.join(timeout=30)
-        assert not waiting.is_alive()
     assert kept() == live()
     assert {row[1] for row in kept() if row[0] == "intake"} == set(
         Intake.objects.values_list("pk", flat=True)) and doomed.pk not in {row[1] for row in kept()}

@@ -17,15 +17,10 @@ from django.utils import timezone
 
 from common import kept
 from socialtjanst.models import Screening
+from tests.concurrency import connect
 from tests.factories import CaseFactory, PersonFactory
 from tests.socialtjanst.test_deadline_report import intake
 from tests.web.test_todo import fast_password_hashing  # noqa: F401
-
-
-def _connect() -> psycopg.Connection:
-    s = connection.settings_dict
-    return psycopg.connect(dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"], host=s["HOST"],
-                           port=s["PORT"] or 5432)
 
 
 def _lock_waiter(observer: psycopg.Connection, holder_pid: int) -> int | None:
@@ -53,8 +48,7 @@ def test_a_screening_that_loses_a_deadlock_is_saved_on_the_retry(units, handlagg
         finally:
             connection.close()
 
-    correction, observer = _connect(), _connect()
-    observer.autocommit = True
+    correction, observer = connect(), connect(autocommit=True)
     try:
         holder = correction.execute("SELECT pg_backend_pid()").fetchone()[0]
         # The correction's first lock: the person row (its UPDATE) ...

@@ -3,26 +3,18 @@ same person's items through different rows refresh one after the other, so the s
 first one kept and nothing stale is left beside its own rows."""
 
 import datetime
-import threading
-import time
 
-import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from socialtjanst.models import Case
 from socialtjanst.todo import TodoQuery
+from tests.concurrency import assert_waits_for, connect
 from tests.factories import CaseFactory, UserFactory
 from tests.web.test_todo import fast_password_hashing, intake  # noqa: F401
 
 DAY = datetime.timedelta(days=1)
-
-
-def _connect() -> psycopg.Connection:
-    s = connection.settings_dict
-    return psycopg.connect(dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"], host=s["HOST"],
-                           port=s["PORT"] or 5432)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,30 +25,14 @@ def test_two_transactions_on_one_persons_items_leave_none_stale(units):
     intake(case, today - 20 * DAY, worker)
     open_cases = Case.objects.filter(status=Case.Status.OPEN)
     assert len(TodoQuery(open_cases, today).rows()) == 1
-    first, second = _connect(), _connect()
-    try:
-        # The first re-keeps the person's items (a changed aktualisering) and stays open ...
+    with connect() as first, connect() as second:
+        # The first re-keeps the person's items (a changed aktualisering) and stays open, while the second closes
+        # the case: its refresh waits for the first's.
         first.execute("UPDATE socialtjanst_intake SET received_on = received_on - 1,"
                       " safety_assessed_on = safety_assessed_on - 1 WHERE case_id = %s", [case.pk])
-        errors = []
-
-        def close_the_case():  # ... while the second closes the case: its refresh waits for the first's
-            try:
-                second.execute("UPDATE socialtjanst_case SET status = 'avslutat', closed_on = %s WHERE id = %s",
-                               [today, case.pk])
-                second.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-        thread = threading.Thread(target=close_the_case)
-        thread.start()
-        time.sleep(1)
-        assert thread.is_alive()  # waiting for the first transaction
-        first.commit()
-        thread.join(30)
-        assert not thread.is_alive() and errors == []
-    finally:
-        first.close()
-        second.close()
+        assert_waits_for(first, lambda: (
+            second.execute("UPDATE socialtjanst_case SET status = 'avslutat', closed_on = %s WHERE id = %s",
+                           [today, case.pk]), second.commit()))
     assert TodoQuery(open_cases, today, live=True).rows() == []
     assert TodoQuery(open_cases, today).rows() == []
     with connection.cursor() as cur:
