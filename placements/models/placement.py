@@ -103,6 +103,8 @@ class Placement(models.Model):
                                    name="placement_end_after_start"),
             models.CheckConstraint(condition=Q(end_on__isnull=False) | Q(end_reason=""),
                                    name="placement_end_reason_only_when_ended"),
+            models.CheckConstraint(condition=Q(end_reason="") | Q(end_reason__in=EndReason.values),
+                                   name="placement_end_reason_valid"),
             models.CheckConstraint(condition=Q(ivo_checked_on__isnull=True, ivo_check_result="")
                                    | Q(ivo_checked_on__isnull=False) & ~Q(ivo_check_result=""),
                                    name="placement_ivo_check_date_and_result_together"),

@@ -122,6 +122,8 @@ class Intake(models.Model):
             models.CheckConstraint(condition=Q(safety_assessed_on__isnull=True, safety_result="")
                                    | Q(safety_assessed_on__isnull=False) & ~Q(safety_result=""),
                                    name="intake_safety_date_and_result_together"),
+            models.CheckConstraint(condition=Q(reporter_category="") | Q(reporter_category__in=ReporterCategory.values),
+                                   name="intake_reporter_category_valid"),
             models.UniqueConstraint(fields=["e_service_client", "external_reference"], nulls_distinct=False,
                                     condition=Q(external_reference__isnull=False),
                                     name="intake_external_reference_unique"),
