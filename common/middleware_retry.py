@@ -36,11 +36,14 @@ def lock_conflict(exc: BaseException | None) -> str | None:
 
 
 def _atomic(view):
-    """The view in a transaction per database, as Django's handler runs it (BaseHandler.make_view_atomic)."""
+    """The view in a transaction per database, as Django's handler runs it (BaseHandler.make_view_atomic), or
+    None if any database's work in it is not one transaction: what it committed before the conflict would be done
+    twice."""
     non_atomic = getattr(view, "_non_atomic_requests", set())
     for alias, settings_dict in settings.DATABASES.items():
-        if settings_dict["ATOMIC_REQUESTS"] and alias not in non_atomic:
-            view = transaction.atomic(using=alias)(view)
+        if not settings_dict["ATOMIC_REQUESTS"] or alias in non_atomic:
+            return None
+        view = transaction.atomic(using=alias)(view)
     return view
 
 
@@ -57,6 +60,8 @@ class RetryOnLockConflictMiddleware:
         if sqlstate is None or match is None or any(c.in_atomic_block for c in connections.all()):
             return None  # not a lock conflict, or a transaction of our own is still open: not ours to retry
         view = _atomic(match.func)
+        if view is None:
+            return None
         for attempt in range(2, ATTEMPTS + 1):
             logger.warning("Låskonflikt i databasen (%s) på %s %s; försök %d av %d",
                            sqlstate, request.method, request.path, attempt, ATTEMPTS)
