@@ -17,8 +17,16 @@ the equality tests fail until it does.)
 from django.db import migrations
 
 from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
-from socialtjanst.deadlines import ADULT_AGE_YEARS
-from socialtjanst.identity import AGE_ON_SQL
+
+# Frozen copies of socialtjanst.deadlines.ADULT_AGE_YEARS and socialtjanst.identity.AGE_ON_SQL as they were when this
+# migration was written (a migration never imports app code that may change under it);
+# tests/placements/test_clocks_scale.py checks they still equal the app's.
+ADULT_AGE_YEARS = 18
+AGE_ON_SQL = (
+    "(extract(year FROM {day})::int - extract(year FROM {birth})::int"
+    " - CASE WHEN (extract(month FROM {day}), extract(day FROM {day}))"
+    " < (extract(month FROM {birth}), extract(day FROM {birth})) THEN 1 ELSE 0 END)"
+)
 
 CHILD = "placements_child_placement"
 

@@ -138,3 +138,14 @@ def test_the_kept_set_follows_the_rule_on_random_dates(unit, birth, start):
     Placement.objects.filter(pk=placement.pk).update(start_on=start)
     expected = birth is not None and age_on(birth, start) < ADULT_AGE_YEARS
     assert (placement.pk in same()) == expected
+
+
+def test_the_migrations_frozen_age_rule_is_the_apps():
+    """placements 0020_todo_scale keeps its own copy of the age rule; the app's may not drift from it without a
+    migration that re-creates the set's functions."""
+    import importlib
+
+    from socialtjanst.identity import AGE_ON_SQL
+
+    frozen = importlib.import_module("placements.migrations.0020_todo_scale")
+    assert (frozen.AGE_ON_SQL, frozen.ADULT_AGE_YEARS) == (AGE_ON_SQL, ADULT_AGE_YEARS)
