@@ -26,7 +26,10 @@ test fails until it does.)
 from django.db import migrations
 
 from common.migration_ops import drop_statement_triggers_sql, statement_triggers_sql
-from socialtjanst.models.caseflow import FAVOURABLE_DECISION_KINDS
+
+# A frozen copy of socialtjanst.models.caseflow.FAVOURABLE_DECISION_KINDS as it was when this migration was written (a
+# migration never imports app code that may change under it); tests/web/test_todo_scale.py checks it is the app's.
+FAVOURABLE_DECISION_KINDS = ("bistand", "vard", "omedelbart_omhandertagande")
 
 INDEXES = [
     ("case_open_unit_cover", "socialtjanst_case (unit_id, id) INCLUDE (person_id, responsible_id) "
@@ -46,7 +49,7 @@ INDEXES = [
 ]
 
 WAITING = "socialtjanst_decision_awaiting_enforcement"
-_KINDS = ", ".join(f"'{str(kind)}'" for kind in FAVOURABLE_DECISION_KINDS)  # the model's own constants
+_KINDS = ", ".join(f"'{kind}'" for kind in FAVOURABLE_DECISION_KINDS)
 
 
 def _waiting(decisions: str, where: str = "TRUE") -> str:

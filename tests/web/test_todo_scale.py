@@ -143,3 +143,12 @@ def test_many_rows_sql_and_truncates_keep_the_waiting_decisions_equal(units, wor
     with connection.cursor() as cur:
         cur.execute("TRUNCATE socialtjanst_decision CASCADE")
     assert awaiting_enforcement() == not_enforced() == set()
+
+
+def test_the_migrations_frozen_favourable_kinds_are_the_apps():
+    """socialtjanst 0022_todo_parts_scale keeps its own copy of the favourable decision kinds; the app's may not drift
+    from it without a migration that re-creates the set's functions."""
+    import importlib
+
+    frozen = importlib.import_module("socialtjanst.migrations.0022_todo_parts_scale")
+    assert tuple(str(kind) for kind in FAVOURABLE_DECISION_KINDS) == frozen.FAVOURABLE_DECISION_KINDS
