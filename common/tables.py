@@ -4,6 +4,7 @@ import datetime
 
 import django_tables2 as tables
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.formats import date_format, number_format
 
 from . import reporting, rounding
@@ -29,12 +30,36 @@ class BaseTable(tables.Table):
         empty_text = "Inga rader att visa."
         per_page = 25
 
+    @property
+    def order_by(self):
+        return tables.Table.order_by.fget(self)
+
+    @order_by.setter
+    def order_by(self, value):
+        """The chosen column's order, then the primary key: a column of equal values (status, enhet, vårdform)
+        has no order of its own, so without it PostgreSQL may order the ties differently for each page's LIMIT and
+        OFFSET, and a row shows on two pages or on none."""
+        tables.Table.order_by.fset(self, value)
+        data = getattr(self.data, "data", None)
+        if isinstance(data, QuerySet) and data.query.order_by and not _ends_unique(data):
+            self.data.data = data.order_by(*data.query.order_by, "pk")
+
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         # A negative size made Django's paginator raise EmptyPage past django-tables2's own handling (a 500),
         # and a huge one would send every row of a list in one page.
         if per_page is not None and not 1 <= per_page <= MAX_PER_PAGE:
             per_page = None
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+
+
+def _ends_unique(queryset: QuerySet) -> bool:
+    """Whether the queryset's ordering already ends with its primary key, or a key cannot be added: a union, or
+    grouped rows (values() with aggregates, where ordering by the key would split the groups)."""
+    query = queryset.query
+    if query.combinator or query.group_by is not None or query.values_select:
+        return True
+    last = query.order_by[-1]
+    return isinstance(last, str) and last.lstrip("-") in ("pk", queryset.model._meta.pk.name)
 
 
 class IsoDateColumn(tables.Column):

@@ -117,3 +117,16 @@ def test_the_lists_read_their_order_from_an_index(units):
     visible = Person.objects.filter(Exists(Case.objects.filter(unit_id__in=[units["own"].pk],
                                                                 person_id=OuterRef("pk"))))
     assert "person_name_list" in visible.order_by("last_name", "first_name", "pk")[:25].explain()
+
+
+@pytest.mark.parametrize("sort", ["status", "-status", "unit", "-opened_on"])
+def test_a_list_sorted_by_a_column_of_equal_values_shows_each_row_on_exactly_one_page(handlaggare, units, sort):
+    """Every case has the same status and unit: the pages are cut at the primary key, so paging through them shows
+    each case once (common.tables.BaseTable.order_by)."""
+    cases = [CaseFactory(unit=units["own"], opened_on=D(2024, 1, 1) + datetime.timedelta(days=i % 3))
+             for i in range(120)]
+    client = login(handlaggare)
+    seen = []
+    for page in range(1, 6):
+        seen += _case_ids(client.get(f"/arenden/?sort={sort}&per_page=25&page={page}").content.decode())
+    assert sorted(seen) == sorted(case.pk for case in cases)
