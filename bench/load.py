@@ -11,6 +11,7 @@ import argparse
 import csv
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -168,6 +169,14 @@ def print_stats(stats_csv: Path, alone: dict[str, float] | None = None) -> int:
     return failures
 
 
+def production_env(env: dict[str, str]) -> dict[str, str]:
+    """The web as a municipality runs it: DJANGO_DEBUG off (under DEBUG, Django keeps every query's SQL and the
+    page cost a fifth more CPU), on plain HTTP on loopback, where a proxy would end TLS (as tests/faults runs it).
+    Its cookies are marked Secure; the locust users send them back all the same (bench/locustfile.py)."""
+    return {**env, "DJANGO_DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0"}
+
+
 def total_requests(stats_csv: Path) -> int:
     with stats_csv.open(newline="") as f:
         return next((int(row["Request Count"]) for row in csv.DictReader(f) if row["Name"] == "Aggregated"), 0)
@@ -185,6 +194,8 @@ def main(argv=None) -> int:
     # The users log in with the demo password alone, as in `make run` (loopback only). Without this the web
     # sent every one of them to the second-factor page and each page counted as a failure.
     os.environ.setdefault("IFO_REQUIRE_2FA", "0")
+    # One key for the sessions made here and the web that reads them (a session's hash is keyed by it).
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_hex(32))
     import django
 
     django.setup()
@@ -198,7 +209,7 @@ def main(argv=None) -> int:
         args.port = serve.free_port()
     targets = prepare_targets()
     out = Path(tempfile.mkdtemp(prefix="ifo-load-"))
-    env = dict(os.environ)
+    env = production_env(dict(os.environ))
     web = serve.start_web(env, args.port, out / "web.log")
     print(f"Lasttest: {args.users} användare i {args.seconds} s mot gunicorn på 127.0.0.1:{args.port} "
           f"(loggar i {out})", flush=True)

@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from locust import HttpUser, between, task
+from requests.cookies import RequestsCookieJar
 
 TARGETS = json.loads(os.environ.get("LOAD_TARGETS", "{}"))
 PASSWORD = TARGETS.get("password", "")
@@ -22,6 +23,16 @@ _signed_in = itertools.count()
 _session = itertools.count()
 # One user in ten logs in with the password (the log-in stays measured); the others start signed in.
 PASSWORD_LOG_INS_PER_TEN = 1
+
+
+class LoopbackCookies(RequestsCookieJar):
+    """The web runs with production settings on plain HTTP on loopback (bench/load.py), where a proxy would end TLS:
+    its session and CSRF cookies are marked Secure, and the users keep them as plain cookies, so they are sent back
+    as a browser behind the proxy would send them over HTTPS."""
+
+    def set_cookie(self, cookie, *args, **kwargs):
+        cookie.secure = False
+        return super().set_cookie(cookie, *args, **kwargs)
 
 
 def new_child() -> dict:
@@ -36,6 +47,7 @@ class _Staff(HttpUser):
     username = ""
 
     def on_start(self) -> None:
+        self.client.cookies = LoopbackCookies()
         sessions = TARGETS.get("sessions", {}).get(self.username, [])
         if next(_signed_in) % 10 >= PASSWORD_LOG_INS_PER_TEN and sessions:
             # A session bench/load.py made before the run: the user starts on the pages at once.
@@ -43,9 +55,11 @@ class _Staff(HttpUser):
             return
         page = self.client.get("/logga-in/", name="logga in (formulär)")
         token = CSRF.search(page.text).group(1)
+        # Not followed: a redirect inside one call would read the new session cookie with its Secure mark.
         with self.client.post("/logga-in/", {"csrfmiddlewaretoken": token, "username": self.username,
-                                             "password": PASSWORD}, name="logga in", catch_response=True) as r:
-            if "/logga-in/" in r.url:
+                                             "password": PASSWORD}, name="logga in", catch_response=True,
+                              allow_redirects=False) as r:
+            if r.status_code != 302 or "/logga-in/" in r.headers.get("Location", "/logga-in/"):
                 r.failure("inloggningen misslyckades")
 
     def page(self, url: str, name: str) -> None:
