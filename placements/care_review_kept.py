@@ -46,13 +46,21 @@ def fill_sql() -> str:
     return f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) " + _items_sql()
 
 
+# A refresh of more placements than this (an import, a bulk statement) is planned for its own array.
+BULK_PLACEMENTS = 2000
+
+
 def refresh_function_sql() -> str:
     """placements_care_review_refresh(placements bigint[]): forget the placements' rows and insert what the rule
-    gives for them now. EXECUTE plans the insert for the placements at hand. The placements' rows are locked
-    first, in id order, so two transactions refresh one placement one after the other (as
-    socialtjanst.followup.deadline_kept's refresh does with its cases)."""
-    insert = f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) " + _items_sql("p.id = ANY($1)")
+    gives for them now. A generic plan, made once per connection, for the few placements a save touches; more than
+    BULK_PLACEMENTS get a plan of their own (EXECUTE), as socialtjanst.followup.deadline_kept's refresh does. The
+    placements' rows are locked first, in id order, so two transactions refresh one placement one after the other."""
+    head = f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) "
+    planned = head + _items_sql("p.id = ANY(placements)")
+    bulk = head + _items_sql("p.id = ANY($1)")
     return (f"CREATE OR REPLACE FUNCTION {REFRESH_FUNCTION}(placements bigint[]) RETURNS void LANGUAGE plpgsql"
-            " AS $fn$ BEGIN PERFORM 1 FROM placements_placement WHERE id = ANY(placements) ORDER BY id"
-            f" FOR NO KEY UPDATE; DELETE FROM {KEPT} WHERE pk = ANY(placements);"
-            f" EXECUTE $ins${insert}$ins$ USING placements; END $fn$")
+            " SET plan_cache_mode = force_generic_plan AS $fn$ BEGIN PERFORM 1 FROM placements_placement"
+            " WHERE id = ANY(placements) ORDER BY id FOR NO KEY UPDATE;"
+            f" DELETE FROM {KEPT} WHERE pk = ANY(placements);"
+            f" IF cardinality(placements) > {BULK_PLACEMENTS} THEN EXECUTE $ins${bulk}$ins$ USING placements;"
+            f" ELSE {planned}; END IF; END $fn$")
