@@ -54,8 +54,13 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
     app.control.purge()
     proc = start_worker("test")
+    _session_worker.append(proc)
     yield proc
+    _session_worker.clear()
     stop_worker(proc)
+
+
+_session_worker: list = []  # the running session worker, once a test has started it
 
 
 @pytest.fixture(autouse=True)
@@ -63,9 +68,15 @@ def _worker_idle_before_the_flush(request, django_db_blocker):
     """A test may end while the session's Celery worker still runs roll-ups its saves queued. The flush after a
     transactional test truncates every table at once, and a roll-up holding one of them while it waits for another
     deadlocks with it (seen in CI: the flush lost, and the next test found the last one's facts). So wait for the
-    worker to be idle first. Autouse after pytest-django's own fixtures, so torn down before its flush."""
+    worker to be idle first: after a test that uses the worker, and after any test that commits while it runs (a
+    placement saved by a test that never asked for the worker queued a roll-up all the same, and its flush
+    deadlocked with it). Autouse after pytest-django's own fixtures, so torn down before its flush."""
     yield
-    if "celery_worker_process" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    commits = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction"))
+    # Also a transactional test that did not ask for the worker: once started, it runs what any commit queues.
+    if "celery_worker_process" in request.fixturenames or (commits and _session_worker):
         from tests.worker import wait_for, worker_idle
 
         with django_db_blocker.unblock():  # also after a test that had no database of its own
