@@ -1,12 +1,24 @@
 """Turns a violated database constraint into a Swedish ValidationError: services wrap
-their writes in `constraint_messages(...)`, so the user never sees a 500."""
+their writes in `constraint_messages(...)`, so the user never sees a 500. Also the walk down an
+exception's causes that the error pages and the lock-conflict retry read a driver error from."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from common.date_window import stored_window_message
+
+
+def exception_chain(exc: BaseException | None) -> Iterator[BaseException]:
+    """`exc`, then the exception it was raised from (its cause, else its context), and so on; each once."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
 
 GENERIC = "Uppgifterna kunde inte sparas eftersom de strider mot en regel i registret."
 

@@ -17,6 +17,8 @@ import time
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 
+from common.db_errors import exception_chain
+
 RETRYABLE_SQLSTATES = ("40P01", "40001")  # deadlock_detected, serialization_failure
 ATTEMPTS = 3  # the first try and two more
 
@@ -25,14 +27,8 @@ logger = logging.getLogger(__name__)
 
 def lock_conflict(exc: BaseException | None) -> str | None:
     """The SQLSTATE if `exc`, or an exception it was raised from, is a lost lock conflict."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        sqlstate = getattr(exc, "sqlstate", None)
-        if sqlstate in RETRYABLE_SQLSTATES:
-            return sqlstate
-        exc = exc.__cause__ or exc.__context__
-    return None
+    return next((e.sqlstate for e in exception_chain(exc) if getattr(e, "sqlstate", None) in RETRYABLE_SQLSTATES),
+                None)
 
 
 def _atomic(view):
@@ -72,4 +68,3 @@ class RetryOnLockConflictMiddleware:
                 sqlstate = lock_conflict(again)
                 if sqlstate is None or attempt == ATTEMPTS:
                     raise
-        return None

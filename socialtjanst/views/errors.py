@@ -15,6 +15,8 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from psycopg_pool import PoolTimeout
 
+from common.db_errors import exception_chain
+
 # Connection-level SQLSTATEs: class 08 (connection exception) and the server shutting down or
 # starting up. Deadlocks, serialization failures and statement timeouts are OperationalErrors too,
 # but they are faults to log and fix, not an outage to wait out: they stay 500.
@@ -27,18 +29,14 @@ def database_unavailable(exc: BaseException | None) -> bool:
     """True when `exc`, or an exception it was raised from, says the database cannot be reached:
     no connection (psycopg reports no SQLSTATE then), a closed one, the server shutting down or
     starting, or a connection pool with none to give."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, PoolTimeout | InterfaceError | psycopg.InterfaceError):
+    for error in exception_chain(exc):
+        if isinstance(error, PoolTimeout | InterfaceError | psycopg.InterfaceError):
             return True
-        if isinstance(exc, psycopg.OperationalError):
-            sqlstate = getattr(exc, "sqlstate", None)
+        if isinstance(error, psycopg.OperationalError):
+            sqlstate = getattr(error, "sqlstate", None)
             return sqlstate is None or sqlstate.startswith(OUTAGE_SQLSTATE_PREFIXES)
-        cause = exc.__cause__ or exc.__context__
-        if isinstance(exc, OperationalError) and cause is None:
+        if isinstance(error, OperationalError) and (error.__cause__ or error.__context__) is None:
             return True  # Django's own, with no driver error behind it: a lost connection
-        exc = cause
     return False
 
 
