@@ -234,6 +234,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Django's form and widget templates through Jinja2, the rest through Django's engine (common/form_rendering.py).
+FORM_RENDERER = "common.form_rendering.FastFormRenderer"
 
 # Content Security Policy: only our own origin, no inline script.
 CONTENT_SECURITY_POLICY = {
