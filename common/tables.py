@@ -5,7 +5,10 @@ import datetime
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils import formats
 from django.utils.formats import date_format, number_format
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.timezone import template_localtime
 
 from . import reporting, rounding
 from .rounding import round_half_away
@@ -29,6 +32,7 @@ class BaseTable(tables.Table):
         attrs = {"class": "table"}
         empty_text = "Inga rader att visa."
         per_page = 25
+        template_name = "common/table.html"
 
     @property
     def order_by(self):
@@ -52,6 +56,59 @@ class BaseTable(tables.Table):
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
 
+    def tbody_html(self):
+        """The body's rows, as django-tables2's template writes them, built in Python (common/table.html): the
+        template's work for each cell (its attributes, its localisation) was half the time of a 25-row list.
+        A cell's attributes are worked out once per column, unless they are computed from the row."""
+        columns = list(self.columns)
+        rows = list(self.paginated_rows)
+        if not rows:
+            if not self.empty_text:
+                return ""
+            return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
+        fixed_attrs = [None if _attrs_vary_by_row(self, column) else _td_attrs(column) for column in columns]
+        html_rows = []
+        for row in rows:
+            cells = []
+            for column, td_attrs in zip(columns, fixed_attrs, strict=True):
+                cell = row.get_cell(column.name)
+                if td_attrs is None:
+                    # As BoundRow.items() does: computed attributes see the row's record and value.
+                    column.current_value, column.current_record = cell, row.record
+                    td_attrs = _td_attrs(column)
+                cells.append(format_html("<td{}>{}</td>", _attrs_part(td_attrs), _cell_html(column, cell)))
+            html_rows.append(format_html("<tr{}>{}</tr>", _attrs_part(row.attrs.as_html()), _joined(cells)))
+        return _joined(html_rows)
+
+
+def _attrs_vary_by_row(table, column) -> bool:
+    attrs = {**table.attrs, **column.column.attrs}
+    td = attrs.get("td", attrs.get("cell", {}))
+    return any(callable(value) for value in td.values())
+
+
+def _td_attrs(column) -> str:
+    return column.attrs["td"].as_html()
+
+
+def _attrs_part(attrs: str) -> str:
+    """` class="num"` for a tag's attributes (already escaped by AttributeDict.as_html), nothing for none."""
+    return format_html(" {}", attrs) if attrs else ""
+
+
+def _joined(parts: list[str]) -> str:
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _cell_html(column, cell) -> str:
+    """`{{ cell }}`, `{{ cell|localize }}` or `{{ cell|unlocalize }}` as the template wrote it."""
+    if column.localize is None:
+        value = formats.localize(template_localtime(cell))
+    else:
+        value = str(formats.localize(cell, use_l10n=bool(column.localize)))
+    return conditional_escape(value)
+
+
 def _ends_unique(queryset: QuerySet) -> bool:
     """Whether the queryset's ordering already ends with its primary key, or a key cannot be added: a union, or
     grouped rows (values() with aggregates, where ordering by the key would split the groups)."""
@@ -67,6 +124,12 @@ class IsoDateColumn(tables.Column):
     a template for every cell (about 2 ms a cell, half the time of a 25-row list with two date columns)."""
 
     def render(self, value):
+        # isoformat() is Y-m-d, without date_format's trip through the translation machinery (a fifth of a list's
+        # table time).
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
         return date_format(value, "Y-m-d")
 
     def value(self, value):

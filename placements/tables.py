@@ -80,7 +80,7 @@ class ProviderTable(BaseTable):
     org_number = tables.Column(verbose_name="Organisationsnummer")
     code = tables.Column(verbose_name="Kod", default="–")
     ivo_permit = tables.Column(verbose_name="IVO-tillstånd", default="–")
-    ivo_permit_valid_until = tables.DateColumn(verbose_name="Tillstånd gäller till", format="Y-m-d", default="–")
+    ivo_permit_valid_until = IsoDateColumn(verbose_name="Tillstånd gäller till", default="–")
 
     class Meta(BaseTable.Meta):
         model = Provider
@@ -105,8 +105,8 @@ class AgreementTable(BaseTable):
     provider = tables.Column(verbose_name="Utförare", order_by="provider__name")
     kind = tables.Column(verbose_name="Avtalstyp")
     framework = tables.Column(verbose_name="Ramavtal", default="–")
-    valid_from = tables.DateColumn(verbose_name="Gäller från", format="Y-m-d")
-    valid_to = tables.DateColumn(verbose_name="Gäller till och med", format="Y-m-d", default="tills vidare")
+    valid_from = IsoDateColumn(verbose_name="Gäller från")
+    valid_to = IsoDateColumn(verbose_name="Gäller till och med", default="tills vidare")
 
     class Meta(BaseTable.Meta):
         model = Agreement
@@ -119,7 +119,7 @@ class AgreementPriceTable(BaseTable):
     provider = tables.Column(verbose_name="Utförare", accessor="agreement__provider__name",
                              order_by="agreement__provider__name")
     care_type = tables.Column(verbose_name="Vårdform", order_by="care_type__name")
-    valid_from = tables.DateColumn(verbose_name="Gäller från", format="Y-m-d")
+    valid_from = IsoDateColumn(verbose_name="Gäller från")
     daily_price = tables.Column(verbose_name="Dygnspris (kr)", attrs={"td": {"class": "num"}})
     edit = tables.LinkColumn("placements:agreementprice_update", args=[tables.A("pk")], text="Ändra",
                              verbose_name="", orderable=False, empty_values=())

@@ -86,7 +86,7 @@ class AccessEventTable(BaseTable):
 
 
 class TodoTable(BaseTable):
-    due_on = tables.DateColumn(verbose_name="Senast", format="Y-m-d")
+    due_on = IsoDateColumn(verbose_name="Senast")
     days_left = tables.Column(verbose_name="Dagar kvar", attrs={"td": {"class": "num"}})
     kind = tables.Column(verbose_name="Att göra")
     person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)

@@ -18,7 +18,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from common.exports import DATE, INT, TEXT, csv_response, xlsx_response
-from common.tables import BaseTable
+from common.tables import BaseTable, IsoDateColumn
 from common.views import RenderInTransactionMixin
 from socialtjanst import access
 from socialtjanst.followup import controls
@@ -68,8 +68,8 @@ class ControlRoundTable(BaseTable):
     performed_at = tables.DateTimeColumn(verbose_name="Utförd", format="Y-m-d H:i", linkify=True)
     kind = tables.Column(verbose_name="Kontroll")
     unit = tables.Column(verbose_name="Enhet", default="Alla")
-    period_from = tables.DateColumn(verbose_name="Från", format="Y-m-d")
-    period_to = tables.DateColumn(verbose_name="Till", format="Y-m-d")
+    period_from = IsoDateColumn(verbose_name="Från")
+    period_to = IsoDateColumn(verbose_name="Till")
     performed_by = tables.Column(verbose_name="Utförd av", accessor="performed_by__username")
     result = tables.Column(verbose_name="Resultat")
 

@@ -1,0 +1,107 @@
+"""The lists' bodies and the forms are rendered by faster paths (issue 19: the list pages under load): a table's
+rows in Python (common.tables.BaseTable.tbody_html), Django's form templates through Jinja2
+(common.form_rendering.FastFormRenderer). Each must give the HTML the slower path gave: compared here with
+django-tables2's own template and Django's own form renderer, whitespace aside."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import django_tables2 as tables
+import pytest
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.test import RequestFactory
+from django.utils.html import format_html
+
+from common.form_rendering import FastFormRenderer
+from common.tables import BaseTable, IsoDateColumn
+
+LIBRARY_TEMPLATE = "django_tables2/bootstrap5.html"
+
+
+class _Table(BaseTable):
+    name = tables.Column(verbose_name="Namn")
+    amount = tables.Column(verbose_name="Belopp", attrs={"td": {"class": "num"}})
+    ref = tables.Column(verbose_name="Referens", localize=False)
+    share = tables.Column(verbose_name="Andel", localize=True)
+    flagged = tables.Column(verbose_name="Flagga", attrs={"td": {"data-flag": lambda record: record["flag"]}})
+    on = IsoDateColumn(verbose_name="Datum")
+    at = tables.Column(verbose_name="Tid")
+    link = tables.Column(verbose_name="Länk", empty_values=())
+
+    class Meta(BaseTable.Meta):
+        row_attrs = {"class": lambda record: "overdue" if record["flag"] == "ja" else ""}
+
+    def render_link(self, record):
+        return format_html('<a href="/x/{}/">{}</a>', record["ref"], record["name"])
+
+
+def _rows():
+    return [
+        {"name": "Åsa <b>& Co</b>", "amount": Decimal("1234.50"), "ref": 18031, "share": 0.125, "flag": "ja",
+         "flagged": "x", "on": datetime.date(2024, 8, 31),
+         "at": datetime.datetime(2024, 8, 31, 22, 30, tzinfo=datetime.UTC)},
+        {"name": 'Citat "x"', "amount": 7, "ref": 2, "share": Decimal("1.5"), "flag": "nej", "flagged": None,
+         "on": None, "at": None},
+    ]
+
+
+def _tbody(html: str) -> str:
+    body = html[html.index("<tbody"):html.index("</tbody>") + len("</tbody>")]
+    body = re.sub(r"\s+", " ", body)
+    body = re.sub(r"<(\w+) >", r"<\1>", body)
+    return re.sub(r"\s*(<|>)\s*", r"\1", body)
+
+
+def _render(data, template_name=None):
+    request = RequestFactory().get("/")
+    table = _Table(data, template_name=template_name) if template_name else _Table(data)
+    return table.as_html(request)
+
+
+def test_a_tables_body_is_the_html_django_tables2s_template_writes():
+    ours, library = _render(_rows()), _render(_rows(), LIBRARY_TEMPLATE)
+    assert _tbody(ours) == _tbody(library)
+    # Not trivially equal: escaped text, both row classes, a computed attribute, localised and unlocalised numbers.
+    assert "Åsa &lt;b&gt;&amp; Co&lt;/b&gt;" in ours
+    assert 'class="overdue odd"' not in ours and 'class="overdue even"' in ours and 'class="odd"' in ours
+    assert 'data-flag="ja"' in ours and 'data-flag="nej"' in ours
+    assert ">18031<" in ours and ">2024-08-31<" in ours and '<a href="/x/18031/">' in ours
+
+
+def test_an_empty_table_says_so_across_every_column():
+    ours, library = _render([]), _render([], LIBRARY_TEMPLATE)
+    assert _tbody(ours) == _tbody(library)
+    assert '<td colspan="8">Inga rader att visa.</td>' in ours
+
+
+class _Form(forms.Form):
+    choice = forms.ChoiceField(label="Val", choices=[("", "---------"), ("a", "Ett <a>"), ("b", "Två")])
+    many = forms.MultipleChoiceField(label="Flera", choices=[("x", "X"), ("y", "Y")],
+                                     widget=forms.CheckboxSelectMultiple)
+    text = forms.CharField(label="Text", widget=forms.Textarea, help_text="Högst 10 tecken.", max_length=10)
+    day = forms.DateField(label="Dag", widget=forms.DateInput(attrs={"type": "date"}))
+    flag = forms.BooleanField(label="Flagga", required=False)
+
+
+@pytest.mark.parametrize("data", [None, {"choice": "b", "many": ["y"], "text": "x" * 11, "day": "nej"}])
+def test_forms_render_as_djangos_own_renderer_renders_them(data):
+    fast = _Form(data, renderer=FastFormRenderer())
+    django = _Form(data, renderer=DjangoTemplates())
+
+    def normal(html):
+        return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", str(html)))
+
+    for render in ("as_p", "as_div", "as_table"):
+        assert normal(getattr(fast, render)()) == normal(getattr(django, render)())
+    if data:
+        assert "Säkerställ" in fast.as_p() or "Ange" in fast.as_p()  # the Swedish errors are there
+
+
+def test_the_project_renders_forms_fast_and_the_admins_widgets_still_render():
+    assert isinstance(get_default_renderer(), FastFormRenderer)
+    # The admin's widget templates exist only for Django's engine: found there, not a TemplateDoesNotExist.
+    html = AdminDateWidget().render("day", datetime.date(2024, 8, 31), renderer=get_default_renderer())
+    assert 'class="vDateField"' in html and 'value="2024-08-31"' in html
