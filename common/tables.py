@@ -42,11 +42,14 @@ class BaseTable(tables.Table):
     def order_by(self, value):
         """The chosen column's order, then the primary key: a column of equal values (status, enhet, vårdform)
         has no order of its own, so without it PostgreSQL may order the ties differently for each page's LIMIT and
-        OFFSET, and a row shows on two pages or on none."""
+        OFFSET, and a row shows on two pages or on none. The key runs the way the column does, so one index on
+        (column, id) serves both directions (read backward for a descending sort)."""
         tables.Table.order_by.fset(self, value)
         data = getattr(self.data, "data", None)
         if isinstance(data, QuerySet) and data.query.order_by and not _ends_unique(data):
-            self.data.data = data.order_by(*data.query.order_by, "pk")
+            first = data.query.order_by[0]
+            descending = isinstance(first, str) and first.startswith("-")
+            self.data.data = data.order_by(*data.query.order_by, "-pk" if descending else "pk")
 
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         # A negative size made Django's paginator raise EmptyPage past django-tables2's own handling (a 500),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from common.paging import MORE_THAN, PAGES_AHEAD
 from socialtjanst.identity import synthetic_id_number
 from socialtjanst.models import Case, Person
+from socialtjanst.tables import CaseTable
 from tests.conftest import login
 from tests.factories import CaseFactory, PersonFactory
 from tests.placements.factories import PlacementFactory, PricePeriodFactory
@@ -112,6 +113,9 @@ def test_the_lists_read_their_order_from_an_index(units):
         cursor.execute("ANALYZE socialtjanst_person")
     cases = Case.objects.filter(unit_id__in=[units["own"].pk]).select_related("person", "unit", "responsible")
     assert "case_opened_list" in cases.order_by("-opened_on", "-pk")[:25].explain()
+    # Sorted by status, either way (0,5 s → 10 ms for an enhetschef's million cases, socialtjanst 0031).
+    assert "case_status_list" in cases.order_by("status", "pk")[:25].explain()
+    assert "case_status_list" in cases.order_by("-status", "-pk")[:25].explain()
     from django.db.models import Exists, OuterRef
 
     visible = Person.objects.filter(Exists(Case.objects.filter(unit_id__in=[units["own"].pk],
@@ -153,3 +157,12 @@ def test_a_handlaggares_att_gora_page_is_read_in_order_from_her_own_index(handla
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "todo_item_resp_order" in plan
     assert "todo_item_order " not in plan and "Seq Scan" not in plan
+
+
+def test_the_tiebreak_runs_the_way_the_sorted_column_does(units):
+    """The id added after the chosen column runs in its direction, so an index on (column, id) is read backward
+    for a descending sort instead of the rows being sorted."""
+    for sort, expected in (("status", ("status", "pk")), ("-status", ("-status", "-pk")),
+                           ("-opened_on", ("-opened_on", "-pk"))):
+        table = CaseTable(Case.objects.all(), order_by=sort)
+        assert table.data.data.query.order_by == expected
