@@ -58,7 +58,6 @@ class BaseTable(tables.Table):
             per_page = None
         return super().paginate(paginator_class, per_page, page, *args, **kwargs)
 
-
     def tbody_html(self):
         """The body's rows, as django-tables2's template writes them, built in Python (common/table.html): the
         template's work for each cell (its attributes, its localisation) was half the time of a 25-row list.
