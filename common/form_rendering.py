@@ -7,13 +7,39 @@ for Jinja2 (django/forms/jinja2), which compiles them to Python: the same HTML i
 (django.forms.renderers.Jinja2) would not find the admin's widget templates, which exist only for Django's engine.
 """
 
+from pathlib import Path
+
+import django.forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
+
+
+def environment(**options):
+    """Jinja2 escaping as Django escapes: markupsafe writes ' as &#39; where Django writes &#x27;, so an error
+    message with a quote would read differently in the HTML than before. Every {{ value }} is escaped by Django
+    first; the result is marked safe (__html__), so Jinja2's own escaping leaves it as it is."""
+    from jinja2 import Environment
+
+    options.pop("autoescape", None)  # always on, as Django's backend sets it
+    return Environment(autoescape=True, finalize=conditional_escape, **options)
+
+
+class _DjangoEscapingJinja2(Jinja2):
+    @cached_property
+    def engine(self):
+        return self.backend({
+            "APP_DIRS": True,
+            "DIRS": [Path(django.forms.__file__).parent / "jinja2"],
+            "NAME": "djangoforms",
+            "OPTIONS": {"environment": "common.form_rendering.environment"},
+        })
 
 
 class FastFormRenderer(BaseRenderer):
     def __init__(self):
-        self._jinja = Jinja2()
+        self._jinja = _DjangoEscapingJinja2()
         self._django = DjangoTemplates()
         self._engine_by_name: dict[str, BaseRenderer] = {}
 

@@ -77,8 +77,15 @@ def test_an_empty_table_says_so_across_every_column():
     assert '<td colspan="8">Inga rader att visa.</td>' in ours
 
 
+def _not_a_quote(value):
+    if "'" in value or '"' in value:
+        raise forms.ValidationError("Varken 'enkla' eller \"dubbla\" citattecken & inga <taggar>.")
+
+
 class _Form(forms.Form):
-    choice = forms.ChoiceField(label="Val", choices=[("", "---------"), ("a", "Ett <a>"), ("b", "Två")])
+    choice = forms.ChoiceField(label="Val", choices=[("", "---------"), ("a", "Ett <a> & 'b'"), ("b", 'Två "c"')])
+    quoted = forms.CharField(label="Citat 'x'", required=False, validators=[_not_a_quote],
+                             help_text="Skriv \"inte\" 'så'.")
     many = forms.MultipleChoiceField(label="Flera", choices=[("x", "X"), ("y", "Y")],
                                      widget=forms.CheckboxSelectMultiple)
     text = forms.CharField(label="Text", widget=forms.Textarea, help_text="Högst 10 tecken.", max_length=10)
@@ -86,7 +93,8 @@ class _Form(forms.Form):
     flag = forms.BooleanField(label="Flagga", required=False)
 
 
-@pytest.mark.parametrize("data", [None, {"choice": "b", "many": ["y"], "text": "x" * 11, "day": "nej"}])
+@pytest.mark.parametrize("data", [None, {"choice": "b", "many": ["y"], "text": "x" * 11, "day": "nej",
+                                          "quoted": "<a href='x'>\"&\"</a>"}])
 def test_forms_render_as_djangos_own_renderer_renders_them(data):
     fast = _Form(data, renderer=FastFormRenderer())
     django = _Form(data, renderer=DjangoTemplates())
@@ -98,6 +106,9 @@ def test_forms_render_as_djangos_own_renderer_renders_them(data):
         assert normal(getattr(fast, render)()) == normal(getattr(django, render)())
     if data:
         assert "Säkerställ" in fast.as_p() or "Ange" in fast.as_p()  # the Swedish errors are there
+        # Quotes escaped as Django escapes them (&#x27;, not markupsafe's &#39;), in a message and in a value.
+        assert "Varken &#x27;enkla&#x27; eller &quot;dubbla&quot; citattecken &amp; inga &lt;taggar&gt;." in fast.as_p()
+        assert 'value="&lt;a href=&#x27;x&#x27;&gt;&quot;&amp;&quot;&lt;/a&gt;"' in fast.as_p()
 
 
 def test_the_project_renders_forms_fast_and_the_admins_widgets_still_render():
