@@ -28,6 +28,20 @@ PAUSED = "paused"
 RUNS_WHEN = f"current_setting('{PAUSE_SETTING}', true) IS DISTINCT FROM '{PAUSED}'"
 
 
+# A refresh function's rows for the few ids a save touches are planned once per connection (a generic plan: the
+# statements are large, and planning them anew for each write cost more than running them); more ids than this (an
+# import, a bulk statement) get a plan of their own through EXECUTE, where the generic one would probe id by id.
+BULK_REFRESH = 2000
+
+
+def insert_by_size(array: str, insert: str, bulk_insert: str, tag: str) -> str:
+    """The plpgsql that runs a refresh function's insert: `insert` (the function's own statement, planned
+    generically: the function is declared with SET plan_cache_mode = force_generic_plan) for at most BULK_REFRESH ids
+    in `array`, else `bulk_insert` (the same statement reading $1) through EXECUTE, quoted with ${tag}$."""
+    return (f"IF cardinality({array}) > {BULK_REFRESH} THEN EXECUTE ${tag}${bulk_insert}${tag}$ USING {array};"
+            f" ELSE {insert}; END IF;")
+
+
 @dataclass(frozen=True)
 class KeptTable:
     name: str

@@ -18,6 +18,7 @@ import datetime
 
 from django.db import connection
 
+from common import kept
 from common.date_window import CASE_EARLIEST, CASE_LATEST_STORED
 
 from .care_review_sets import KEPT, KEPT_COLUMNS, care_review_items_live_sql
@@ -46,15 +47,11 @@ def fill_sql() -> str:
     return f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) " + _items_sql()
 
 
-# A refresh of more placements than this (an import, a bulk statement) is planned for its own array.
-BULK_PLACEMENTS = 2000
-
-
 def refresh_function_sql() -> str:
     """placements_care_review_refresh(placements bigint[]): forget the placements' rows and insert what the rule
-    gives for them now. A generic plan, made once per connection, for the few placements a save touches; more than
-    BULK_PLACEMENTS get a plan of their own (EXECUTE), as socialtjanst.followup.deadline_kept's refresh does. The
-    placements' rows are locked first, in id order, so two transactions refresh one placement one after the other."""
+    gives for them now, planned by their number (common.kept.insert_by_size: generic for a save's few, EXECUTE for
+    an import's many). The placements' rows are locked first, in id order, so two transactions refresh one
+    placement one after the other, as socialtjanst.followup.deadline_kept's refresh does."""
     head = f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) "
     planned = head + _items_sql("p.id = ANY(placements)")
     bulk = head + _items_sql("p.id = ANY($1)")
@@ -62,5 +59,4 @@ def refresh_function_sql() -> str:
             " SET plan_cache_mode = force_generic_plan AS $fn$ BEGIN PERFORM 1 FROM placements_placement"
             " WHERE id = ANY(placements) ORDER BY id FOR NO KEY UPDATE;"
             f" DELETE FROM {KEPT} WHERE pk = ANY(placements);"
-            f" IF cardinality(placements) > {BULK_PLACEMENTS} THEN EXECUTE $ins${bulk}$ins$ USING placements;"
-            f" ELSE {planned}; END IF; END $fn$")
+            f" {kept.insert_by_size('placements', planned, bulk, 'ins')} END $fn$")

@@ -24,6 +24,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 
+from common import kept
+
 from . import deadlines, todo_parts, todo_sources
 from .models import Case
 from .users import UNASSIGNED
@@ -91,7 +93,6 @@ def items_select(connection, *, flow: bool) -> str:
 # person, so a bulk import's thousands of persons take at most LOCK_BUCKETS of the shared lock table's slots.
 LOCK_NAMESPACE = 1926  # the first key of pg_advisory_xact_lock(int, int): issue 19, socialtjanst 0026
 LOCK_BUCKETS = 256
-BULK_PERSONS = 2000  # a refresh of more persons than this is planned for its own array
 
 
 def refresh_function_sql(connection, *, flow: bool) -> str:
@@ -112,8 +113,7 @@ def refresh_function_sql(connection, *, flow: bool) -> str:
             f" BEGIN PERFORM pg_advisory_xact_lock({LOCK_NAMESPACE}, b.bucket) FROM (SELECT DISTINCT"
             f" (p % {LOCK_BUCKETS})::int AS bucket FROM unnest({PERSONS_ARG}) p ORDER BY 1) b;"
             f" DELETE FROM {KEPT} WHERE person_id = ANY({PERSONS_ARG}) AND {parts};"
-            f" IF cardinality({PERSONS_ARG}) > {BULK_PERSONS} THEN EXECUTE $bulk${dynamic}$bulk$ USING {PERSONS_ARG};"
-            f" ELSE {insert}; END IF; END $todo$")
+            f" {kept.insert_by_size(PERSONS_ARG, insert, dynamic, 'bulk')} END $todo$")
 
 
 # --- the triggers: which persons a change touches ----------------------------------------------------------------

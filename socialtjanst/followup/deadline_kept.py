@@ -20,6 +20,8 @@ import datetime
 
 from django.db import connection
 
+from common import kept
+
 from .deadline_sets import CHILD_AT_START_SQL, CORES, DAYS, KEPT, _params
 
 REFRESH_FUNCTION = "socialtjanst_deadline_refresh"
@@ -62,16 +64,12 @@ def fill_sql() -> str:
     return f"INSERT INTO {KEPT} ({', '.join(KEPT_COLUMNS)}) " + live_items_sql()
 
 
-# A refresh of more cases than this (an import, a bulk statement) is planned for its own array.
-BULK_CASES = 2000
-
-
 def refresh_function_sql() -> str:
     """deadline_refresh(cases bigint[]): forget the cases' rows and insert what the cores give for them now.
 
     A generic plan, made once per connection, for the few cases a page's save touches: planning the large statement
-    anew on every write (EXECUTE) cost 4 ms of the 7 a refresh took. A refresh of more than BULK_CASES cases gets
-    a plan of its own (EXECUTE), since the generic one probes case by case.
+    anew on every write (EXECUTE) cost 4 ms of the 7 a refresh took. More cases than common.kept.BULK_REFRESH get
+    a plan of their own (EXECUTE), since the generic one probes case by case (common.kept.insert_by_size).
 
     The cases' rows are locked first, in id order (tuple locks: an import's thousands fit): a second transaction
     refreshing a case waits until the first commits, and its DELETE (a new snapshot under READ COMMITTED) then
@@ -83,5 +81,4 @@ def refresh_function_sql() -> str:
             " SET plan_cache_mode = force_generic_plan AS $fn$"
             " BEGIN PERFORM 1 FROM socialtjanst_case WHERE id = ANY(cases) ORDER BY id FOR NO KEY UPDATE;"
             f" DELETE FROM {KEPT} WHERE case_id = ANY(cases);"
-            f" IF cardinality(cases) > {BULK_CASES} THEN EXECUTE $ins${bulk}$ins$ USING cases;"
-            f" ELSE {planned}; END IF; END $fn$")
+            f" {kept.insert_by_size('cases', planned, bulk, 'ins')} END $fn$")

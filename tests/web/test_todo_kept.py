@@ -13,6 +13,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from common import kept
 from placements import care_followup, care_plans, lilla_hjartat, notifications, services
 from placements.models import CarePlanKind, CareReview, Placement, PlacementNotification
 from socialtjanst import todo_kept
@@ -250,8 +251,8 @@ def test_the_pages_unit_scope_is_the_access_scope(world, controller):
 
 
 def test_a_statement_of_more_persons_than_a_bulk_plans_for_itself(world):
-    """More than todo_kept.BULK_PERSONS persons in one statement take the refresh's EXECUTE path (its own plan)."""
-    n = todo_kept.BULK_PERSONS + 5
+    """More than kept.BULK_REFRESH persons in one statement take the refresh's EXECUTE path (its own plan)."""
+    n = kept.BULK_REFRESH + 5
     persons = Person.objects.bulk_create([PersonFactory.build() for _ in range(n)])
     cases = Case.objects.bulk_create([CaseFactory.build(person=p, unit=world.units["own"], responsible=world.olle)
                                       for p in persons])
