@@ -35,12 +35,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         keep_autovacuum_off()
 
 
+def _commits(request) -> bool:
+    """Whether the test's saves are committed (a transactional test, a live server), not rolled back."""
+    marker = request.node.get_closest_marker("django_db")
+    return bool((marker and marker.kwargs.get("transaction"))
+                or {"transactional_db", "live_server"} & set(request.fixturenames))
+
+
 @pytest.fixture(autouse=True)
 def _autovacuum_stays_off(request, django_db_blocker):
     """A transactional test may migrate back and forth, which makes tables anew (with autovacuum on)."""
     yield
-    marker = request.node.get_closest_marker("django_db")
-    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(request.fixturenames):
+    if _commits(request):
         with django_db_blocker.unblock():  # its own database fixture may already have been torn down
             keep_autovacuum_off()
 
@@ -72,11 +78,8 @@ def _worker_idle_before_the_flush(request, django_db_blocker):
     placement saved by a test that never asked for the worker queued a roll-up all the same, and its flush
     deadlocked with it). Autouse after pytest-django's own fixtures, so torn down before its flush."""
     yield
-    marker = request.node.get_closest_marker("django_db")
-    commits = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or bool(
-        marker and marker.kwargs.get("transaction"))
     # Also a transactional test that did not ask for the worker: once started, it runs what any commit queues.
-    if "celery_worker_process" in request.fixturenames or (commits and _session_worker):
+    if "celery_worker_process" in request.fixturenames or (_commits(request) and _session_worker):
         from tests.worker import wait_for, worker_idle
 
         with django_db_blocker.unblock():  # also after a test that had no database of its own
