@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from ..audit import audit_persons
 from ..forms_assignment import AssignForm
 from ..models import AccessAction, Case, Unit
 from ..roles import Role
-from ..tables import TodoTable
+from ..tables import TodoTable, unassigned_rows_html
 from ..todo import DUE_WITHIN_DAYS, OVERDUE, TodoQuery, kinds, todo_search
 from ..users import user_full_name
 
@@ -194,10 +195,13 @@ def _unassigned_context(request, unit) -> dict:
     if can_assign:
         units = assignment.assign_units(user).values_list("pk", flat=True)
         form = AssignForm(users=assignment.assignable_users(units), auto_id="id_fordela_%s")
+    rows = [(c, access.person_identity(user, c.person)) for c in shown]
+    can_take = can_take and not can_assign
     return {
-        "unassigned": [(c, access.person_identity(user, c.person)) for c in shown],
+        "unassigned": rows, "unassigned_rows": unassigned_rows_html(
+            rows, can_assign=can_assign, can_take=can_take, csrf_token=get_token(request) if can_take else ""),
         "unassigned_total": total, "unassigned_shown": UNASSIGNED_SHOWN, "can_assign": can_assign,
-        "can_take": can_take and not can_assign, "assign_form": form,
+        "can_take": can_take, "assign_form": form,
     }
 
 
