@@ -20,6 +20,8 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 # One pool per worker process, never more connections than threads (setdefault: an operator may lower it).
 os.environ.setdefault("DB_POOL_MAX", str(threads))
+# Serial plans for the web's statements (settings.DB_PARALLEL_WORKERS says why); an operator may set another.
+os.environ.setdefault("DB_PARALLEL_WORKERS", "0")
 
 # A request that runs longer is cut off and its worker replaced; imports and exports finish well inside it.
 timeout = int(os.environ.get("WEB_TIMEOUT", "60"))

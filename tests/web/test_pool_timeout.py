@@ -97,3 +97,40 @@ def test_gunicorn_sizes_each_processs_pool_to_its_threads():
     # An operator may set a smaller pool than threads; the pool's minimum never exceeds its maximum.
     assert sizing(WEB_THREADS="6", DB_POOL_MAX="2", DB_POOL_MIN="4").endswith(
         "{'min_size': 2, 'max_size': 2, 'timeout': 10.0, 'max_idle': 300, 'max_lifetime': 3600}")
+
+
+PARALLEL = """
+import os, runpy, sys
+if sys.argv[1] == "gunicorn":
+    runpy.run_path("gunicorn.conf.py")
+import django
+django.setup()
+from django.conf import settings
+print(settings.DATABASES["default"].get("OPTIONS", {}).get("options", ""))
+"""
+
+
+def connection_options(process: str, **env_changes) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("DB_POOL_MAX", "DB_PARALLEL_WORKERS")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", **env_changes)
+    result = subprocess.run([sys.executable, "-c", PARALLEL, process], cwd=serve.ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_webs_statements_run_serial_plans_and_the_workers_keep_postgresqls_default(db):
+    """gunicorn's processes connect with max_parallel_workers_per_gather = 0 (settings.DB_PARALLEL_WORKERS);
+    Celery and manage.py (no gunicorn.conf.py) leave PostgreSQL's default; an operator may set a number."""
+    web = connection_options("gunicorn")
+    assert web == "-c max_parallel_workers_per_gather=0"
+    assert connection_options("worker") == ""
+    assert connection_options("gunicorn", DB_PARALLEL_WORKERS="2") == "-c max_parallel_workers_per_gather=2"
+    # The server takes the option as the web's connections pass it.
+    params = connections["default"].get_connection_params()
+    with psycopg.connect(options=web, **{k: v for k, v in params.items()
+                                         if k in ("dbname", "user", "host", "port", "password")}) as conn:
+        assert conn.execute("SHOW max_parallel_workers_per_gather").fetchone()[0] == "0"
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] != "0"
