@@ -143,8 +143,9 @@ if DB_POOL_MAX > 0:
 # How many parallel workers PostgreSQL may give one statement (max_parallel_workers_per_gather), set for the
 # connections of this process when DB_PARALLEL_WORKERS is: gunicorn.conf.py sets 0 for the web. Under the load of
 # many users every core is already busy with someone's request, and a parallel plan's workers only took cores from
-# the others (issue 19's locust run on two cores: the list pages' p95 0,43–0,57 s with them, 0,24–0,37 s without;
-# the machine's CPU per request 62 → 51 ms), while alone the reports were at most a third slower without them.
+# the others (issue 19's locust run on two cores, two runs each way: the list pages' p95 0,32–0,57 s with them,
+# 0,24–0,43 s without; the machine's CPU per request 57–62 ms with, 51–52 without), while alone the reports of
+# bench.pages were at most a third slower without them and all within their targets.
 # Celery and manage.py keep PostgreSQL's default: a roll-up or an import has the machine to itself.
 DB_PARALLEL_WORKERS = os.environ.get("DB_PARALLEL_WORKERS", "")
 if DB_PARALLEL_WORKERS != "":
