@@ -187,7 +187,7 @@ def _unassigned_context(request, unit) -> dict:
     if unit is not None:
         queue = queue.filter(unit=unit)
     total = queue.count()
-    shown = list(queue.select_related("person", "unit")[:UNASSIGNED_SHOWN]) if total else []
+    shown = assignment.oldest_cases(queue, UNASSIGNED_SHOWN) if total else []
     if shown:
         audit_persons(user=user, action=AccessAction.LIST, persons=[c.person for c in shown],
                       object_type=UNASSIGNED_OBJECT_TYPE)
