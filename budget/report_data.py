@@ -23,7 +23,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from common.periods import Period
-from placements.days import care_end, care_period_sql
+from placements.days import care_end, care_length_sql
 from placements.models import Placement
 
 from . import deviations as dv
@@ -116,13 +116,12 @@ def ended_placement_days(period: Period, *, today: datetime.date | None = None) 
 
 # The same lengths summed in SQL per care type: the follow-up page shows only their count and mean, and at
 # national scale (34 000 ended placements a year) building each length in Python was most of the page. The
-# length is the counted range of placements/days.py (care_period_sql), upper − lower; ended_placement_days
-# stays as its oracle (tests/budget/test_followup_scale.py). The index placement_ended_times (budget
-# migration 0013) answers it from the index alone.
+# length is that of placements/days.py (care_length_sql); ended_placement_days stays as its oracle
+# (tests/budget/test_followup_scale.py). The index placement_ended_times (budget migration 0013) answers it from
+# the index alone.
 ENDED_TIMES_SQL = f"""
-SELECT p.care_type_id, count(*), sum(upper(r.care) - lower(r.care))
+SELECT p.care_type_id, count(*), sum({care_length_sql("p.start_on", "p.end_on")})
 FROM placements_placement p
-CROSS JOIN LATERAL (SELECT {care_period_sql("p.start_on", "p.end_on")} AS care) r
 WHERE p.voided_reason = '' AND p.end_on IS NOT NULL AND p.end_on >= %(first)s AND p.end_on <= %(last)s
 GROUP BY p.care_type_id
 """

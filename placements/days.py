@@ -8,10 +8,10 @@ counts every day up to the end of the period asked for.
 Periods are half-open too: [period_start, period_end), so February 2024 is
 (2024-02-01, 2024-03-01) — see month_bounds().
 
-The rule exists in Python (care_days) and in exactly one SQL twin (care_period_sql /
-care_days_sql, and the Django expression care_period_expression used by the stored
-Placement.period column). tests/placements/test_days.py checks with hypothesis that
-Python and SQL agree.
+The rule exists in Python (care_days, care_end) and in exactly one SQL twin (care_period_sql /
+care_days_sql / care_length_sql, all built on CARE_END_SQL, and the Django expression
+care_period_expression used by the stored Placement.period column). tests/placements/test_days.py
+checks with hypothesis that Python and SQL agree.
 """
 
 import datetime
@@ -75,8 +75,13 @@ def care_days_in_month(start: datetime.date, end: datetime.date | None, year: in
 
 # --- the SQL twin ---------------------------------------------------------------
 
-# The placement's counted range as a PostgreSQL daterange with '[)' bounds.
-CARE_PERIOD_SQL = "daterange({start}, CASE WHEN {end} = {start} THEN {start} + 1 ELSE {end} END, '[)')"
+# The day after a placement's last counted day (the person left on `end`; a same-day placement counts its one day),
+# and its counted range as a PostgreSQL daterange with '[)' bounds.
+CARE_END_SQL = "CASE WHEN {end} = {start} THEN {start} + 1 ELSE {end} END"
+CARE_PERIOD_SQL = "daterange({start}, " + CARE_END_SQL + ", '[)')"
+# The days of an ended placement's counted range, upper − lower of CARE_PERIOD_SQL without building the range
+# (34 000 ranges built only to be measured were half the follow-up page's statement: 23 → 10 ms).
+CARE_LENGTH_SQL = "(" + CARE_END_SQL + ") - {start}"
 
 # The counted range clipped to a period, as two dates: [lower, upper). An ongoing placement has no upper
 # bound, and LEAST() ignores NULL, so it runs to the period's end. Plain date arithmetic, not range
@@ -140,6 +145,11 @@ def month_parts(x: datetime.date, y: datetime.date) -> tuple[
 
 def care_period_sql(start: str, end: str) -> str:
     return CARE_PERIOD_SQL.format(start=start, end=end)
+
+
+def care_length_sql(start: str, end: str) -> str:
+    """SQL for the days of an ended placement (`end` not NULL), care_end(start, end) − start."""
+    return CARE_LENGTH_SQL.format(start=start, end=end)
 
 
 def care_bounds_sql(period: str, period_start: str, period_end: str) -> tuple[str, str]:

@@ -9,6 +9,8 @@ from placements.days import (
     care_days,
     care_days_in_month,
     care_days_sql,
+    care_end,
+    care_length_sql,
     care_period_sql,
     first_whole_month_sql,
     intersect,
@@ -77,6 +79,20 @@ def test_python_and_sql_agree(case):
         cur.execute(sql, {"s": start, "e": end, "ps": period_start, "pe": period_end})
         (sql_days,) = cur.fetchone()
     assert sql_days == care_days(start, end, period_start, period_end)
+
+
+@pytest.mark.django_db
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_dates, st.integers(0, 800))
+def test_an_ended_placements_length_is_its_counted_ranges(start, length):
+    """care_length_sql (the follow-up's mean time in care) is upper − lower of care_period_sql and care_end − start,
+    a same-day placement one day."""
+    end = start + datetime.timedelta(days=length)
+    sql = (f"SELECT {care_length_sql('%(s)s::date', '%(e)s::date')},"
+           f" upper({care_period_sql('%(s)s::date', '%(e)s::date')}) - %(s)s::date")
+    with connection.cursor() as cur:
+        cur.execute(sql, {"s": start, "e": end})
+        assert cur.fetchone() == ((care_end(start, end) - start).days,) * 2 == (max(length, 1),) * 2
 
 
 @pytest.mark.django_db
