@@ -87,7 +87,7 @@ class BaseTable(tables.Table):
 
 def _rendered_cell(row, column, render_signature):
     """row.get_cell(column.name), with the render method's signature looked up once per table rather than for
-    every cell (django_tables2.utils.call_with_appropriate inspects it each time: a quarter of a table's time)."""
+    every cell (django_tables2.utils.call_with_appropriate inspects it each time: a third of a table's time)."""
     args, catch_all = render_signature
 
     def render(bound_column, value=None):
