@@ -52,6 +52,8 @@ class KeptTable:
     triggers_like: tuple[str, ...]  # LIKE patterns of the names of the triggers that keep it
     owns: str = "TRUE"  # the condition on the table's rows that are this entry's (two apps share Att göra's table)
     on_conflict: str = ""  # as the migration's fill has it
+    # a SELECT of `columns` as stored, where that is not simply the owned rows (a tally of + and - rows: their sums)
+    stored_sql: Callable[[], str] | None = None
 
 
 _registry: dict[str, KeptTable] = {}
@@ -107,7 +109,8 @@ def differences(cursor) -> dict[str, tuple[int, int]]:
     found = {}
     for kept in registered():
         columns = ", ".join(kept.columns)
-        stored = f"SELECT {columns} FROM {kept.table} WHERE {kept.owns}"  # noqa: S608 - registered constants
+        stored = kept.stored_sql() if kept.stored_sql else \
+            f"SELECT {columns} FROM {kept.table} WHERE {kept.owns}"  # noqa: S608 - registered constants
         live = kept.live_sql()
         cursor.execute(f"SELECT (SELECT count(*) FROM (({stored}) EXCEPT ALL ({live})) s),"  # noqa: S608
                        f" (SELECT count(*) FROM (({live}) EXCEPT ALL ({stored})) l)")

@@ -325,6 +325,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialtjanst.tasks.retention_run",
         "schedule": crontab(day_of_month=1, hour=3, minute=30),
     },
+    # Every ten minutes: the frister tally's rows folded (socialtjanst.followup.deadline_tally). Idempotent;
+    # expires before the next, so runs queued behind a stopped worker are not done in a burst.
+    "deadline-tally-compact": {
+        "task": "socialtjanst.tasks.deadline_tally_compact",
+        "schedule": 600.0,
+        "options": {"expires": 540},
+    },
     # Every minute: the worker's heartbeat for /halsa/redo (socialtjanst.health.WorkerHeartbeat). Expires
     # after 50 s, so heartbeats queued behind a stopped worker are dropped, not run in a burst. Idempotent.
     "worker-heartbeat": {

@@ -7,11 +7,16 @@ from django.db import connection
 from common.kept import KeptTable, register
 
 from . import todo_kept
-from .followup import deadline_kept, deadline_sets, statistics_facts
+from .followup import deadline_kept, deadline_sets, deadline_tally, statistics_facts
 
 register(KeptTable(
     name="deadline", table=deadline_sets.KEPT, columns=deadline_kept.KEPT_COLUMNS,
     live_sql=deadline_kept.live_items_sql, triggers_like=("deadline\\_kept\\_%",)))
+# After the deadline rows: a refill makes the tally from them.
+register(KeptTable(
+    name="deadline_tally", table=deadline_tally.TALLY, columns=deadline_tally.COLUMNS,
+    live_sql=deadline_tally.live_sql, triggers_like=(deadline_tally.TRIGGER_LIKE,),
+    stored_sql=deadline_tally.stored_sql))
 register(KeptTable(
     name="intake_statistics", table=statistics_facts.FACT, columns=statistics_facts.KEPT_COLUMNS,
     live_sql=statistics_facts.live_facts_sql, triggers_like=("statistics\\_%",)))

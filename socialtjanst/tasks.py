@@ -56,3 +56,15 @@ def retention_run(by_user_id: int | None = None) -> str:
     if by_user_id is not None:
         run_by = get_user_model().objects.get(pk=by_user_id).get_username()
     return retention.retention_run(run_by=run_by).describe()
+
+
+# Every ten minutes (settings.CELERY_BEAT_SCHEDULE): the deadline tally's + and - rows folded, one per key, so the
+# frister page reads a few thousand rows. Takes nothing; idempotent (a second run finds nothing to fold), and the
+# figures are the same before and after, so a run that is late or lost only leaves the page a little slower.
+@shared_task(name="socialtjanst.tasks.deadline_tally_compact", acks_late=True,
+             autoretry_for=(OperationalError, InterfaceError), max_retries=5, retry_backoff=15, retry_backoff_max=600,
+             retry_jitter=False)
+def deadline_tally_compact() -> int:
+    from .followup import deadline_tally
+
+    return deadline_tally.compact()

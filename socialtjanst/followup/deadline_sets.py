@@ -25,12 +25,13 @@ from socialtjanst import deadlines_sql as dsql
 from socialtjanst.identity import age_on_sql
 from socialtjanst.models import FAVOURABLE_DECISION_KINDS
 
+from . import deadline_tally
 from .deadline_report import CHILD_MAX_AGE, ENFORCEMENT, INVESTIGATIONS, SCREENINGS
 from .sql_session import report_cursor
 
-DAYS = "days"
+DAYS = deadline_tally.DAYS
 # The case flow's items kept by triggers (socialtjanst.followup.deadline_kept, socialtjanst 0024_deadline_kept).
-KEPT = "socialtjanst_deadline_item"
+KEPT = deadline_tally.KEPT
 # Utredningstid's population: the person (p) 0–20 at the start (o.started_on); persons without a birth date are
 # left out.
 CHILD_AT_START_SQL = (f"(p.birth_date IS NOT NULL AND {age_on_sql('p.birth_date', 'o.started_on')}"
@@ -222,18 +223,9 @@ def _own_live_sql(units, count: int) -> str:
 
 
 def _own_kept_sql(units, count: int) -> str:
-    """The case flow's kinds and utredningstid from the trigger-kept rows (socialtjanst.followup.deadline_kept):
-    an index range on the due date, each row already carrying its unit, judged as of %(today)s here."""
-    judged = dsql.judged_sql("done_on", "due_on", "%(today)s")
-    met = dsql.met_sql("done_on", "due_on")
-    scope = "" if units is None else " AND unit_id = ANY(%(units)s)"
-    return (
-        f"SELECT kind, period, unit_id, CASE WHEN kind = '{DAYS}' THEN SUM(days)"
-        f" ELSE COUNT(*) FILTER (WHERE {judged} AND {met}) END,"
-        f" CASE WHEN kind = '{DAYS}' THEN COUNT(*) ELSE COUNT(*) FILTER (WHERE {judged}) END"
-        f" FROM (SELECT kind, {_period_sql('day', count)} AS period, unit_id, done_on, day AS due_on, days"
-        f" FROM {KEPT} WHERE day BETWEEN %(start)s AND %(end)s{scope}) t"
-        " WHERE period IS NOT NULL GROUP BY kind, period, unit_id")
+    """The case flow's kinds and utredningstid from the tally of the trigger-kept rows
+    (socialtjanst.followup.deadline_tally): a few rows per unit and due date, judged as of %(today)s there."""
+    return deadline_tally.figures_sql(units, _period_sql("day", count))
 
 
 def _registered_sql(units, count: int) -> list[str]:
@@ -252,8 +244,9 @@ def figures_for_periods(units, periods: list[tuple[datetime.date, datetime.date]
     judged today, "days": (sum, count) of utredningstid}. The kinds' items are read once for all the periods:
     those due from the first start to the last end, each counted in the period its due date falls in.
 
-    The case flow's kinds are read from their trigger-kept rows; `live` computes them from the raw tables instead
-    (the same cores: the oracle the kept rows are tested against, and the bench's reference)."""
+    The case flow's kinds are read from the tally of their trigger-kept rows (deadline_tally); `live` computes them
+    from the raw tables instead (the same cores: the oracle the kept rows are tested against, and the bench's
+    reference)."""
     ordered = sorted(periods)
     if any(a[1] >= b[0] for a, b in zip(ordered, ordered[1:], strict=False)):
         raise ValueError("periods overlap")
@@ -270,8 +263,10 @@ def figures_for_periods(units, periods: list[tuple[datetime.date, datetime.date]
         own = (_own_live_sql if live else _own_kept_sql)(units, len(periods))
         cursor.execute(" UNION ALL ".join([own, *_registered_sql(units, len(periods))]), params)
         for kind, period, unit_id, first, second in cursor.fetchall():
-            if kind != DAYS and not second:
-                continue  # nothing judged yet: the unit has no figure for this kind (as count_by_unit)
+            if not second:
+                # Nothing judged yet: the unit has no figure for this kind (as count_by_unit). Utredningstid has
+                # none only where a tally key sums to nothing (rows not yet compacted): as if it had no rows.
+                continue
             out[period][unit_id][kind] = (int(first), int(second))
     return [dict(found) for found in out]
 
