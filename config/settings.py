@@ -325,10 +325,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialtjanst.tasks.retention_run",
         "schedule": crontab(day_of_month=1, hour=3, minute=30),
     },
-    # Every ten minutes: the frister tally's rows folded (socialtjanst.followup.deadline_tally). Idempotent;
-    # expires before the next, so runs queued behind a stopped worker are not done in a burst.
-    "deadline-tally-compact": {
-        "task": "socialtjanst.tasks.deadline_tally_compact",
+    # Every ten minutes: the tallies' rows folded (frister and Att göra, common.tally). Idempotent; expires
+    # before the next, so runs queued behind a stopped worker are not done in a burst.
+    "tally-compact": {
+        "task": "socialtjanst.tasks.tally_compact",
         "schedule": 600.0,
         "options": {"expires": 540},
     },

@@ -58,13 +58,15 @@ def retention_run(by_user_id: int | None = None) -> str:
     return retention.retention_run(run_by=run_by).describe()
 
 
-# Every ten minutes (settings.CELERY_BEAT_SCHEDULE): the deadline tally's + and - rows folded, one per key, so the
-# frister page reads a few thousand rows. Takes nothing; idempotent (a second run finds nothing to fold), and the
-# figures are the same before and after, so a run that is late or lost only leaves the page a little slower.
-@shared_task(name="socialtjanst.tasks.deadline_tally_compact", acks_late=True,
+# Every ten minutes (settings.CELERY_BEAT_SCHEDULE): the tallies' + and - rows folded, one per key
+# (common.tally), so the frister page and Att göra's totals read a few thousand rows. Takes nothing; idempotent (a
+# second run finds nothing to fold), and every figure is the same before and after, so a run that is late or lost
+# only leaves the pages a little slower. Returns the rows removed.
+@shared_task(name="socialtjanst.tasks.tally_compact", acks_late=True,
              autoretry_for=(OperationalError, InterfaceError), max_retries=5, retry_backoff=15, retry_backoff_max=600,
              retry_jitter=False)
-def deadline_tally_compact() -> int:
-    from .followup import deadline_tally
+def tally_compact() -> int:
+    from .followup.deadline_tally import DEADLINE_TALLY
+    from .todo_kept import TODO_TALLY
 
-    return deadline_tally.compact()
+    return DEADLINE_TALLY.compact() + TODO_TALLY.compact()

@@ -136,13 +136,21 @@ class TodoQuery:
             return " WHERE items.t_due BETWEEN %s AND %s", [self.today, self.today + days]
         return "", []
 
+    def _totals_sql(self) -> tuple[str, list]:
+        """The statement of (items, overdue items); ("", []) when nothing can match."""
+        if not self.live:
+            return todo_kept.kept_totals(self)
+        body, params = self._from()
+        return (f"SELECT count(*) AS total, count(*) FILTER (WHERE items.t_due < %s) AS overdue {body}",
+                [self.today, *params]) if body else ("", [])
+
     def totals(self) -> tuple[int, int]:
         """(items, overdue items)."""
-        body, params = self._from()
-        if not body:
+        sql, params = self._totals_sql()
+        if not sql:
             return 0, 0
         with report_cursor() as cur:
-            cur.execute(f"SELECT count(*), count(*) FILTER (WHERE items.t_due < %s) {body}", [self.today, *params])
+            cur.execute(sql, params)
             total, overdue = cur.fetchone()
         return total, overdue
 
@@ -172,10 +180,9 @@ class TodoQuery:
             # Over the kept items: the totals as a plain count and the page as a top-N sort, each a scan of the
             # narrow table (a window count buffers every item to disk first); the totals' row is there even past
             # the last page.
-            count_body, count_params = self._from()
-            select = (f"SELECT p.*, n.total, n.overdue FROM (SELECT count(*) AS total, count(*) FILTER"
-                      f" (WHERE items.t_due < %s) AS overdue {count_body}) n LEFT JOIN LATERAL ({select}) p ON TRUE")
-            params = [self.today, *count_params, *params]
+            count_sql, count_params = self._totals_sql()
+            select = f"SELECT p.*, n.total, n.overdue FROM ({count_sql}) n LEFT JOIN LATERAL ({select}) p ON TRUE"
+            params = [*count_params, *params]
         elif counted:
             select = (f"SELECT {columns}, count(*) OVER (), count(*) FILTER (WHERE items.t_due < %s) OVER () {body}"
                       f" ORDER BY {_order_sql(order)}{page}")

@@ -18,7 +18,8 @@ from tests.socialtjanst.test_deadline_report import decision, intake, investigat
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-TABLES = {"deadline", "deadline_tally", "intake_statistics", "todo_flow", "todo_registered", "care_review"}
+TABLES = {"deadline", "deadline_tally", "intake_statistics", "todo_flow", "todo_registered", "todo_tally",
+          "care_review"}
 
 
 def _rows() -> dict[str, int]:

@@ -8,7 +8,7 @@ beat task socialtjanst.tasks.deadline_tally_compact folds them.
 
 The SQL below is a FROZEN copy of what deadline_tally writes today (a migration must not change meaning when the
 app's code does); tests/socialtjanst/test_deadline_tally.py checks the database's trigger functions equal what the
-module writes, so a changed rule fails there until a new migration re-creates them. The triggers can be paused by a
+module writes (common.tally.Tally), so a changed rule fails there until a new migration re-creates them. The triggers can be paused by a
 bulk load like the other kept tables' (common.kept.paused); the application's role may SELECT, INSERT and DELETE
 the rows (the triggers, the compaction), never UPDATE or TRUNCATE them.
 """
@@ -22,30 +22,46 @@ from common.migration_ops import (
     statement_triggers_sql,
 )
 
-KEPT = "socialtjanst_deadline_item"
 TALLY = "socialtjanst_deadline_tally"
-COLUMNS = "kind, unit_id, day, state, n, days"
-KEY = "kind, unit_id, day, state"
-NONZERO = "sum(n) <> 0 OR sum(days) <> 0"
-# --- frozen (see the docstring) ----------------------------------------------------------------------------
-STATE = "CASE WHEN done_on IS NULL THEN 0 WHEN ((done_on) IS NOT NULL AND (done_on) <= (day)) THEN 1 ELSE 2 END"
-
-
-def _delta(rows: str, sign: str) -> str:
-    return (f"SELECT kind, unit_id, day, {STATE} AS state, {sign}count(*) AS n, {sign}sum(days) AS days"
-            f" FROM {rows} GROUP BY 1, 2, 3, 4")
-
-
-INSERT = f"INSERT INTO {TALLY} ({COLUMNS}) "
+# --- frozen copies of the module's SQL (see the docstring) ---------------------------------------------
 TRIGGERS = [
-    ("deadline_tally_insert", KEPT, "INSERT", "NEW TABLE AS changed", INSERT + _delta("changed", "") + ";"),
-    ("deadline_tally_delete", KEPT, "DELETE", "OLD TABLE AS changed", INSERT + _delta("changed", "-") + ";"),
-    ("deadline_tally_update", KEPT, "UPDATE", "OLD TABLE AS before NEW TABLE AS changed",
-     f"{INSERT}SELECT {KEY}, sum(n), sum(days) FROM ({_delta('before', '-')} UNION ALL {_delta('changed', '')}) d"
-     f" GROUP BY {KEY} HAVING {NONZERO};"),
+    ('deadline_tally_insert', 'socialtjanst_deadline_item', 'INSERT', 'NEW TABLE AS changed', (
+        'INSERT INTO socialtjanst_deadline_tally (kind, unit_id, day, state, n, days) SELECT kind AS kind'
+        ', unit_id AS unit_id, day AS day, CASE WHEN done_on IS NULL THEN 0 WHEN ((done_on) IS NOT NULL A'
+        'ND (done_on) <= (day)) THEN 1 ELSE 2 END AS state, count(*) AS n, sum(days) AS days FROM changed'
+        ' GROUP BY 1, 2, 3, 4;'
+    )),
+    ('deadline_tally_delete', 'socialtjanst_deadline_item', 'DELETE', 'OLD TABLE AS changed', (
+        'INSERT INTO socialtjanst_deadline_tally (kind, unit_id, day, state, n, days) SELECT kind AS kind'
+        ', unit_id AS unit_id, day AS day, CASE WHEN done_on IS NULL THEN 0 WHEN ((done_on) IS NOT NULL A'
+        'ND (done_on) <= (day)) THEN 1 ELSE 2 END AS state, -count(*) AS n, -sum(days) AS days FROM chang'
+        'ed GROUP BY 1, 2, 3, 4;'
+    )),
+    ('deadline_tally_update', 'socialtjanst_deadline_item', 'UPDATE', 'OLD TABLE AS before NEW TABLE AS changed', (
+        'INSERT INTO socialtjanst_deadline_tally (kind, unit_id, day, state, n, days) SELECT kind, unit_i'
+        'd, day, state, sum(n) AS n, sum(days) AS days FROM (SELECT kind AS kind, unit_id AS unit_id, day'
+        ' AS day, CASE WHEN done_on IS NULL THEN 0 WHEN ((done_on) IS NOT NULL AND (done_on) <= (day)) TH'
+        'EN 1 ELSE 2 END AS state, -count(*) AS n, -sum(days) AS days FROM before GROUP BY 1, 2, 3, 4 UNI'
+        'ON ALL SELECT kind AS kind, unit_id AS unit_id, day AS day, CASE WHEN done_on IS NULL THEN 0 WHE'
+        'N ((done_on) IS NOT NULL AND (done_on) <= (day)) THEN 1 ELSE 2 END AS state, count(*) AS n, sum('
+        'days) AS days FROM changed GROUP BY 1, 2, 3, 4) d GROUP BY kind, unit_id, day, state HAVING sum('
+        'n) <> 0 OR sum(days) <> 0;'
+    )),
 ]
-FILL = INSERT + _delta(KEPT, "")
-TRUNCATE_TRIGGERS = [("deadline_tally_truncate", KEPT, f"DELETE FROM {TALLY}; {FILL};")]
+TRUNCATE_TRIGGERS = [
+    ('deadline_tally_truncate', 'socialtjanst_deadline_item', (
+        'DELETE FROM socialtjanst_deadline_tally; INSERT INTO socialtjanst_deadline_tally (kind, unit_id,'
+        ' day, state, n, days) SELECT kind AS kind, unit_id AS unit_id, day AS day, CASE WHEN done_on IS '
+        'NULL THEN 0 WHEN ((done_on) IS NOT NULL AND (done_on) <= (day)) THEN 1 ELSE 2 END AS state, coun'
+        't(*) AS n, sum(days) AS days FROM socialtjanst_deadline_item GROUP BY 1, 2, 3, 4;'
+    )),
+]
+FILL = (
+        'INSERT INTO socialtjanst_deadline_tally (kind, unit_id, day, state, n, days) SELECT kind AS kind'
+        ', unit_id AS unit_id, day AS day, CASE WHEN done_on IS NULL THEN 0 WHEN ((done_on) IS NOT NULL A'
+        'ND (done_on) <= (day)) THEN 1 ELSE 2 END AS state, count(*) AS n, sum(days) AS days FROM socialt'
+        'janst_deadline_item GROUP BY 1, 2, 3, 4'
+    )
 # -----------------------------------------------------------------------------------------------------------
 
 FORWARD = [
@@ -59,8 +75,7 @@ FORWARD = [
     *statement_triggers_sql(TRIGGERS, TRUNCATE_TRIGGERS),
     f"DELETE FROM {TALLY}",
     FILL,
-    # A period's keys by due date (whole municipality or a few units: a few thousand rows either way), and the
-    # compaction's probes by key.
+    # A period's keys by due date (the whole municipality or a few units: a few thousand rows either way).
     f"CREATE INDEX IF NOT EXISTS deadline_tally_day ON {TALLY} (day, unit_id, kind, state) INCLUDE (n, days)",
     f"ANALYZE {TALLY}",
 ]

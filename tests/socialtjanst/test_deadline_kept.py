@@ -42,9 +42,9 @@ def _live() -> list[tuple]:
 def _tally() -> tuple[list[tuple], list[tuple]]:
     """(the tally as stored, summed per key; the tally the kept rows give)."""
     with connection.cursor() as cur:
-        cur.execute(deadline_tally.stored_sql())
+        cur.execute(deadline_tally.DEADLINE_TALLY.stored_sql())
         stored = sorted(cur.fetchall())
-        cur.execute(deadline_tally.live_sql())
+        cur.execute(deadline_tally.DEADLINE_TALLY.live_sql())
         return stored, sorted(cur.fetchall())
 
 

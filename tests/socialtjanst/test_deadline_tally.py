@@ -10,13 +10,14 @@ from django.db import connection
 
 from socialtjanst.followup import deadline_report as dr
 from socialtjanst.followup import deadline_sets, deadline_tally
-from socialtjanst.tasks import deadline_tally_compact
+from socialtjanst.tasks import tally_compact
 from tests.concurrency import connect
 from tests.factories import CaseFactory, PersonFactory
 from tests.socialtjanst.test_deadline_report import intake, investigation
 from tests.worker import wait_for
 
 D = datetime.date
+TALLY = deadline_tally.DEADLINE_TALLY
 TODAY = D(2024, 12, 31)
 
 
@@ -29,13 +30,13 @@ def _rows(unit=None) -> list[tuple]:
 
 def _summed() -> list[tuple]:
     with connection.cursor() as cur:
-        cur.execute(deadline_tally.stored_sql())
+        cur.execute(TALLY.stored_sql())
         return sorted(cur.fetchall())
 
 
 def _counted() -> list[tuple]:
     with connection.cursor() as cur:
-        cur.execute(deadline_tally.live_sql())
+        cur.execute(TALLY.live_sql())
         return sorted(cur.fetchall())
 
 
@@ -47,7 +48,7 @@ def _screenings(units, received_on: datetime.date, count: int, *, screened_on=No
 @pytest.mark.django_db
 def test_the_database_counts_with_the_sql_the_app_writes_today():
     with connection.cursor() as cur:
-        for name, *_rest, body in [*deadline_tally.triggers(), *deadline_tally.truncate_triggers()]:
+        for name, *_rest, body in [*TALLY.triggers(), *TALLY.truncate_triggers()]:
             cur.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [name])
             assert cur.fetchone()[0] == f" BEGIN {body} RETURN NULL; END ", name
 
@@ -84,13 +85,13 @@ def test_the_compaction_folds_each_key_into_one_row_and_changes_no_figure(units)
     periods = [dr.period_bounds(2024, None), dr.period_bounds(2023, None)]
     figures = deadline_sets.figures_for_periods(None, periods, TODAY)
 
-    removed = deadline_tally.compact()
+    removed = TALLY.compact()
 
     assert removed == len(rows) - len(summed) > 0
     assert _rows() == summed == _counted()  # one row per key, none that counts nothing
     assert deadline_sets.figures_for_periods(None, periods, TODAY) == figures
     assert [r for r in summed if r[0] == "days"] == [("days", units["other"].pk, D(2024, 3, 1), 1, 2, 57 + 26)]
-    assert deadline_tally.compact() == 0  # idempotent
+    assert TALLY.compact() == 0  # idempotent
     assert _rows() == summed
 
 
@@ -111,12 +112,12 @@ def test_transactions_on_one_key_do_not_wait_and_the_compaction_keeps_what_they_
             conn.execute("SET lock_timeout = '2s'")  # a wait would fail the statement, not hang the test
         first.execute(insert, [cases[0].pk])  # open, uncommitted
         second.execute(insert, [cases[1].pk])  # the same key, not waiting for the first
-        third.execute(deadline_tally.COMPACT_SQL)  # folds the committed rows, waiting for neither
+        third.execute(TALLY.compact_sql())  # folds the committed rows, waiting for neither
         third.commit()
         second.commit()
         first.commit()
     assert _summed() == _counted() == [(dr.SCREENINGS, units["own"].pk, D(2024, 3, 15), deadline_tally.OPEN, 4, None)]
-    deadline_tally.compact()
+    TALLY.compact()
     assert _rows() == _counted()  # the flushes' leftovers too: they summed to nothing
 
 
@@ -125,6 +126,6 @@ def test_transactions_on_one_key_do_not_wait_and_the_compaction_keeps_what_they_
 def test_the_worker_compacts_through_redis(celery_worker_process, units):
     _screenings(units, D(2024, 3, 1), 3)
     assert len(_rows(units["own"])) == 3
-    deadline_tally_compact.delay()
+    tally_compact.delay()
     assert wait_for(lambda: len(_rows(units["own"])) == 1)
     assert _rows() == _counted() == [(dr.SCREENINGS, units["own"].pk, D(2024, 3, 15), deadline_tally.OPEN, 3, None)]

@@ -51,7 +51,14 @@ def same(*days: datetime.date) -> list:
         live = sorted(map(_key, TodoQuery(cases, day, live=True).rows()), key=repr)
         assert sorted(map(_key, TodoQuery(cases, day).rows()), key=repr) == live, day
         assert sorted(map(_key, TodoQuery(cases, day, unit_ids=units).rows()), key=repr) == live, day
+        # The totals of whole units come from the tally (todo_kept.TODO_TALLY), which follows the kept items.
+        assert TodoQuery(cases, day, unit_ids=units).totals() == TodoQuery(cases, day, live=True).totals(), day
         result = live if result is None else result
+    with connection.cursor() as cur:
+        cur.execute(todo_kept.TODO_TALLY.stored_sql())
+        stored = sorted(cur.fetchall(), key=repr)
+        cur.execute(todo_kept.TODO_TALLY.live_sql())
+        assert stored == sorted(cur.fetchall(), key=repr)
     return result
 
 
@@ -182,6 +189,10 @@ def test_the_installed_functions_are_todays_statement(world):
             (body,) = cur.fetchone()
             assert todo_kept.items_select(connection, flow=flow) in body
             assert body == todo_kept.refresh_function_sql(connection, flow=flow).split("$todo$")[1]
+        tally = todo_kept.TODO_TALLY  # and the tally counts with today's key (socialtjanst 0034_todo_tally)
+        for name, *_rest, body in [*tally.triggers(), *tally.truncate_triggers()]:
+            cur.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [name])
+            assert cur.fetchone()[0] == f" BEGIN {body} RETURN NULL; END ", name
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -274,4 +285,8 @@ def test_the_app_role_may_read_insert_and_delete_the_kept_items_but_not_rewrite_
         cur.execute("SELECT " + ", ".join(f"has_table_privilege(%s, %s, '{p}')" for p in
                                           ("SELECT", "INSERT", "DELETE", "UPDATE", "TRUNCATE")),
                     [role, todo_kept.KEPT] * 5)
+        assert cur.fetchone() == (True, True, True, False, False)
+        cur.execute("SELECT " + ", ".join(f"has_table_privilege(%s, %s, '{p}')" for p in
+                                          ("SELECT", "INSERT", "DELETE", "UPDATE", "TRUNCATE")),
+                    [role, todo_kept.TALLY] * 5)
         assert cur.fetchone() == (True, True, True, False, False)
