@@ -1,8 +1,8 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from common.links import object_url
 from common.tables import BaseTable, IsoDateColumn, swedish_number
 
 from . import ivo, selectors
@@ -47,7 +47,7 @@ class PlacementTable(BaseTable):
         return self._costs[record.pk]
 
     def render_pk(self, record):
-        return format_html('<a href="{}">{}</a>', reverse("placements:placement_detail", args=[record.pk]), record.pk)
+        return format_html('<a href="{}">{}</a>', object_url("placements:placement_detail", record.pk), record.pk)
 
     def render_name(self, record):
         return selectors.placement_identity(self.request.user, record)[0]

@@ -1,7 +1,7 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from common.links import object_url
 from common.tables import BaseTable, IsoDateColumn, swedish_number  # noqa: F401 - the lists below build on them
 
 from . import access
@@ -22,7 +22,7 @@ class PersonTable(BaseTable):
 
     def render_name(self, record):
         ident = access.person_identity(self.request.user, record)
-        return format_html('<a href="{}">{}</a>', reverse("socialtjanst:person_detail", args=[record.pk]), ident.name)
+        return format_html('<a href="{}">{}</a>', object_url("socialtjanst:person_detail", record.pk), ident.name)
 
     def render_id_number(self, record):
         return access.person_identity(self.request.user, record).id_number
@@ -119,11 +119,11 @@ def unassigned_rows_html(rows, *, can_assign: bool, can_take: bool, csrf_token: 
             cells.append(format_html('<td><input type="checkbox" name="case" value="{}" id="fordela-arende-{}"'
                                      ' aria-label="Välj ärende {}"></td>', number, number, number))
         cells.append(format_html('<td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>',
-                                 reverse("socialtjanst:case_detail", args=[case.pk]), number, identity.name,
+                                 object_url("socialtjanst:case_detail", case.pk), number, identity.name,
                                  case.unit.name, case.opened_on.isoformat() if case.opened_on else ""))
         if can_take:
             cells.append(format_html('<td><form method="post" action="{}" class="inline">{}<button type="submit"'
                                      ' aria-label="Ta ärendet, nummer {}">Ta ärendet</button></form></td>',
-                                     reverse("socialtjanst:case_take", args=[case.pk]), csrf_input, number))
+                                     object_url("socialtjanst:case_take", case.pk), csrf_input, number))
         html.append(format_html("<tr>{}</tr>", format_html_join("", "{}", ((cell,) for cell in cells))))
     return format_html_join("\n", "{}", ((row,) for row in html))

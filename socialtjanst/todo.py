@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
-from django.urls import reverse
+
+from common.links import object_url
 
 from . import selectors, todo_kept, todo_sources
 from .followup.sql_session import report_cursor
@@ -227,7 +228,7 @@ def _items(found, today: datetime.date) -> list[TodoItem]:
             url = source.url(obj_id)
         else:
             base_kind = KINDS[part] if kind != KINDS[part] else ""
-            url = reverse(_URLS[part], args=[case_id if part == 3 else obj_id])
+            url = object_url(_URLS[part], case_id if part == 3 else obj_id)
         items.append(TodoItem(kind, cases[case_id], users.get(responsible_id), due, url, today, base_kind=base_kind))
     return items
 
