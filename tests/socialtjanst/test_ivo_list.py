@@ -118,3 +118,31 @@ def test_the_page_shows_a_page_and_the_export_every_row(units, enhetschef):
     response = client.get("/uppfoljning/ivo/export.xlsx?year=2024&quarter=2")
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert len(rows) == 31 and rows[1][-1] == 181 and rows[-1][-1] == 152
+
+
+@pytest.mark.django_db
+def test_a_units_list_finds_its_decisions_without_insats_in_the_kept_rows_partial_index(units):
+    """The decisions with no insats come from the deadline report's kept rows without an insats, through the partial
+    index of just those (socialtjanst 0035_deadline_item_unenforced), not from an anti-join of every favourable
+    decision with every insats (62 → 12 ms for an enhetschef at national scale)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with connection.cursor() as cursor:
+        # Rows for the plan only (the table is kept by triggers; the test's transaction is rolled back): nine in ten
+        # of another kind, as at national scale, and a few hundred decisions without an insats.
+        cursor.execute(
+            "INSERT INTO socialtjanst_deadline_item (kind, case_id, unit_id, pk, sub, day, done_on, days)"
+            " SELECT CASE WHEN i % 200 = 0 THEN 'verkstallighet' ELSE 'forhandsbedomningar' END, i, 1 + i % 5, i, 0,"
+            " date '2010-01-01' + (i % 5000), NULL, NULL FROM generate_series(1, 100000) AS i")
+        cursor.execute("ANALYZE socialtjanst_deadline_item")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")  # as the web's connections run
+    ivo = IvoList([units["own"].pk], year=2024, quarter=4, today=datetime.date(2025, 3, 1))
+    with CaptureQueriesContext(connection) as queries:
+        ivo.page(1, 25)
+    statement = next(q["sql"] for q in queries.captured_queries if "MATERIALIZED" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + statement)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "deadline_item_unenforced" in plan, plan
+    assert "Anti Join" not in plan, plan
