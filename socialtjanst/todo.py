@@ -139,8 +139,8 @@ class TodoQuery:
 
     def _totals_sql(self) -> tuple[str, list]:
         """The statement of (items, overdue items); ("", []) when nothing can match."""
-        if not self.live:
-            return todo_kept.kept_totals(self)
+        if not self.live and (from_tally := todo_kept.tally_totals(self)) is not None:
+            return from_tally
         body, params = self._from()
         return (f"SELECT count(*) AS total, count(*) FILTER (WHERE items.t_due < %s) AS overdue {body}",
                 [self.today, *params]) if body else ("", [])

@@ -253,14 +253,12 @@ def _scope_where(query) -> tuple[list[str], list] | None:
     return where, params
 
 
-def kept_totals(query) -> tuple[str, list]:
-    """The statement of (items, overdue items) over the kept items: from the tally (TODO_TALLY) where the query is
-    whole units with no one responsible chosen (an enhetschef's list: a few rows per unit and due date, not a row
-    per item), else a count of the kept items. ("", []) when nothing can match."""
+def tally_totals(query) -> tuple[str, list] | None:
+    """The statement of (items, overdue items) from the tally (TODO_TALLY), where the query is whole units with no
+    one responsible chosen (an enhetschef's list: a few rows per unit and due date, not a row per item); ("", [])
+    when nothing can match. None: the tally cannot answer (a search, a chosen person), count the items."""
     if query.unit_ids is None or query.responsible is not None:
-        body, params = kept_from(query)
-        return (f"SELECT count(*) AS total, count(*) FILTER (WHERE items.t_due < %s) AS overdue {body}",
-                [query.today, *params]) if body else ("", [])
+        return None
     scope = _scope_where(query)
     if scope is None:
         return "", []
