@@ -63,10 +63,10 @@ def register(kept: KeptTable) -> None:
     _registry[kept.name] = kept
 
 
-def tally_table(name: str, tally, triggers_like: str) -> KeptTable:
+def tally_table(name: str, tally) -> KeptTable:
     """A common.tally.Tally of a kept table, registered like the table itself (after it: a refill counts it anew)."""
     return KeptTable(name=name, table=tally.table, columns=tally.columns, live_sql=tally.live_sql,
-                     triggers_like=(triggers_like,), stored_sql=tally.stored_sql)
+                     triggers_like=(tally.triggers_like,), stored_sql=tally.stored_sql)
 
 
 def registered() -> list[KeptTable]:

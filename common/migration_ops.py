@@ -24,9 +24,14 @@ class AddConstraintNotValid(migrations.AddConstraint):
         schema_editor.execute(f"{sql} NOT VALID", params=None)
 
 
+def trigger_function_source(body: str) -> str:
+    """A statement trigger function's source (pg_proc.prosrc) for `body`: what a test compares the database with."""
+    return f" BEGIN {body} RETURN NULL; END "
+
+
 def _trigger_function(name: str, body: str) -> str:
-    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {body} RETURN NULL; END $$;")
+    source = trigger_function_source(body)
+    return f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${source}$$;"
 
 
 def statement_triggers_sql(triggers, truncate_triggers=()) -> list[str]:

@@ -29,6 +29,11 @@ class Tally:
     compact_lock: int = 0  # an advisory lock: compactions take turns (the work would only be done twice)
 
     @property
+    def triggers_like(self) -> str:
+        """The triggers' names as a LIKE pattern (common.kept pauses and finds them by it)."""
+        return self.trigger_prefix.replace("_", "\\_") + "%"
+
+    @property
     def key_columns(self) -> str:
         return ", ".join(name for name, _ in self.key)
 

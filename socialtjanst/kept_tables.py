@@ -13,7 +13,7 @@ register(KeptTable(
     name="deadline", table=deadline_sets.KEPT, columns=deadline_kept.KEPT_COLUMNS,
     live_sql=deadline_kept.live_items_sql, triggers_like=("deadline\\_kept\\_%",)))
 # After the deadline rows: a refill makes the tally from them.
-register(tally_table("deadline_tally", deadline_tally.DEADLINE_TALLY, deadline_tally.TRIGGER_LIKE))
+register(tally_table("deadline_tally", deadline_tally.DEADLINE_TALLY))
 register(KeptTable(
     name="intake_statistics", table=statistics_facts.FACT, columns=statistics_facts.KEPT_COLUMNS,
     live_sql=statistics_facts.live_facts_sql, triggers_like=("statistics\\_%",)))
@@ -26,4 +26,4 @@ register(KeptTable(
     live_sql=lambda: todo_kept.live_items_sql(connection, flow=False), triggers_like=("todo\\_reg\\_%",),
     on_conflict="ON CONFLICT (part, obj) DO NOTHING"))
 # After the case flow's and the registered items: a refill makes the tally from them all.
-register(tally_table("todo_tally", todo_kept.TODO_TALLY, todo_kept.TALLY_TRIGGER_LIKE))
+register(tally_table("todo_tally", todo_kept.TODO_TALLY))

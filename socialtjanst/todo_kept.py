@@ -45,7 +45,6 @@ COLUMNS = ("part", "obj", "case_id", "person_id", "unit_id", "resp_id", "due_on"
 # whether and when an item is due, so an enhetschef's totals sum 10 000 rows, not 190 000 items (socialtjanst
 # 0034_todo_tally). Who answers is not in the key (it would leave 94 000 keys): a chosen person's items are counted.
 TALLY = "socialtjanst_todo_tally"
-TALLY_TRIGGER_LIKE = "todo\\_tally\\_%"
 TODO_TALLY = Tally(
     table=TALLY, source=KEPT, key=tuple((c, c) for c in ("unit_id", "part", "due_on", "visible_from", "visible_until",
                                                          "lead_due")),

@@ -22,7 +22,6 @@ TALLY = "socialtjanst_deadline_tally"
 OPEN, MET, LATE = 0, 1, 2
 # A kept row's state: open (no done date), met (done by the due date, deadlines_sql's rule) or late.
 STATE_SQL = f"CASE WHEN done_on IS NULL THEN {OPEN} WHEN {dsql.met_sql('done_on', 'day')} THEN {MET} ELSE {LATE} END"
-TRIGGER_LIKE = "deadline\\_tally\\_%"  # the triggers' names, as a LIKE pattern (common.kept)
 DEADLINE_TALLY = Tally(
     table=TALLY, source=KEPT,
     key=(("kind", "kind"), ("unit_id", "unit_id"), ("day", "day"), ("state", STATE_SQL)),
