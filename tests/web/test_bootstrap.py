@@ -24,6 +24,8 @@ import requests
 from socialtjanst.roles import ROLE_PERMISSIONS
 
 ROOT = Path(__file__).resolve().parents[2]
+# The installed database is made once per module (36 s of migrations): every test of it on one xdist process.
+pytestmark = pytest.mark.xdist_group("bootstrap")
 PASSWORD = "Blåbärssylt på tisdagar 7"  # noqa: S105 - a test passphrase
 UNITS_FILE = (
     "enhet;enhet_namn;målgrupp;mottagning;användare;roll;förnamn;efternamn;e-post\n"
@@ -64,7 +66,8 @@ def _pg_tool(name: str) -> str:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """A database that has seen only README's installation steps."""
-    database = f"{urlsplit(os.environ['DATABASE_URL']).path.lstrip('/')}_install"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    database = f"{urlsplit(os.environ['DATABASE_URL']).path.lstrip('/')}_install{worker and '_' + worker}"
     _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{database}" OWNER ifo_owner')
     units = tmp_path_factory.mktemp("install") / "enheter.csv"
