@@ -42,10 +42,10 @@ log "pytest"
 # A whole run (the gates on) runs its tests on two processes and lists its slowest tests, so the suite's time can
 # be kept in check. Tests are handed out one by one in pytest-django's order (each process runs the tests that
 # roll back before those that commit and flush, which would empty the migrations' data); a module whose fixture
-# must be made once says so with an xdist_group mark.
+# must be made once is listed in tests/xdist_env.py.
 WHOLE_RUN=()
 if [ "${IFO_GATES:-1}" = 1 ]; then
-  WHOLE_RUN=(--durations=25 -n "${IFO_TEST_WORKERS:-2}" --dist loadgroup)
+  WHOLE_RUN=(--durations=25 -n "${IFO_TEST_WORKERS:-2}" --dist load)
 fi
 # tests.xdist_env must load before Django's settings, so as a plugin (-p), importable from the checkout.
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"

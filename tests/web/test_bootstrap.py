@@ -24,8 +24,6 @@ import requests
 from socialtjanst.roles import ROLE_PERMISSIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-# The installed database is made once per module (36 s of migrations): every test of it on one xdist process.
-pytestmark = pytest.mark.xdist_group("bootstrap")
 PASSWORD = "Blåbärssylt på tisdagar 7"  # noqa: S105 - a test passphrase
 UNITS_FILE = (
     "enhet;enhet_namn;målgrupp;mottagning;användare;roll;förnamn;efternamn;e-post\n"
