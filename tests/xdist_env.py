@@ -14,7 +14,8 @@ import os
 import pytest
 
 # tests/web/test_bootstrap.py: its installed database costs 25–35 s of migrations, once for the module.
-ONE_PROCESS_MODULES = frozenset({"tests/web/test_bootstrap.py"})
+# tests/faults/test_faults.py: its private PostgreSQL, Redis, web and worker take 35 s to start, once per process.
+ONE_PROCESS_MODULES = frozenset({"tests/web/test_bootstrap.py", "tests/faults/test_faults.py"})
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and os.environ.get("IFO_TEST_REDIS_DBS") and os.environ.get("REDIS_URL"):
