@@ -45,6 +45,14 @@ def prepare_targets(new_numbers: int = 3000) -> dict:
             "sessions": signed_in_sessions(SESSIONS_PER_ROLE)}
 
 
+def earlier_load_reports() -> int:
+    """Reports earlier load runs left (bench/locustfile.py writes "Lasttest" as the reporter's contact, by the form
+    and by the e-tjänst). They stay: a case cannot be deleted (PROTECT), only thinned out by gallring."""
+    from socialtjanst.models import Intake
+
+    return Intake.objects.filter(reporter_contact="Lasttest").count()
+
+
 # Sessions made before the run, so the users start on their pages: fifty password log-ins at once (the hasher is
 # slow on purpose) took most of the 60 s on two cores and left the list pages a handful of requests. Two users
 # per role still log in with the password, so the log-in stays measured.
@@ -208,6 +216,11 @@ def main(argv=None) -> int:
         # Not a fixed port: another bench or drill on it answered for ours while our gunicorn gave up its bind.
         args.port = serve.free_port()
     targets = prepare_targets()
+    left = earlier_load_reports()
+    print(f"Anmälningar kvar från tidigare lasttester: {left}. Deras ärenden är öppna och ofördelade i "
+          "mottagningen, så Att göra och frister blir tyngre för varje körning: jämför bara körningar med ungefär "
+          "samma antal.", flush=True)
+    record("locust: anmälningar kvar från tidigare lasttester", left, unit="st")
     out = Path(tempfile.mkdtemp(prefix="ifo-load-"))
     env = production_env(dict(os.environ))
     web = serve.start_web(env, args.port, out / "web.log")
