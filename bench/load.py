@@ -40,17 +40,22 @@ def prepare_targets(new_numbers: int = 3000) -> dict:
         numbers += [n for n in candidates if n not in taken][:new_numbers - len(numbers)]
         k += new_numbers
     _, token = create_client(f"Lasttest {os.getpid()} {datetime.datetime.now(datetime.UTC):%H%M%S}", unit)
-    return {"password": DEMO_PASSWORD, "case_ids": case_ids, "intake_unit_id": unit.pk,
+    return {"password": DEMO_PASSWORD, "case_ids": case_ids, "intake_unit_id": unit.pk, "contact": REPORTER_CONTACT,
             "etjanst_token": token, "new_id_numbers": numbers, "cookie": settings.SESSION_COOKIE_NAME,
             "sessions": signed_in_sessions(SESSIONS_PER_ROLE)}
 
 
+# The reporter's contact of every report the load writes (by the form and by the e-tjänst, bench/locustfile.py),
+# so the reports earlier runs left can be found.
+REPORTER_CONTACT = "Lasttest"
+
+
 def earlier_load_reports() -> int:
-    """Reports earlier load runs left (bench/locustfile.py writes "Lasttest" as the reporter's contact, by the form
-    and by the e-tjänst). They stay: a case cannot be deleted (PROTECT), only thinned out by gallring."""
+    """Reports earlier load runs left. They stay: a case cannot be deleted (PROTECT), only thinned out by
+    gallring."""
     from socialtjanst.models import Intake
 
-    return Intake.objects.filter(reporter_contact="Lasttest").count()
+    return Intake.objects.filter(reporter_contact=REPORTER_CONTACT).count()
 
 
 # Sessions made before the run, so the users start on their pages: fifty password log-ins at once (the hasher is

@@ -97,7 +97,7 @@ class Handlaggare(_Staff):
         data = {
             "csrfmiddlewaretoken": token, **new_child(), "first_name": "Last", "last_name": "Provsson",
             "gender": "okant", "unit": TARGETS["intake_unit_id"], "kind": "orosanmalan", "received_at": received,
-            "channel": "telefon", "reporter_category": "skola", "reporter_contact": "Lasttest",
+            "channel": "telefon", "reporter_category": "skola", "reporter_contact": TARGETS["contact"],
             "concern_categories": ["vald"], "concern_text": "Belastningsprov.", "save": "1",
         }
         with self.client.post("/anmalningar/create/", data, name="ny anmälan (spara)", catch_response=True) as r:
@@ -149,7 +149,7 @@ class ETjanst(HttpUser):
         body = {
             "referens": f"LAST-{os.getpid()}-{n}",
             "inkom": (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat(),
-            "anmalare_kategori": "skola", "anmalare_kontakt": "Lasttest", "oro_kategorier": ["vald"],
+            "anmalare_kategori": "skola", "anmalare_kontakt": TARGETS["contact"], "oro_kategorier": ["vald"],
             "beskrivning": "Belastningsprov.", "personnummer": new_child()["id_number"],
         }
         headers = {"Authorization": f"Bearer {TARGETS['etjanst_token']}"}

@@ -24,7 +24,7 @@ export DATABASE_APP_URL="$(app_url "$TEST_DB")"
 REDIS_DB="${IFO_TEST_REDIS_DB:-1}"
 export REDIS_URL="$(redis_url "$REDIS_DB")"
 # A whole run has two pytest-xdist workers (IFO_TEST_WORKERS); each takes one of these Redis databases
-# (tests/xdist_env.py: IFO_TEST_REDIS_DB and the one 8 above it, of Redis' 16) and pytest-django gives each its
+# (tests/xdist_env.py: IFO_TEST_REDIS_DB and the one 8 on, round Redis' 16) and pytest-django gives each its
 # own test database (test_<name>_gw0, _gw1).
 export IFO_TEST_REDIS_DBS="${IFO_TEST_REDIS_DBS:-$REDIS_DB,$(( (REDIS_DB + 8) % 16 ))}"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"

@@ -12,36 +12,42 @@ so it loads before Django's settings.
 import os
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 # tests/web/test_bootstrap.py: its installed database costs 25–35 s of migrations, once for the module.
 # tests/faults/test_faults.py: its private PostgreSQL, Redis, web and worker take 35 s to start, once per process.
 ONE_PROCESS_MODULES = frozenset({"tests/web/test_bootstrap.py", "tests/faults/test_faults.py"})
 
+
+def worker_redis_url(url: str, worker: str, databases: str) -> str:
+    """The Redis URL of worker `gw<n>`: the n-th of the comma-separated `databases` in place of url's database."""
+    choices = databases.split(",")
+    index = int(worker.removeprefix("gw"))
+    if index >= len(choices):
+        raise RuntimeError(f"IFO_TEST_REDIS_DBS har {len(choices)} Redis-databaser, för få för {worker}")
+    return url.rsplit("/", 1)[0] + "/" + choices[index]
+
+
 _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and os.environ.get("IFO_TEST_REDIS_DBS") and os.environ.get("REDIS_URL"):
-    _databases = os.environ["IFO_TEST_REDIS_DBS"].split(",")
-    _index = int(_worker.removeprefix("gw"))
-    if _index >= len(_databases):
-        raise RuntimeError(f"IFO_TEST_REDIS_DBS har {len(_databases)} Redis-databaser, för få för {_worker}")
-    os.environ["REDIS_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/" + _databases[_index]
+    os.environ["REDIS_URL"] = worker_redis_url(os.environ["REDIS_URL"], _worker, os.environ["IFO_TEST_REDIS_DBS"])
 
 
 def module_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+class OneByOneKeepingModules(LoadScopeScheduling):
+    """A work unit per test, in collection order, except the modules that must stay on one process. xdist puts the
+    larger units first (its loadscope reorder), which starts those long modules early."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = module_of(nodeid)
+        return module if module in ONE_PROCESS_MODULES else nodeid
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getoption("dist") != "load":
         return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class OneByOneKeepingModules(LoadScopeScheduling):
-        """A work unit per test, in collection order, except the modules that must stay on one process. xdist puts
-        the larger units first (its loadscope reorder), which starts those long modules early."""
-
-        def _split_scope(self, nodeid: str) -> str:
-            module = module_of(nodeid)
-            return module if module in ONE_PROCESS_MODULES else nodeid
-
     return OneByOneKeepingModules(config, log)
