@@ -9,6 +9,11 @@ event's object units, so the unit's manager sees attempts against their staff's 
 The idle timeout is SESSION_COOKIE_AGE; on top of it a session ends SESSION_ABSOLUTE_SECONDS after
 its log-in however active it is (SessionLifetimeMiddleware), so a stolen or forgotten session cannot
 be kept alive for days.
+
+The idle clock is restarted by a request at most once every SESSION_RENEWAL_SECONDS (a signed-in session's
+renewal time is in the session), not by every request: saving the session was a write and a commit on every
+page. So a session ends between SESSION_COOKIE_AGE − SESSION_RENEWAL_SECONDS and SESSION_COOKIE_AGE after its
+last request, never later.
 """
 
 import time
@@ -26,6 +31,8 @@ from .middleware import client_ip_var, request_id_var
 from .models import AccessAction, AccessEvent
 
 SESSION_LOGIN_AT = "auth_logged_in_at"
+SESSION_RENEWED_AT = "auth_renewed_at"
+SESSION_RENEWAL_SECONDS = 60
 SESSION_ENDED = "Du har varit inloggad längre än {hours} timmar och har loggats ut. Logga in igen."
 LIFETIME_REASON = "session_lifetime"
 USERNAME_MAX = AccessEvent._meta.get_field("username").max_length
@@ -108,7 +115,9 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 
 class SessionLifetimeMiddleware:
-    """Logs out a session older than SESSION_ABSOLUTE_SECONDS and sends the user to the log-in page.
+    """Logs out a session older than SESSION_ABSOLUTE_SECONDS and sends the user to the log-in page, and
+    restarts a signed-in session's idle clock (at most once every SESSION_RENEWAL_SECONDS: a changed session is
+    saved with a new expiry).
 
     After AuthenticationMiddleware and MessageMiddleware. A session from before this rule (no log-in
     time) starts its lifetime now."""
@@ -119,10 +128,14 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
             logged_in_at = request.session.get(SESSION_LOGIN_AT)
+            renewed_at = request.session.get(SESSION_RENEWED_AT)
+            if not isinstance(renewed_at, int) or not 0 <= now - renewed_at < SESSION_RENEWAL_SECONDS:
+                request.session[SESSION_RENEWED_AT] = int(now)
             if not isinstance(logged_in_at, int):
-                request.session[SESSION_LOGIN_AT] = int(time.time())
-            elif time.time() - logged_in_at > settings.SESSION_ABSOLUTE_SECONDS:
+                request.session[SESSION_LOGIN_AT] = int(now)
+            elif now - logged_in_at > settings.SESSION_ABSOLUTE_SECONDS:
                 request.logout_reason = LIFETIME_REASON
                 logout(request)
                 messages.info(request, SESSION_ENDED.format(hours=_hours(settings.SESSION_ABSOLUTE_SECONDS)))

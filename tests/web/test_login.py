@@ -67,6 +67,35 @@ def test_a_session_ends_after_30_minutes_without_a_request_and_each_request_rest
 
 
 @pytest.mark.django_db
+def test_the_idle_clock_is_restarted_at_most_once_a_minute_and_never_runs_past_30_minutes(units):
+    """A page inside a minute of the last renewal writes nothing to the session table (it was a write and a commit
+    on every page); the first page after it moves the session's end to 30 minutes from then."""
+    from django.contrib.sessions.models import Session
+
+    UserFactory(username="hanna", role=Role.HANDLAGGARE, units=[units["own"]])
+    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client = Client()
+        client.post("/logga-in/", {"username": "hanna", "password": "test-losen-123"})
+        assert client.get("/personer/").status_code == 200
+        key = client.session.session_key
+        first_end = Session.objects.get(session_key=key).expire_date
+        assert first_end == start + datetime.timedelta(minutes=30)
+        clock.shift(datetime.timedelta(seconds=59))
+        assert client.get("/personer/").status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == first_end  # not written
+        clock.shift(datetime.timedelta(seconds=2))
+        assert client.get("/personer/").status_code == 200
+        assert Session.objects.get(session_key=key).expire_date == start + datetime.timedelta(minutes=31, seconds=1)
+        # Idle from here on: out 30 minutes after that renewal, though the last page was a minute later.
+        clock.shift(datetime.timedelta(seconds=50))
+        assert client.get("/personer/").status_code == 200
+        clock.shift(datetime.timedelta(minutes=29, seconds=11))
+        response = client.get("/personer/")
+    assert response.status_code == 302 and response["Location"].startswith("/logga-in/")
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/logga-in/", "/admin/login/"])
 def test_an_overlong_user_name_is_a_swedish_form_error_and_nothing_is_recorded(url):
     from axes.models import AccessAttempt

@@ -15,7 +15,7 @@ from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.test import RequestFactory
 from django.utils.html import format_html
 
-from common.form_rendering import FastFormRenderer
+from common.form_rendering import FastFormRenderer, _DjangoEscapingJinja2
 from common.tables import BaseTable, IsoDateColumn
 
 LIBRARY_TEMPLATE = "django_tables2/bootstrap5.html"
@@ -116,3 +116,48 @@ def test_the_project_renders_forms_fast_and_the_admins_widgets_still_render():
     # The admin's widget templates exist only for Django's engine: found there, not a TemplateDoesNotExist.
     html = AdminDateWidget().render("day", datetime.date(2024, 8, 31), renderer=get_default_renderer())
     assert 'class="vDateField"' in html and 'value="2024-08-31"' in html
+
+
+class _SelectForm(forms.Form):
+    plain = forms.ChoiceField(label="Enkel", required=False,
+                              choices=[("", "Alla"), ("a&b", "Ett <a> & 'b'"), ("2", 'Två "c"'), (3, "Tre")])
+    grouped = forms.ChoiceField(label="Grupperad", choices=[
+        ("", "---------"), ("Vårdform <1>", [("hvb", "HVB"), ("fh", "Familjehem")]), ("sis", "SiS")])
+    many = forms.MultipleChoiceField(label="Flera", choices=[("x", "X"), ("y", "Y"), ("z", "Z")])
+    chosen = forms.TypedChoiceField(label="Vald", coerce=int, choices=[(1, "Ett"), (2, "Två")],
+                                    widget=forms.Select(attrs={"data-x": "a\"b", "disabled": True, "hidden": False,
+                                                               "aria-describedby": "hjälp"}))
+
+
+@pytest.mark.parametrize("data", [None, {"plain": "a&b", "grouped": "fh", "many": ["x", "z"], "chosen": "2"},
+                                  {"plain": "finns inte", "grouped": "", "many": ["q"]}])
+def test_a_select_is_the_html_the_jinja2_templates_write(data):
+    """The <select> written in Python (common.form_rendering._SelectTemplate) against the Jinja2 templates it
+    replaces, to the character: escaping, optgroups, the chosen options, bare and left-out attributes."""
+    fast = FastFormRenderer()
+    jinja = _DjangoEscapingJinja2()
+    form = _SelectForm(data, renderer=fast)
+    for name in ("plain", "grouped", "many", "chosen"):
+        widget = form[name]
+        context = widget.field.widget.get_context(widget.html_name, widget.value(), widget.build_widget_attrs(
+            {"id": widget.auto_id}))
+        ours = fast.render("django/forms/widgets/select.html", context)
+        theirs = jinja.get_template("django/forms/widgets/select.html").render(context).strip()
+        assert ours == theirs, name
+    html = form.as_p()
+    assert '<optgroup label="Vårdform &lt;1&gt;">' in html
+    assert 'data-x="a&quot;b" disabled aria-describedby="hjälp"' in html and "hidden" not in html
+    if data and data["grouped"] == "fh":
+        assert '<option value="fh" selected>Familjehem</option>' in html
+        assert '<option value="x" selected>X</option>' in html and '<option value="y">Y</option>' in html
+
+
+def test_select_forms_render_as_djangos_own_renderer_renders_them():
+    data = {"plain": "2", "grouped": "hvb", "many": ["y"], "chosen": "1"}
+
+    def normal(html):
+        return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", str(html)))
+
+    for bound in (None, data):
+        assert normal(_SelectForm(bound, renderer=FastFormRenderer()).as_p()) == normal(
+            _SelectForm(bound, renderer=DjangoTemplates()).as_p())
