@@ -82,12 +82,17 @@ def unassigned_cases(user) -> QuerySet[Case]:
 
 
 def oldest_cases(queue: QuerySet[Case], limit: int) -> list[Case]:
-    """The first `limit` cases of an ordered queue, with their person and unit: the ids are picked first and the
-    rows read for those only, since PostgreSQL otherwise joined every unassigned case's person before cutting
-    (2 264 persons read for 50 on the national set, 4 → 1 ms). A case gone in between (gallring) is left out."""
-    ids = list(queue.values_list("pk", flat=True)[:limit])
-    found = Case.objects.select_related("person", "unit").in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    """The first `limit` cases of an ordered queue, with their person and unit's name, in one statement: the ids
+    are picked in a sub-select and the rows read for those only, since PostgreSQL otherwise joined every unassigned
+    case's person before cutting (2 264 persons read for 50 on the national set, 4 → 1 ms)."""
+    first = queue.values("pk")[:limit]
+    return list(Case.objects.filter(pk__in=first).select_related("person", "unit")
+                .only("pk", "opened_on", "unit_id", "person_id", "unit__name", *(f"person__{f}" for f in ROW_PERSON))
+                .order_by(*queue.query.order_by))
+
+
+# What a row of Ofördelade shows and the access log records of its person (access.person_identity, audit_persons).
+ROW_PERSON = ("first_name", "last_name", "id_number", "address", "protected_identity")
 
 
 # --- changes -----------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def access_event(
 
 
 def _units_of_persons(person_ids: list[int]) -> set[int]:
-    return set(Case.objects.filter(person_id__in=person_ids).values_list("unit_id", flat=True).distinct())
+    # No ordering: Case's own would be part of the DISTINCT (a sort of every row, each unit once per case).
+    return set(Case.objects.filter(person_id__in=person_ids).order_by().values_list("unit_id", flat=True).distinct())
 
 
 CROSS_UNIT_REASON_KEY = "skäl"
