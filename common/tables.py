@@ -3,12 +3,16 @@
 import datetime
 
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.formats import date_format, number_format
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import signature
 
 from . import reporting, rounding
@@ -62,32 +66,79 @@ class BaseTable(tables.Table):
     def tbody_html(self):
         """The body's rows, as django-tables2's template writes them, built in Python (common/table.html): the
         template's work for each cell (its attributes, its localisation) was half the time of a 25-row list.
-        A cell's attributes are worked out once per column, unless they are computed from the row."""
+        A cell's attributes are worked out once per column, unless they are computed from the row, and so is how
+        its value is read (_cell_getter). The HTML is written with f-strings around parts already escaped: Django's
+        format_html for every cell and row was a fifth of a placement list's table."""
         columns = list(self.columns)
         rows = list(self.paginated_rows)
         if not rows:
             if not self.empty_text:
                 return ""
             return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
-        fixed_attrs = [None if _attrs_vary_by_row(self, column) else _td_attrs(column) for column in columns]
-        signatures = {column.name: signature(column.render) for column in columns}
+        fixed_attrs = [None if _attrs_vary_by_row(self, column) else _attrs_part(_td_attrs(column))
+                       for column in columns]
+        getters = [_cell_getter(column, rows[0].record) for column in columns]
         html_rows = []
         for row in rows:
             cells = []
-            for column, td_attrs in zip(columns, fixed_attrs, strict=True):
-                cell = _rendered_cell(row, column, signatures[column.name])
+            for column, td_attrs, get_cell in zip(columns, fixed_attrs, getters, strict=True):
+                cell = get_cell(row)
                 if td_attrs is None:
                     # As BoundRow.items() does: computed attributes see the row's record and value.
                     column.current_value, column.current_record = cell, row.record
-                    td_attrs = _td_attrs(column)
-                cells.append(format_html("<td{}>{}</td>", _attrs_part(td_attrs), _cell_html(column, cell)))
-            html_rows.append(format_html("<tr{}>{}</tr>", _attrs_part(row.attrs.as_html()), _joined(cells)))
-        return _joined(html_rows)
+                    td_attrs = _attrs_part(_td_attrs(column))
+                cells.append(f"<td{td_attrs}>{_cell_html(column, cell)}</td>")
+            html_rows.append(f"<tr{_attrs_part(row.attrs.as_html())}>{''.join(cells)}</tr>")
+        return mark_safe("".join(html_rows))  # noqa: S308 - every part above is escaped or already safe
 
 
-def _rendered_cell(row, column, render_signature):
-    """row.get_cell(column.name), with the render method's signature looked up once per table rather than for
-    every cell (django_tables2.utils.call_with_appropriate inspects it each time: a third of a table's time)."""
+def _cell_getter(column, sample):
+    """A function giving row.get_cell(column.name) for a row. django_tables2's BoundRow works out for every cell
+    how to read the value: the accessor parsed, the model's field looked up for a get_FOO_display(), a failed
+    record[name] before getattr. For a plain field name on a model's rows that is the same for every row, so it
+    is worked out here once; any other accessor (a path, a dict row, a link column) takes the library's way."""
+    render_signature = signature(column.render)
+
+    def library_way(row):
+        return row._get_and_render_with(column, render_func=_renderer(row, render_signature), default=column.default)
+
+    name, model = str(column.accessor), type(sample)
+    if (not isinstance(sample, models.Model) or "__" in name or "." in name
+            or isinstance(column.column, (tables.ManyToManyColumn, BaseLinkColumn))):
+        return library_way
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        field = None
+    empty_values, default = column.column.empty_values, column.default
+    display = f"get_{name}_display"
+    if field is not None and getattr(field, "choices", ()) and hasattr(model, display):
+        def get_display(row):
+            if type(row.record) is not model:
+                return library_way(row)
+            value = getattr(row.record, display)()
+            return default if value in empty_values else _renderer(row, render_signature)(column, value)
+
+        return get_display
+
+    def get(row):
+        record = row.record
+        if type(record) is not model:
+            return library_way(row)
+        try:
+            value = getattr(record, name)
+        except Exception:  # as the library's Accessor.resolve fails: no value, the column renders without one
+            value = None
+        if callable(value):  # a method: the library calls it, or not (alters_data, do_not_call_in_templates)
+            return library_way(row)
+        return default if value in empty_values else _renderer(row, render_signature)(column, value)
+
+    return get
+
+
+def _renderer(row, render_signature):
+    """BoundRow._call_render, with the render method's signature looked up once per table rather than for every
+    cell (django_tables2.utils.call_with_appropriate inspects it each time: a third of a table's time)."""
     args, catch_all = render_signature
 
     def render(bound_column, value=None):
@@ -100,7 +151,7 @@ def _rendered_cell(row, column, render_signature):
             content = bound_column.render(**{key: kwargs[key] for key in args})
         return bound_column.link(content, **kwargs) if bound_column.link else content
 
-    return row._get_and_render_with(column, render_func=render, default=column.default)
+    return render
 
 
 def _attrs_vary_by_row(table, column) -> bool:
@@ -115,11 +166,7 @@ def _td_attrs(column) -> str:
 
 def _attrs_part(attrs: str) -> str:
     """` class="num"` for a tag's attributes (already escaped by AttributeDict.as_html), nothing for none."""
-    return format_html(" {}", attrs) if attrs else ""
-
-
-def _joined(parts: list[str]) -> str:
-    return format_html_join("", "{}", ((part,) for part in parts))
+    return f" {attrs}" if attrs else ""
 
 
 def _cell_html(column, cell) -> str:

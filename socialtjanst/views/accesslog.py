@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.http import Http404, QueryDict
 
 from common.exports import csv_response, xlsx_response
@@ -53,14 +54,17 @@ EXPORT_CHUNK = 2000
 
 
 def _export_rows(user, qs):
-    """The rows, read in chunks so a year's log is never in memory at once; each chunk's persons in one query."""
-    chunk = []
-    for event in qs.iterator(chunk_size=EXPORT_CHUNK):
-        chunk.append(event)
-        if len(chunk) == EXPORT_CHUNK:
-            yield from _rows_of(user, chunk)
-            chunk = []
-    yield from _rows_of(user, chunk)
+    """The rows, newest first, read EXPORT_CHUNK at a time, each chunk after the last one's time and id, so a
+    year's log is never in memory at once (no server-side cursor: settings.DATABASES); each chunk's persons in
+    one query."""
+    qs = qs.order_by("-at", "-pk")
+    chunk = list(qs[:EXPORT_CHUNK])
+    while chunk:
+        yield from _rows_of(user, chunk)
+        if len(chunk) < EXPORT_CHUNK:
+            return
+        last = chunk[-1]
+        chunk = list(qs.filter(Q(at__lt=last.at) | Q(at=last.at, pk__lt=last.pk))[:EXPORT_CHUNK])
 
 
 def _rows_of(user, events):

@@ -119,6 +119,25 @@ def test_access_log_export_names_object_types_and_persons_in_swedish(enhetschef,
     assert sheet.title == "Åtkomstlogg"
 
 
+def test_access_log_export_reads_chunk_after_chunk_and_keeps_every_row_newest_first(
+        enhetschef, own_case, monkeypatch):
+    """The export reads the log EXPORT_CHUNK rows at a time, each chunk after the last one's time and id: every row
+    once, in the page's order, also where rows share a time exactly."""
+    from socialtjanst.models import AccessEvent
+    from socialtjanst.views import accesslog
+
+    monkeypatch.setattr(accesslog, "EXPORT_CHUNK", 3)
+    at = datetime.datetime(2024, 5, 1, 9, 0, tzinfo=datetime.UTC)
+    for n in range(8):
+        event = audit_record(user=enhetschef, action=AccessAction.VIEW, object_type="Case", object_id=1000 + n,
+                             persons=[own_case.person], object_unit_ids=[own_case.unit_id])
+        # Three rows share one time, a chunk's boundary among them.
+        AccessEvent.objects.filter(pk=event.pk).update(at=at + datetime.timedelta(minutes=min(n, 4)))
+    body = login(enhetschef).get("/atkomstlogg/export.csv").content.decode("utf-8-sig")
+    ids = [int(r[5]) for r in list(csv.reader(io.StringIO(body), delimiter=";"))[1:] if r[5].startswith("10")]
+    assert ids == [1007, 1006, 1005, 1004, 1003, 1002, 1001, 1000]
+
+
 def test_control_round_prefill_names_the_filter_in_swedish(enhetschef):
     response = login(enhetschef).get("/uppfoljning/kontroller/create/", {
         "kind": "behorighet", "access_filter": "action=create&outside_own_units=on&username=hanna"})

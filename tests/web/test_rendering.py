@@ -161,3 +161,51 @@ def test_select_forms_render_as_djangos_own_renderer_renders_them():
     for bound in (None, data):
         assert normal(_SelectForm(bound, renderer=FastFormRenderer()).as_p()) == normal(
             _SelectForm(bound, renderer=DjangoTemplates()).as_p())
+
+
+def test_a_model_tables_body_is_the_html_django_tables2s_template_writes(monkeypatch):
+    """Rows of model instances take the per-column way of reading a cell (common.tables._cell_getter): a choice's
+    display text, a foreign key's text, an empty foreign key's default, a method column, a path through a
+    foreign key, a computed column, against django-tables2's own template."""
+    from socialtjanst.models import Case, Person, Unit
+
+    class CaseTable(BaseTable):
+        pk = tables.Column(verbose_name="Ärende")
+        status = tables.Column(verbose_name="Status")
+        unit = tables.Column(verbose_name="Enhet")
+        responsible = tables.Column(verbose_name="Ansvarig", default="ingen")
+        opened_on = IsoDateColumn(verbose_name="Öppnat")
+        closed_on = IsoDateColumn(verbose_name="Avslutat", default="pågår")
+        unit_code = tables.Column(verbose_name="Kod", accessor="unit__code")
+        missing = tables.Column(verbose_name="Saknas", accessor="finns_inte")
+        person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)
+        cross_unit_reason = tables.Column(verbose_name="Skäl")
+
+        class Meta(BaseTable.Meta):
+            pass
+
+        def render_person(self, record):
+            return format_html("<em>{}</em>", record.person.first_name)
+
+    unit = Unit(pk=3, code="MOTT <B>", name="Mottagning & barn", target_group="barn_unga")
+    rows = [
+        Case(pk=18031, unit=unit, person=Person(pk=1, first_name="Åsa <b>"), opened_on=datetime.date(2024, 8, 31),
+             status=Case.Status.OPEN, cross_unit_reason='"Känd" i annan enhet'),
+        Case(pk=2, unit=unit, person=Person(pk=2, first_name="Bo"), opened_on=datetime.date(2024, 1, 2),
+             closed_on=datetime.date(2024, 3, 1), status=Case.Status.CLOSED, cross_unit_reason=""),
+    ]
+    request = RequestFactory().get("/")
+    library = CaseTable(rows, template_name=LIBRARY_TEMPLATE).as_html(request)
+    from django_tables2.rows import BoundRow
+
+    library_cells = []
+    original = BoundRow._get_and_render_with
+    monkeypatch.setattr(BoundRow, "_get_and_render_with",
+                        lambda row, column, **kw: library_cells.append(column.name) or original(row, column, **kw))
+    ours = CaseTable(rows).as_html(request)
+    assert library_cells == ["unit_code", "unit_code"]  # only the path through a foreign key the library's way
+    assert _tbody(ours) == _tbody(library)
+    assert ">Pågående<" in ours or ">pågående<" in ours.lower()
+    assert ">Mottagning &amp; barn<" in ours and ">MOTT &lt;B&gt;<" in ours and ">ingen<" in ours
+    assert "<em>Åsa &lt;b&gt;</em>" in ours and ">pågår<" in ours and ">2024-03-01<" in ours
+    assert "&quot;Känd&quot; i annan enhet" in ours
