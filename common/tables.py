@@ -3,7 +3,6 @@
 import datetime
 
 import django_tables2 as tables
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
@@ -95,45 +94,55 @@ class BaseTable(tables.Table):
 def _cell_getter(column, sample):
     """A function giving row.get_cell(column.name) for a row. django_tables2's BoundRow works out for every cell
     how to read the value: the accessor parsed, the model's field looked up for a get_FOO_display(), a failed
-    record[name] before getattr. For a plain field name on a model's rows that is the same for every row, so it
-    is worked out here once; any other accessor (a path, a dict row, a link column) takes the library's way."""
+    record[name] before getattr. For rows of one model or one plain class (a dataclass) that is the same for every
+    row, so it is worked out here once, and the value read with getattr along the accessor's path. A dict row, a
+    link or many-to-many column, and anything unexpected on the way (an empty link, a method) take the library's
+    way."""
     render_signature = signature(column.render)
 
     def library_way(row):
         return row._get_and_render_with(column, render_func=_renderer(row, render_signature), default=column.default)
 
-    name, model = str(column.accessor), type(sample)
-    if (not isinstance(sample, models.Model) or "__" in name or "." in name
+    path, record_type = str(column.accessor).split("__"), type(sample)
+    if (not _plain(sample) or "." in str(column.accessor) or not all(path)
             or isinstance(column.column, (tables.ManyToManyColumn, BaseLinkColumn))):
         return library_way
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        field = None
+    *through, last = path
     empty_values, default = column.column.empty_values, column.default
-    display = f"get_{name}_display"
-    if field is not None and getattr(field, "choices", ()) and hasattr(model, display):
-        def get_display(row):
-            if type(row.record) is not model:
-                return library_way(row)
-            value = getattr(row.record, display)()
-            return default if value in empty_values else _renderer(row, render_signature)(column, value)
-
-        return get_display
+    # As the library decides it: a choice's label when the field the accessor names from the record's model (a
+    # dataclass row has none) has choices and the value's own object is a model with get_FOO_display.
+    field = tables.A(str(column.accessor)).get_field(sample)
+    display = f"get_{last}_display" if getattr(field, "choices", ()) else None
 
     def get(row):
-        record = row.record
-        if type(record) is not model:
+        current = row.record
+        if type(current) is not record_type:
             return library_way(row)
         try:
-            value = getattr(record, name)
-        except Exception:  # as the library's Accessor.resolve fails: no value, the column renders without one
-            value = None
-        if callable(value):  # a method: the library calls it, or not (alters_data, do_not_call_in_templates)
+            for bit in through:
+                current = getattr(current, bit)
+                if current is None or callable(current) or not _plain(current):
+                    return library_way(row)
+        except Exception:  # noqa: BLE001 - the library decides what a failed step shows
             return library_way(row)
+        display_fn = getattr(current, display, None) if display and isinstance(current, models.Model) else None
+        if display_fn:
+            value = display_fn()
+        else:
+            try:
+                value = getattr(current, last)
+            except Exception:  # noqa: BLE001 - as the library's Accessor.resolve fails: no value
+                value = None
+            if callable(value):  # a method: the library calls it, or not (alters_data, do_not_call_in_templates)
+                return library_way(row)
         return default if value in empty_values else _renderer(row, render_signature)(column, value)
 
     return get
+
+
+def _plain(value) -> bool:
+    """A model instance or an object read by attribute only: the library's record[name] would fail on it."""
+    return isinstance(value, models.Model) or not hasattr(type(value), "__getitem__")
 
 
 def _renderer(row, render_signature):

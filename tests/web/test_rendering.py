@@ -165,8 +165,8 @@ def test_select_forms_render_as_djangos_own_renderer_renders_them():
 
 def test_a_model_tables_body_is_the_html_django_tables2s_template_writes(monkeypatch):
     """Rows of model instances take the per-column way of reading a cell (common.tables._cell_getter): a choice's
-    display text, a foreign key's text, an empty foreign key's default, a method column, a path through a
-    foreign key, a computed column, against django-tables2's own template."""
+    display text (also at the end of a path), a foreign key's text, an empty foreign key's default, a computed
+    column, a path through a foreign key, a name that is no field, against django-tables2's own template."""
     from socialtjanst.models import Case, Person, Unit
 
     class CaseTable(BaseTable):
@@ -177,6 +177,7 @@ def test_a_model_tables_body_is_the_html_django_tables2s_template_writes(monkeyp
         opened_on = IsoDateColumn(verbose_name="Öppnat")
         closed_on = IsoDateColumn(verbose_name="Avslutat", default="pågår")
         unit_code = tables.Column(verbose_name="Kod", accessor="unit__code")
+        unit_group = tables.Column(verbose_name="Målgrupp", accessor="unit__target_group")
         missing = tables.Column(verbose_name="Saknas", accessor="finns_inte")
         person = tables.Column(verbose_name="Person", empty_values=(), orderable=False)
         cross_unit_reason = tables.Column(verbose_name="Skäl")
@@ -203,9 +204,54 @@ def test_a_model_tables_body_is_the_html_django_tables2s_template_writes(monkeyp
     monkeypatch.setattr(BoundRow, "_get_and_render_with",
                         lambda row, column, **kw: library_cells.append(column.name) or original(row, column, **kw))
     ours = CaseTable(rows).as_html(request)
-    assert library_cells == ["unit_code", "unit_code"]  # only the path through a foreign key the library's way
+    assert library_cells == []  # every cell read along its path, none the library's way
     assert _tbody(ours) == _tbody(library)
     assert ">Pågående<" in ours or ">pågående<" in ours.lower()
     assert ">Mottagning &amp; barn<" in ours and ">MOTT &lt;B&gt;<" in ours and ">ingen<" in ours
     assert "<em>Åsa &lt;b&gt;</em>" in ours and ">pågår<" in ours and ">2024-03-01<" in ours
     assert "&quot;Känd&quot; i annan enhet" in ours
+    assert f">{unit.get_target_group_display()}<" in ours and ">barn_unga<" not in ours
+
+
+def test_a_dataclass_tables_body_is_the_html_django_tables2s_template_writes(monkeypatch):
+    """Rows of a plain class (Att göra's items are dataclasses) read by attribute along the path, except where a
+    step is empty or a method: those cells take the library's way, and the HTML is the library's."""
+    import dataclasses
+
+    from django_tables2.rows import BoundRow
+
+    from socialtjanst.models import Case, Unit
+
+    @dataclasses.dataclass
+    class Item:
+        kind: str
+        case: object
+        note: object = None
+
+        def shout(self):
+            return self.kind.upper()
+
+    class ItemTable(BaseTable):
+        kind = tables.Column(verbose_name="Att göra")
+        unit = tables.Column(verbose_name="Enhet", accessor="case__unit__name")
+        status = tables.Column(verbose_name="Status", accessor="case__status")
+        note = tables.Column(verbose_name="Anteckning", default="–")
+        shout = tables.Column(verbose_name="Rop")
+
+        class Meta(BaseTable.Meta):
+            row_attrs = {"class": lambda record: "overdue" if record.note else ""}
+
+    unit = Unit(pk=3, code="M", name="Mottagning <barn>", target_group="barn_unga")
+    rows = [Item("Förhandsbedömning", Case(pk=1, unit=unit, status=Case.Status.OPEN), note="sen"),
+            Item("Utredning", None)]
+    request = RequestFactory().get("/")
+    library = ItemTable(rows, template_name=LIBRARY_TEMPLATE).as_html(request)
+    library_cells = []
+    original = BoundRow._get_and_render_with
+    monkeypatch.setattr(BoundRow, "_get_and_render_with",
+                        lambda row, column, **kw: library_cells.append(column.name) or original(row, column, **kw))
+    ours = ItemTable(rows).as_html(request)
+    assert _tbody(ours) == _tbody(library)
+    assert ">Mottagning &lt;barn&gt;<" in ours and ">FÖRHANDSBEDÖMNING<" in ours and 'class="overdue even"' in ours
+    # The method column both rows, the paths through the second row's empty case.
+    assert sorted(library_cells) == ["shout", "shout", "status", "unit"]
