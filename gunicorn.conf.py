@@ -6,6 +6,7 @@ never holds more than WEB_CONCURRENCY × WEB_THREADS connections; README "Drift"
 PostgreSQL's max_connections.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -36,6 +37,28 @@ max_requests = 1000
 max_requests_jitter = 100
 # The app is loaded in each worker after the fork: no database pool or Redis socket is shared.
 preload_app = False
+
+# A worker's long-lived objects (the application, then what its first requests load: views, compiled templates)
+# are moved out of the garbage collector's sight. A full collection walked all of them, some 170 000 objects:
+# about 110 ms in which the worker answered no one, every hundred requests or so (a tenth of the slowest requests
+# under load). After the freeze one takes about 10 ms. Frozen once the app is loaded and again after these
+# requests; each freeze follows a collection, so no garbage is frozen, and a worker is replaced after about a
+# thousand requests anyway (max_requests).
+FREEZE_AFTER_REQUESTS = (25, 250)
+
+
+def _freeze_long_lived() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def post_worker_init(worker):
+    _freeze_long_lived()
+
+
+def post_request(worker, req, environ, resp):
+    if worker.nr in FREEZE_AFTER_REQUESTS:
+        _freeze_long_lived()
 
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
