@@ -19,6 +19,8 @@ from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 
+from .html_text import escaped
+
 
 def environment(**options):
     """Jinja2 escaping as Django escapes: markupsafe writes ' as &#39; where Django writes &#x27;, so an error
@@ -48,7 +50,7 @@ SELECT_OPTION = "django/forms/widgets/select_option.html"
 def _attrs_html(attrs: dict) -> str:
     """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     return "".join(
-        f" {conditional_escape(name)}" + ("" if value is True else f'="{conditional_escape(value)}"')
+        f" {escaped(name)}" + ("" if value is True else f'="{escaped(value)}"')
         for name, value in attrs.items() if value is not False
     )
 
@@ -65,12 +67,12 @@ class _SelectTemplate:
         groups = widget["optgroups"]
         if any(option["template_name"] != SELECT_OPTION for _, options, _ in groups for option in options):
             return self.template.render(context, request)
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        parts = [f'<select name="{escaped(widget["name"])}"{_attrs_html(widget["attrs"])}>']
         for group_name, options, _ in groups:
             if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(f'\n  <option value="{conditional_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
-                         f'{conditional_escape(option["label"])}</option>' for option in options)
+                parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
+            parts.extend(f'\n  <option value="{escaped(option["value"])}"{_attrs_html(option["attrs"])}>'
+                         f'{escaped(option["label"])}</option>' for option in options)
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")

@@ -8,13 +8,14 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.formats import date_format, number_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import signature
 
 from . import reporting, rounding
+from .html_text import escaped
 from .rounding import round_half_away
 
 
@@ -184,7 +185,7 @@ def _cell_html(column, cell) -> str:
         value = formats.localize(template_localtime(cell))
     else:
         value = str(formats.localize(cell, use_l10n=bool(column.localize)))
-    return conditional_escape(value)
+    return escaped(value)
 
 
 def _ends_unique(queryset: QuerySet) -> bool:
