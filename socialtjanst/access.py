@@ -42,7 +42,13 @@ def user_unit_ids(user) -> frozenset[int]:
 
 
 def user_units(user) -> list[Unit]:
-    return list(Unit.objects.filter(pk__in=user_unit_ids(user)))
+    """Kept on the request's user as the ids are: every page's header shows them, and a table rendered inside
+    the page runs the context processors again."""
+    cached = getattr(user, "_ifo_units", None)
+    if cached is None:
+        cached = list(Unit.objects.filter(pk__in=user_unit_ids(user)))
+        user._ifo_units = cached
+    return list(cached)
 
 
 def has_role(user, role: str) -> bool:

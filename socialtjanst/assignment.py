@@ -42,15 +42,20 @@ OBJECT_TYPE = "CaseAssignment"
 # --- who may do what ---------------------------------------------------------------------------
 
 
-def assign_units(user) -> QuerySet[Unit]:
-    """The units whose cases the user may assign: an enhetschef's own units."""
+def assign_unit_ids(user) -> frozenset[int]:
+    """The units whose cases the user may assign: an enhetschef's own units. Read from the memberships, whose
+    units exist (a foreign key), so no statement of its own."""
     if not (access.has_role(user, Role.ENHETSCHEF) and user.has_perm("socialtjanst.change_case")):
-        return Unit.objects.none()
-    return Unit.objects.filter(pk__in=access.user_unit_ids(user))
+        return frozenset()
+    return access.user_unit_ids(user)
+
+
+def assign_units(user) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=assign_unit_ids(user))
 
 
 def may_assign(user) -> bool:
-    return assign_units(user).exists()
+    return bool(assign_unit_ids(user))
 
 
 def may_take(user, case: Case | None = None) -> bool:
@@ -72,9 +77,9 @@ def unassigned_cases(user) -> QuerySet[Case]:
     """Ofördelade: the open cases with no responsible handläggare in the units where the user may assign
     (an enhetschef) or take (a handläggare) cases; the oldest first."""
     if may_assign(user):
-        units = assign_units(user).values("pk")
+        units = assign_unit_ids(user)
     elif may_take(user):
-        units = Unit.objects.filter(pk__in=access.user_unit_ids(user)).values("pk")
+        units = access.user_unit_ids(user)
     else:
         return Case.objects.none()
     return (access.cases_for_user(user).filter(status=Case.Status.OPEN, responsible__isnull=True, unit_id__in=units)

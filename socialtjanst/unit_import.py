@@ -303,7 +303,8 @@ def import_units(*, by=None, content: bytes, filename: str) -> UnitImportSummary
         UnitMembership.objects.bulk_create([UnitMembership(user=account, unit=saved_units[c]) for c in new])
         summary.memberships_added += len(new)
         if new:
-            account._ifo_unit_ids = None  # the access log row below names the account's units as they are now
+            # The access log row below names the account's units as they are now.
+            account._ifo_unit_ids = account._ifo_units = None
             grants.audit_grant(by=by, user=account, change=UNITS_ADDED, detail=", ".join(new))
         if spec.subject:
             external_identity_link(user=account, subject=spec.subject, by=by)

@@ -193,7 +193,7 @@ def _unassigned_context(request, unit) -> dict:
                       object_type=UNASSIGNED_OBJECT_TYPE)
     form = None
     if can_assign:
-        units = assignment.assign_units(user).values_list("pk", flat=True)
+        units = assignment.assign_unit_ids(user)
         form = AssignForm(users=assignment.assignable_users(units), auto_id="id_fordela_%s")
     rows = [(c, access.person_identity(user, c.person)) for c in shown]
     can_take = can_take and not can_assign
@@ -218,7 +218,7 @@ def case_assign(request):
     """Fördela: the chosen cases to one handläggare from a date. A user who may not assign gets the 404 of a
     case they cannot reach (logged as denied by the service)."""
     user = request.user
-    units = assignment.assign_units(user).values_list("pk", flat=True)
+    units = assignment.assign_unit_ids(user)
     form = AssignForm(request.POST, users=assignment.assignable_users(units))
     back = _back(request, reverse("socialtjanst:todo"))
     if not assignment.may_assign(user):
