@@ -163,6 +163,17 @@ def test_select_forms_render_as_djangos_own_renderer_renders_them():
             _SelectForm(bound, renderer=DjangoTemplates()).as_p())
 
 
+def _count_library_cells(monkeypatch) -> list[str]:
+    """The names of the columns whose cells are read the library's way (BoundRow._get_and_render_with) from now on."""
+    from django_tables2.rows import BoundRow
+
+    names = []
+    original = BoundRow._get_and_render_with
+    monkeypatch.setattr(BoundRow, "_get_and_render_with",
+                        lambda row, column, **kw: names.append(column.name) or original(row, column, **kw))
+    return names
+
+
 def test_a_model_tables_body_is_the_html_django_tables2s_template_writes(monkeypatch):
     """Rows of model instances take the per-column way of reading a cell (common.tables._cell_getter): a choice's
     display text (also at the end of a path), a foreign key's text, an empty foreign key's default, a computed
@@ -197,12 +208,7 @@ def test_a_model_tables_body_is_the_html_django_tables2s_template_writes(monkeyp
     ]
     request = RequestFactory().get("/")
     library = CaseTable(rows, template_name=LIBRARY_TEMPLATE).as_html(request)
-    from django_tables2.rows import BoundRow
-
-    library_cells = []
-    original = BoundRow._get_and_render_with
-    monkeypatch.setattr(BoundRow, "_get_and_render_with",
-                        lambda row, column, **kw: library_cells.append(column.name) or original(row, column, **kw))
+    library_cells = _count_library_cells(monkeypatch)
     ours = CaseTable(rows).as_html(request)
     assert library_cells == []  # every cell read along its path, none the library's way
     assert _tbody(ours) == _tbody(library)
@@ -217,8 +223,6 @@ def test_a_dataclass_tables_body_is_the_html_django_tables2s_template_writes(mon
     """Rows of a plain class (Att göra's items are dataclasses) read by attribute along the path, except where a
     step is empty or a method: those cells take the library's way, and the HTML is the library's."""
     import dataclasses
-
-    from django_tables2.rows import BoundRow
 
     from socialtjanst.models import Case, Unit
 
@@ -246,10 +250,7 @@ def test_a_dataclass_tables_body_is_the_html_django_tables2s_template_writes(mon
             Item("Utredning", None)]
     request = RequestFactory().get("/")
     library = ItemTable(rows, template_name=LIBRARY_TEMPLATE).as_html(request)
-    library_cells = []
-    original = BoundRow._get_and_render_with
-    monkeypatch.setattr(BoundRow, "_get_and_render_with",
-                        lambda row, column, **kw: library_cells.append(column.name) or original(row, column, **kw))
+    library_cells = _count_library_cells(monkeypatch)
     ours = ItemTable(rows).as_html(request)
     assert _tbody(ours) == _tbody(library)
     assert ">Mottagning &lt;barn&gt;<" in ours and ">FÖRHANDSBEDÖMNING<" in ours and 'class="overdue even"' in ours
