@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session SESSION_ABSOLUTE_SECONDS after its log-in, however active (needs user and messages).
     "socialtjanst.auth_events.SessionLifetimeMiddleware",
+    # The signed-in user's roles, units and permissions in one statement, before the view asks (socialtjanst.access).
+    "socialtjanst.access_middleware.UserAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -1,4 +1,7 @@
-"""Two access-log guards around every request.
+"""Two access-log guards around every request, and the user's access read once before the view.
+
+UserAccessMiddleware: a signed-in user's roles, units and permissions in one statement
+(access.load_user_access) before the view asks for any of them.
 
 NoStoreMiddleware: no response may stay in a browser's or a proxy's cache, since a case page or an
 export left on a shared computer is read by the next user.
@@ -14,6 +17,7 @@ import logging
 from django.db import DatabaseError, transaction
 from django.utils.cache import add_never_cache_headers
 
+from . import access
 from .audit import audit_denied
 from .denied_notes import collecting_denied_attempts
 
@@ -28,6 +32,17 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private
         return response
+
+
+class UserAccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            access.load_user_access(user)
+        return self.get_response(request)
 
 
 class DeniedAccessMiddleware:
