@@ -237,6 +237,15 @@ def spawn_seconds(users: int) -> int:
     return -(-users // SPAWN_RATE)
 
 
+def finish(locust: subprocess.Popen, timeout: float) -> str:
+    """Locust's output once it has ended; stopped if it runs past `timeout` seconds."""
+    try:
+        return locust.communicate(timeout=timeout)[0]
+    except subprocess.TimeoutExpired:
+        locust.kill()
+        return locust.communicate()[0]
+
+
 def total_requests(stats_csv: Path) -> int:
     with stats_csv.open(newline="") as f:
         return next((int(row["Request Count"]) for row in csv.DictReader(f) if row["Name"] == "Aggregated"), 0)
@@ -283,7 +292,7 @@ def main(argv=None) -> int:
     try:
         print(f"Webbens arbetare svarar efter {warm_up(args.port):.1f} s".replace(".", ","), flush=True)
         warm = start_locust(env, targets, args.port, args.users, WARM_SECONDS, out / "warm", reset_stats=False)
-        (out / "warm.log").write_text(warm.communicate(timeout=WARM_SECONDS + 180)[0])
+        (out / "warm.log").write_text(finish(warm, timeout=WARM_SECONDS + 180))
         warm_stats = out / "warm_stats.csv"
         print(f"Uppvärmning före mätningen (räknas inte): {args.users} användare i {WARM_SECONDS} s, "
               f"{total_requests(warm_stats) if warm_stats.exists() else 0} anrop", flush=True)
@@ -296,11 +305,7 @@ def main(argv=None) -> int:
         database = cpu.DatabaseMeter(connection.settings_dict["NAME"])
         database.start()
         before = cpu.sample(web.pid)
-        try:
-            output = locust.communicate(timeout=args.seconds + spawn_seconds(args.users) + 180)[0]
-        except subprocess.TimeoutExpired:
-            locust.kill()
-            output = locust.communicate()[0]
+        output = finish(locust, timeout=args.seconds + spawn_seconds(args.users) + 180)
         after = cpu.sample(web.pid)
         database_s = database.stop()
     finally:
