@@ -21,7 +21,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _serial = itertools.count()
 _signed_in = itertools.count()
 _session = itertools.count()
-# One user in ten logs in with the password (the log-in stays measured); the others start signed in.
+# One user in ten logs in with the password (the log-in path is exercised); the others start signed in.
 PASSWORD_LOG_INS_PER_TEN = 1
 
 

@@ -28,8 +28,8 @@ def record(label: str, value: float, *, unit: str = "s", target: float | None = 
 def _number(value: float | None, unit: str) -> str:
     if value is None:
         return ""
-    if unit in ("ms", "st"):  # milliseconds, a count
-        return f"{value:,.0f} {unit}".replace(",", " ")
+    if unit == "ms":
+        return f"{value:,.0f} ms".replace(",", " ")
     if unit != "s":  # a share in per cent, cores
         return f"{value:.2f} {unit}".replace(".", ",") if value < 10 else f"{value:.0f} {unit}"
     return (f"{value:.3f} s" if value < 10 else f"{value:.1f} s").replace(".", ",")

@@ -40,8 +40,8 @@ def user_unit_ids(user) -> frozenset[int]:
 def load_user_access(user) -> None:
     """The user's roles, units and permissions in one statement, kept on the request's user: every page asks for
     all three, and they were three statements (four with the permissions of the user's groups). The permissions
-    are kept where Django's ModelBackend keeps them (`_perm_cache`), so its has_perm reads them from here
-    (socialtjanst.auth_backend); a superuser's or an inactive user's are left to it."""
+    are kept where Django's ModelBackend keeps them (`_perm_cache`), so its has_perm reads them from here; a
+    superuser's or an inactive user's are left to it. UserAccessMiddleware calls it before the view."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat

@@ -19,7 +19,7 @@ from common.errors import NotFound
 
 from . import access
 from .audit import audit_case
-from .models import AccessAction, Case, CaseAssignment, Unit
+from .models import AccessAction, Case, CaseAssignment
 from .roles import Role
 from .users import user_full_name
 
@@ -48,10 +48,6 @@ def assign_unit_ids(user) -> frozenset[int]:
     if not (access.has_role(user, Role.ENHETSCHEF) and user.has_perm("socialtjanst.change_case")):
         return frozenset()
     return access.user_unit_ids(user)
-
-
-def assign_units(user) -> QuerySet[Unit]:
-    return Unit.objects.filter(pk__in=assign_unit_ids(user))
 
 
 def may_assign(user) -> bool:
@@ -123,8 +119,7 @@ def cases_for_assignment(by, case_ids, *, lock: bool = False) -> dict[int, Case]
     user's reach noted for the access log as denied (a handläggare's own unit's case included: they may see
     it, not assign it)."""
     ids = sorted({int(pk) for pk in case_ids})
-    units = list(assign_units(by).values_list("pk", flat=True))
-    qs = access.cases_for_user(by).filter(pk__in=ids, unit_id__in=units).select_related("person", "unit")
+    qs = access.cases_for_user(by).filter(pk__in=ids, unit_id__in=assign_unit_ids(by)).select_related("person", "unit")
     if lock:
         qs = qs.select_for_update(of=("self",))
     cases = {c.pk: c for c in qs.order_by("pk")}

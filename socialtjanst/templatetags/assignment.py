@@ -14,7 +14,7 @@ register = template.Library()
 def case_assignment(context, case):
     user = context["request"].user
     form = None
-    if case.status == case.Status.OPEN and assignment.assign_units(user).filter(pk=case.unit_id).exists():
+    if case.status == case.Status.OPEN and case.unit_id in assignment.assign_unit_ids(user):
         form = AssignForm(users=assignment.assignable_users([case.unit_id]), auto_id="id_omfordela_%s",
                           initial={"to_user": case.responsible_id})
     return {
